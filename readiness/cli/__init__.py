@@ -1,0 +1,40 @@
+"""The command line: thin commands that parse, call the engine, print, and map errors to exit codes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from . import content_commands
+
+app = typer.Typer(
+    name="readiness",
+    help=(
+        "Assess a manufacturing enterprise along the six-step AI + Manufacturing playbook "
+        "and recommend a model strategy, a deployment and a phased roadmap."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"readiness {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Exit codes: 0 ok, 1 bad content, answers or output, 2 wrong usage, 130 interrupted."""
+
+
+content_commands.register(app)

@@ -1,0 +1,118 @@
+"""validate, score and init: the commands that work on content and answers files."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..assess import run_assessment
+from ..errors import AnswersError, ContentError, Issue
+from ..loader import load_answers
+from ..report.result import render_json
+from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, system_lang, user_errors, write_output
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def validate(
+    paths: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time
+        typer.Argument(help="Answers files to check, or content folders. None: the shipped content."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+) -> None:
+    """Check content (questionnaire, rubric) and answers files without producing a report."""
+    with user_errors():
+        failed = False
+        folders = [p for p in paths or [] if p.is_dir()]
+        files = [p for p in paths or [] if not p.is_dir()]
+        for folder in folders or ([] if files else [None]):
+            content, warnings = load(folder) if folder else load(content_dir)
+            failed |= _report_warnings(warnings, strict)
+            q = content.questionnaire
+            questions = sum(len(s.questions) for s in q.steps)
+            err.print(
+                f"[green]ok[/] content {q.id} v{q.version} ({escape(content.source)}): {questions} questions, "
+                f"{len(content.rubric.actions)} actions, {len(content.rubric.factors)} factors"
+            )
+        if files:
+            content, _ = load(content_dir)
+            for path in files:
+                try:
+                    answers = load_answers(path, content)
+                except AnswersError as exc:
+                    err.print(f"[bold red]error:[/] {escape(str(exc))}")
+                    failed = True
+                    continue
+                given = len(answers.answers)
+                err.print(f"[green]ok[/] {escape(str(path))}: {given} answers")
+        if failed:
+            raise typer.Exit(1)
+
+
+def _report_warnings(warnings: list[Issue], strict: bool) -> bool:
+    for issue in warnings:
+        err.print(f"[yellow]{escape(str(issue))}[/]")
+    if warnings and strict:
+        err.print(f"[bold red]error:[/] {len(warnings)} warning(s), and --strict is set")
+        return True
+    return False
+
+
+def score(
+    answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json for other tools.")] = ScoreFormat.table,
+    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+) -> None:
+    """Score an answers file: maturity per step, model strategy, deployment and roadmap."""
+    with user_errors():
+        content, _ = load(content_dir)
+        answers = load_answers(answers_file, content)
+        assessment = run_assessment(content, answers, lang.value if lang else None)
+        if fmt is ScoreFormat.json:
+            write_output(render_json(assessment, content), output)
+            return
+        from ..report.console import render_console
+
+        if output:
+            from rich.console import Console
+
+            with output.open("w", encoding="utf-8") as handle:
+                Console(file=handle, width=110, no_color=True).print(render_console(assessment, content))
+            err.print(f"wrote {output}")
+        else:
+            out.print(render_console(assessment, content))
+
+
+def init(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the template.")] = Path("answers.yaml"),
+    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+) -> None:
+    """Write an answers template with every question, its options and why it matters, to fill by hand."""
+    from ..answers_template import answers_template
+
+    with user_errors():
+        if output.exists() and not force:
+            raise ContentError([Issue(str(output), "already exists; use --force to overwrite it")], what="output")
+        content, _ = load(content_dir)
+        write_output(answers_template(content, lang.value if lang else system_lang()), output)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(score)
+    app.command()(init)
+
+
+

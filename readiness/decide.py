@@ -1,0 +1,174 @@
+"""Factors and the two decisions (model strategy, deployment), each explaining itself (pure)."""
+
+from __future__ import annotations
+
+from graphlib import TopologicalSorter
+from typing import Any
+
+from . import rules
+from .loader import factor_dependencies
+from .model import Choice, Decision, DecisionResult, Factor, Flip, PathStage, Reason, Requirement, Rubric
+
+
+def factor_order(factor: Factor) -> list[Any]:
+    return [1, 2, 3, 4, 5] if factor.level_of else [v.id for v in factor.values]
+
+
+def derive_factors(rubric: Rubric, facts: rules.Facts, fixed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every factor's value, dependencies first. `fixed` pins some factors (for what-if runs)."""
+    by_id = {f.id: f for f in rubric.factors}
+    facts.factor_order = {f.id: factor_order(f) for f in rubric.factors}
+    facts.factors = {}
+    graph = {f.id: factor_dependencies(f) for f in rubric.factors}
+    for factor_id in TopologicalSorter(graph).static_order():
+        factor = by_id[factor_id]
+        if fixed and factor_id in fixed:
+            facts.factors[factor_id] = fixed[factor_id]
+        elif factor.level_of:
+            facts.factors[factor_id] = facts.levels[factor.level_of]
+        else:
+            facts.factors[factor_id] = next(
+                (case.value for case in factor.cases if rules.evaluate(case.when, facts)), factor.default
+            )
+    return dict(facts.factors)
+
+
+def _holds(req: Requirement, facts: rules.Facts) -> bool:
+    leaf = rules.Leaf(factor=req.factor, op=req.op, value=req.value)
+    return rules.evaluate(leaf, facts)
+
+
+def choose(decision: Decision, facts: rules.Facts) -> Choice:
+    return next(c for c in decision.choices if all(_holds(r, facts) for r in c.requires))
+
+
+def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice:
+    """The other choice whose requirements are closest to being met (priority breaks ties)."""
+
+    def share(choice: Choice) -> float:
+        if not choice.requires:
+            return 1.0
+        return sum(_holds(r, facts) for r in choice.requires) / len(choice.requires)
+
+    others = [c for c in decision.choices if c.id != chosen.id]
+    return max(others, key=lambda c: (share(c), -decision.choices.index(c)))
+
+
+class Explainer:
+    """Turns factors into reasons a reader can check: value, wording and the questions behind it."""
+
+    def __init__(self, rubric: Rubric, questions_by_step: dict[str, list[str]], lang: str) -> None:
+        self.rubric = rubric
+        self.lang = lang
+        self.factors = {f.id: f for f in rubric.factors}
+        self.questions_by_step = questions_by_step
+
+    def questions(self, factor_id: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        factor = self.factors[factor_id]
+        if factor.level_of:
+            return self.questions_by_step[factor.level_of]
+        found: list[str] = []
+        for case in factor.cases:
+            for leaf in rules.leaves(case.when):
+                if leaf.kind == "factor" and leaf.subject not in seen:
+                    found += self.questions(leaf.subject, seen | {factor_id})
+                elif leaf.kind in ("question", "points"):
+                    found.append(leaf.subject)
+        return sorted(set(found))
+
+    def value_label(self, factor_id: str, value: Any) -> str:
+        factor = self.factors[factor_id]
+        if factor.level_of:
+            return self.rubric.levels[int(value) - 1].name.get(self.lang)
+        return next(v.label.get(self.lang) for v in factor.values if v.id == value)
+
+    def reason(self, req: Requirement, facts: rules.Facts, met: bool) -> Reason:
+        value = facts.factors[req.factor]
+        return Reason(
+            factor=req.factor,
+            factor_label=self.factors[req.factor].label.get(self.lang),
+            value=value,
+            value_label=self.value_label(req.factor, value),
+            text=req.text.get(self.lang),
+            questions=self.questions(req.factor),
+            met=met,
+        )
+
+
+def decide(
+    decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Explainer
+) -> DecisionResult:
+    chosen = choose(decision, facts)
+    lang = explainer.lang
+    reasons = [explainer.reason(r, facts, True) for r in chosen.requires]
+    reasons += [explainer.reason(r, facts, True) for r in chosen.supports if _holds(r, facts)]
+    # For a choice below the top, say what kept each higher choice out (its first unmet need).
+    for higher in decision.choices[: decision.choices.index(chosen)]:
+        blocking = next(r for r in higher.requires if not _holds(r, facts))
+        reasons.append(explainer.reason(blocking, facts, False))
+
+    path = []
+    if decision.stages:
+        current = decision.stages.index(chosen.id)
+        by_id = {c.id: c for c in decision.choices}
+        for i, stage_id in enumerate(decision.stages):
+            status = "done" if i < current else "current" if i == current else "next" if i == current + 1 else "later"
+            open_needs = [r.text.get(lang) for r in by_id[stage_id].requires if not _holds(r, facts)]
+            path.append(PathStage(choice=stage_id, status=status, when=open_needs if i > current else []))
+
+    return DecisionResult(
+        choice=chosen.id,
+        runner_up=_runner_up(decision, chosen, facts).id,
+        reasons=reasons,
+        would_change_if=_flips(decision, rubric, facts, chosen, explainer),
+        path=path,
+    )
+
+
+def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choice, explainer: Explainer) -> list[Flip]:
+    """The single-factor, one-notch changes that would change the choice."""
+    baseline = dict(facts.factors)
+    involved = _closure({r.factor for c in decision.choices for r in (*c.requires, *c.supports)}, explainer)
+    flips: list[Flip] = []
+    for factor in rubric.factors:
+        if factor.id not in involved or factor_dependencies(factor):
+            continue  # only answers-level factors move; composites follow them
+        order = factor_order(factor)
+        position = order.index(baseline[factor.id])
+        for step in (1, -1):
+            if not 0 <= position + step < len(order):
+                continue
+            moved = order[position + step]
+            what_if = rules.Facts(raw=facts.raw, points=facts.points, scores=facts.scores, levels=facts.levels)
+            derive_factors(rubric, what_if, {factor.id: moved})
+            other = choose(decision, what_if)
+            if other.id != chosen.id:
+                flips.append(
+                    Flip(
+                        factor=factor.id,
+                        from_value=baseline[factor.id],
+                        to_value=moved,
+                        choice=other.id,
+                        text=_flip_text(explainer, factor, baseline[factor.id], moved, other),
+                    )
+                )
+    return flips
+
+
+def _closure(factor_ids: set[str], explainer: Explainer) -> set[str]:
+    found = set(factor_ids)
+    pending = list(factor_ids)
+    while pending:
+        for dep in factor_dependencies(explainer.factors[pending.pop()]):
+            if dep not in found:
+                found.add(dep)
+                pending.append(dep)
+    return found
+
+
+def _flip_text(explainer: Explainer, factor: Factor, old: Any, new: Any, choice: Choice) -> str:
+    label = factor.label.get(explainer.lang)
+    before, after = explainer.value_label(factor.id, old), explainer.value_label(factor.id, new)
+    if explainer.lang == "zh":
+        return f"若“{label}”由“{before}”变为“{after}”，结论将变为“{choice.label.zh}”。"
+    return f"If {label.lower()} changed from “{before}” to “{after}”, the choice would become {choice.label.en}."

@@ -1,0 +1,55 @@
+"""The ReadinessError family. Each error carries the exit code the CLI returns for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # bad content, bad answers, a file that cannot be read, a render failure
+EXIT_USAGE = 2  # wrong command-line usage (reported by Typer)
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a file, located as precisely as the file allows."""
+
+    file: str
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    path: str = ""  # where inside the document, e.g. "sections.0.questions.3.options"
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        inside = f" {self.path}:" if self.path else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}:{inside} {prefix}{self.message}"
+
+
+class ReadinessError(Exception):
+    exit_code = EXIT_ERROR
+
+
+class ContentError(ReadinessError):
+    """Problems in a questionnaire, rubric or answers file, all reported at once."""
+
+    def __init__(self, issues: list[Issue], what: str = "content") -> None:
+        self.issues = issues
+        count = len(issues)
+        head = f"{count} problem{'s' if count != 1 else ''} in the {what}:"
+        super().__init__("\n".join([head, *(f"  {issue}" for issue in issues)]))
+
+
+class AnswersError(ContentError):
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(issues, what="answers")
+
+
+class RenderError(ReadinessError):
+    """The report could not be produced (missing system library or font, unwritable output)."""

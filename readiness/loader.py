@@ -1,0 +1,639 @@
+"""The only YAML reader: safe parsing, line/column errors, cross-reference checks.
+
+Every problem is collected and reported at once, each with its file, line, column and the path
+inside the document, so a content author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import rules
+from .errors import AnswersError, ContentError, Issue
+from .model import (
+    NOT_APPLICABLE,
+    PROFILE_STEP,
+    STEP_IDS,
+    UNKNOWN,
+    Action,
+    Answers,
+    Condition,
+    Content,
+    Decision,
+    Factor,
+    Gate,
+    Level,
+    Question,
+    Questionnaire,
+    Rubric,
+    Step,
+    Text,
+)
+from .resources import DEFAULT_QUESTIONNAIRE
+
+MAX_CONTENT_BYTES = 2_000_000
+MAX_ANSWERS_BYTES = 1_000_000
+DECISION_CHOICES = {
+    "model_strategy": {"prompt_engineering", "fine_tuning", "hybrid"},
+    "deployment": {"cloud", "edge", "cloud_edge"},
+}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+M = TypeVar("M", bound=BaseModel)
+Path_ = tuple[str, ...]
+
+
+# --- reading one YAML file ----------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """A parsed YAML file and where each of its nodes starts."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def issue(self, path: Iterable[Any], message: str, severity: str = "error") -> Issue:
+        """An issue located at the deepest part of `path` that exists in the file."""
+        located: Path_ = ()
+        shown: list[str] = []
+        items = [str(p) for p in path]
+        for i, item in enumerate(items):
+            if (*located, item) in self.marks:
+                located = (*located, item)
+                shown.append(item)
+            elif i == len(items) - 1 or not _is_tag(item):
+                shown.append(item)
+        line, column = self.marks.get(located, (None, None))
+        return Issue(self.file, message, line, column, ".".join(shown), severity)
+
+
+def _is_tag(item: str) -> bool:
+    """Names pydantic adds to a location that are not in the document (union branches)."""
+    return item in {"all", "any", "not", "leaf", "list[str]", "str", "int", "float", "bool"}
+
+
+def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Document:
+    """Parse one YAML file safely. Raises ContentError with the file and line on any problem."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ContentError([Issue(name, f"the file is {size:,} bytes; the limit is {max_bytes:,}")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Issue(name, "no such file")]) from None
+    except IsADirectoryError:
+        raise ContentError([Issue(name, "this is a folder, not a YAML file")]) from None
+    except OSError as exc:
+        raise ContentError([Issue(name, f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        raise ContentError([Issue(name, message, line)]) from None
+    if not text.strip():
+        raise ContentError([Issue(name, "the file is empty")])
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        marks: dict[Path_, tuple[int, int]] = {}
+        _map_nodes(node, (), marks, set(), allow_aliases, name)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = f"not valid YAML: {exc.problem or exc.context}"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ContentError([Issue(name, message, line, col)]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Issue(name, f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise ContentError([Issue(name, "the file holds no data")])
+    return Document(name, data, marks)
+
+
+def _map_nodes(
+    node: yaml.Node,
+    path: Path_,
+    marks: dict[Path_, tuple[int, int]],
+    seen: set[int],
+    allow_aliases: bool,
+    name: str,
+) -> None:
+    # An alias reuses the same node object; refusing repeats stops "billion laughs" expansion.
+    if id(node) in seen and isinstance(node, yaml.CollectionNode):
+        if not allow_aliases:
+            mark = node.start_mark
+            message = "YAML anchors and aliases (& and *) are not allowed in answers files"
+            raise ContentError([Issue(name, message, mark.line + 1, mark.column + 1)])
+        return
+    seen.add(id(node))
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _map_nodes(value, (*path, str(key.value)), marks, seen, allow_aliases, name)
+            marks[(*path, str(key.value))] = (key.start_mark.line + 1, key.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_nodes(item, (*path, str(index)), marks, seen, allow_aliases, name)
+
+
+def validate(model: type[M], doc: Document, data: Any, base: Path_, issues: list[Issue]) -> M | None:
+    """Validate one part of a document; turn each pydantic error into a located issue."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            message = error["msg"]
+            if error["type"] in ("literal_error", "enum") or "expected" in error.get("ctx", {}):
+                message = f"{message} (got {error['input']!r})"
+            issues.append(doc.issue((*base, *error["loc"]), message))
+        return None
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+def load_content(root: Path, questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> tuple[Content, list[Issue]]:
+    """Load and cross-check a questionnaire and its rubric. Returns the content and any warnings."""
+    issues: list[Issue] = []
+    q_dir = root / "questionnaires" / questionnaire_id
+    r_dir = root / "rubrics" / questionnaire_id
+    for folder in (q_dir, r_dir):
+        if not folder.is_dir():
+            raise ContentError([Issue(str(folder), "content folder not found")])
+        for twin in sorted(folder.rglob("*.yml")):
+            issues.append(Issue(str(twin), "content files end in .yaml, not .yml"))
+
+    questionnaire, q_docs = _load_questionnaire(q_dir, issues)
+    rubric, r_docs = _load_rubric(r_dir, issues)
+    if questionnaire and rubric:
+        _check_content(questionnaire, rubric, q_docs, r_docs, issues)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors or not questionnaire or not rubric:
+        raise ContentError(errors)
+    content = Content(questionnaire=questionnaire, rubric=rubric, source=str(root))
+    return content, [i for i in issues if i.severity == "warning"]
+
+
+def _read_parts(
+    folder: Path, issues: list[Issue], names: Iterable[str]
+) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
+    for name in names:
+        try:
+            docs[name] = read_yaml(folder / f"{name}.yaml", max_bytes=MAX_CONTENT_BYTES)
+        except ContentError as exc:
+            issues.extend(exc.issues)
+    return docs
+
+
+def _expect_mapping(doc: Document, issues: list[Issue]) -> dict[str, Any]:
+    if isinstance(doc.data, dict):
+        return doc.data
+    issues.append(doc.issue((), "expected a mapping of keys to values at the top of the file"))
+    return {}
+
+
+def _load_questionnaire(folder: Path, issues: list[Issue]) -> tuple[Questionnaire | None, dict[str, Document]]:
+    head = _read_parts(folder, issues, ["questionnaire"]).get("questionnaire")
+    if head is None:
+        return None, {}
+    meta = dict(_expect_mapping(head, issues))
+    step_ids = meta.get("steps")
+    expected = [PROFILE_STEP, *STEP_IDS]
+    if step_ids != expected:
+        issues.append(head.issue(("steps",), f"steps must be listed in playbook order: {expected}"))
+        return None, {}
+    docs = _read_parts(folder, issues, expected)
+    steps = []
+    for step_id, doc in docs.items():
+        step = validate(Step, doc, _expect_mapping(doc, issues), (), issues)
+        if step and step.id != step_id:
+            issues.append(doc.issue(("id",), f"the step id must be {step_id!r}, as the file name says"))
+        steps.append(step)
+    if len(steps) != len(expected) or None in steps:
+        return None, {}
+    meta["steps"] = steps
+    questionnaire = validate(Questionnaire, head, meta, (), issues)
+    return questionnaire, {"questionnaire": head, **docs}
+
+
+def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict[str, Document]]:
+    docs = _read_parts(folder, issues, ["rubric", "factors", "decisions"])
+    step_docs = _read_parts(folder / "steps", issues, STEP_IDS)
+    if len(docs) < 3 or len(step_docs) < len(STEP_IDS):
+        return None, {**docs, **{f"steps/{k}": v for k, v in step_docs.items()}}
+    head = dict(_expect_mapping(docs["rubric"], issues))
+    ok = True
+    levels = [validate(Level, docs["rubric"], d, ("levels", i), issues) for i, d in enumerate(head.get("levels", []))]
+    gates = [validate(Gate, docs["rubric"], d, ("gates", i), issues) for i, d in enumerate(head.get("gates", []))]
+    factors = _validate_list(Factor, docs["factors"], "factors", issues)
+    decisions = _validate_list(Decision, docs["decisions"], "decisions", issues)
+    step_levels: dict[str, dict[int, Text]] = {}
+    actions: list[Action | None] = []
+    for step_id, doc in step_docs.items():
+        body = _expect_mapping(doc, issues)
+        unknown = set(body) - {"levels", "actions"}
+        for key in sorted(unknown):
+            issues.append(doc.issue((key,), "unknown key; a rubric step file holds `levels` and `actions`"))
+        described = body.get("levels") or {}
+        if sorted(described) != [1, 2, 3, 4, 5]:
+            issues.append(doc.issue(("levels",), "describe each level 1 to 5 of this step"))
+            ok = False
+        step_levels[step_id] = {}
+        for number, text in described.items() if isinstance(described, dict) else []:
+            parsed = validate(Text, doc, text, ("levels", number), issues)
+            if parsed:
+                step_levels[step_id][number] = parsed
+        for i, raw in enumerate(body.get("actions") or []):
+            action = validate(Action, doc, raw, ("actions", i), issues)
+            if action and action.step != step_id:
+                issues.append(doc.issue(("actions", i, "step"), f"this file holds the actions of step {step_id!r}"))
+            actions.append(action)
+    parts = [*levels, *gates, *factors, *decisions, *actions]
+    if not ok or any(p is None for p in parts):
+        return None, {}
+    head.update(
+        levels=levels, gates=gates, factors=factors, decisions=decisions, actions=actions, step_levels=step_levels
+    )
+    rubric = validate(Rubric, docs["rubric"], head, (), issues)
+    return rubric, {**docs, **{f"steps/{k}": v for k, v in step_docs.items()}}
+
+
+def _validate_list(model: type[M], doc: Document, key: str, issues: list[Issue]) -> list[M | None]:
+    body = _expect_mapping(doc, issues)
+    items = body.get(key)
+    if not isinstance(items, list):
+        issues.append(doc.issue((key,), f"expected `{key}:` with a list"))
+        return [None]
+    for extra in sorted(set(body) - {key}):
+        issues.append(doc.issue((extra,), f"unknown key; this file holds `{key}`"))
+    return [validate(model, doc, item, (key, i), issues) for i, item in enumerate(items)]
+
+
+# --- cross-reference checks ----------------------------------------------------------------
+
+
+@dataclass
+class _Refs:
+    """What a condition may refer to in a given place."""
+
+    questions: dict[str, Question]
+    factors: dict[str, Factor]
+    kinds: frozenset[str]
+
+
+def _check_condition(cond: Condition, refs: _Refs, doc: Document, path: Path_, issues: list[Issue]) -> None:
+    def report(message: str) -> None:
+        issues.append(doc.issue(path, message))
+
+    for leaf in rules.leaves(cond):
+        if leaf.op not in rules.ALL_OPERATORS:
+            report(f"unknown operator {leaf.op!r}; use one of {sorted(rules.ALL_OPERATORS)}")
+            continue
+        if leaf.kind not in refs.kinds:
+            report(f"a condition here may test {sorted(refs.kinds)}, not {leaf.kind!r}")
+            continue
+        if leaf.kind in ("question", "points"):
+            question = refs.questions.get(leaf.subject)
+            if question is None:
+                report(f"unknown question {leaf.subject!r}")
+                continue
+            if leaf.kind == "question" and leaf.op in ("eq", "ne", "in", "not_in", "includes", "includes_any"):
+                valid = {o.id for o in question.options}
+                if question.type == "yes_no":
+                    valid = {True, False}  # type: ignore[assignment]
+                values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+                if valid and any(v not in valid for v in values):
+                    report(f"{leaf.value!r} is not an option of {question.id}; options: {sorted(map(str, valid))}")
+        elif leaf.kind == "factor":
+            factor = refs.factors.get(leaf.subject)
+            if factor is None:
+                report(f"unknown factor {leaf.subject!r}")
+                continue
+            _check_factor_value(factor, leaf.value, report)
+        elif leaf.subject not in (*STEP_IDS, "overall"):
+            report(f"unknown step {leaf.subject!r}; use one of {[*STEP_IDS, 'overall']}")
+        if leaf.op in rules.ORDERED_OPERATORS and leaf.kind != "factor" and not isinstance(leaf.value, int | float):
+            report(f"operator {leaf.op!r} compares numbers; got {leaf.value!r}")
+
+
+def _factor_values(factor: Factor) -> list[Any]:
+    return [1, 2, 3, 4, 5] if factor.level_of else [v.id for v in factor.values]
+
+
+def _check_factor_value(factor: Factor, value: Any, report: Any) -> None:
+    allowed = _factor_values(factor)
+    for v in value if isinstance(value, list) else [value]:
+        if v not in allowed:
+            report(f"{v!r} is not a value of factor {factor.id}; values: {allowed}")
+
+
+def _check_content(  # noqa: C901 - a flat list of independent checks
+    questionnaire: Questionnaire,
+    rubric: Rubric,
+    q_docs: dict[str, Document],
+    r_docs: dict[str, Document],
+    issues: list[Issue],
+) -> None:
+    questions: dict[str, Question] = {}
+    for step in questionnaire.steps:
+        doc = q_docs[step.id]
+        seen_sections: set[str] = set()
+        for si, section in enumerate(step.sections):
+            if section.id in seen_sections:
+                issues.append(doc.issue(("sections", si, "id"), f"duplicate section id {section.id!r}"))
+            seen_sections.add(section.id)
+            for qi, question in enumerate(section.questions):
+                path: Path_ = ("sections", str(si), "questions", str(qi))
+                if not question.id.startswith(step.id + "."):
+                    issues.append(doc.issue((*path, "id"), f"question ids in this step start with {step.id + '.'!r}"))
+                if question.id in questions:
+                    issues.append(doc.issue((*path, "id"), f"duplicate question id {question.id!r}"))
+                if question.show_if is not None:
+                    # Only questions already asked (this step or the profile) may decide visibility.
+                    earlier = {k: v for k, v in questions.items() if k.split(".")[0] in (step.id, PROFILE_STEP)}
+                    refs = _Refs(earlier, {}, frozenset({"question", "points"}))
+                    _check_condition(question.show_if, refs, doc, (*path, "show_if"), issues)
+                if step.id == PROFILE_STEP and question.weight:
+                    issues.append(doc.issue((*path, "weight"), "profile questions are not scored: weight 0"))
+                questions[question.id] = question
+        for si, section in enumerate(step.sections):
+            for qi, question in enumerate(section.questions):
+                _check_scale(question, doc, ("sections", str(si), "questions", str(qi)), issues)
+
+    head = r_docs["rubric"]
+    if rubric.questionnaire != questionnaire.id:
+        issues.append(head.issue(("questionnaire",), f"this rubric is for {questionnaire.id!r}"))
+    numbers = [lvl.level for lvl in rubric.levels]
+    thresholds = [lvl.min_score for lvl in rubric.levels]
+    if numbers != [1, 2, 3, 4, 5]:
+        issues.append(head.issue(("levels",), "list levels 1 to 5 in order"))
+    if thresholds[0] != 0 or thresholds != sorted(thresholds) or len(set(thresholds)) != 5:
+        issues.append(head.issue(("levels",), "min_score starts at 0 and rises strictly from level to level"))
+    if sorted(rubric.step_weights) != sorted(STEP_IDS) or any(w <= 0 for w in rubric.step_weights.values()):
+        issues.append(head.issue(("step_weights",), f"give a positive weight to each of {list(STEP_IDS)}"))
+
+    factors = {f.id: f for f in rubric.factors}
+    all_refs = _Refs(questions, factors, frozenset({"question", "points", "factor", "score", "level"}))
+    answer_refs = _Refs(questions, factors, frozenset({"question", "points", "score", "level"}))
+    for gi, gate in enumerate(rubric.gates):
+        if gate.step not in (*STEP_IDS, "overall"):
+            issues.append(head.issue(("gates", gi, "step"), f"unknown step {gate.step!r}"))
+        _check_condition(gate.requires, answer_refs, head, ("gates", str(gi), "requires"), issues)
+
+    fdoc = r_docs["factors"]
+    if len(factors) != len(rubric.factors):
+        issues.append(fdoc.issue(("factors",), "factor ids must be unique"))
+    for fi, factor in enumerate(rubric.factors):
+        if factor.level_of and factor.level_of not in STEP_IDS:
+            issues.append(fdoc.issue(("factors", fi, "level_of"), f"unknown step {factor.level_of!r}"))
+        for ci, case in enumerate(factor.cases):
+            _check_condition(case.when, all_refs, fdoc, ("factors", str(fi), "cases", str(ci), "when"), issues)
+    for cycle in _cycles({f.id: factor_dependencies(f) for f in rubric.factors}):
+        issues.append(fdoc.issue(("factors",), f"factors depend on each other in a cycle: {' -> '.join(cycle)}"))
+
+    ddoc = r_docs["decisions"]
+    decided = {d.id: d for d in rubric.decisions}
+    for name, choices in DECISION_CHOICES.items():
+        if name not in decided:
+            issues.append(ddoc.issue(("decisions",), f"the decision {name!r} is missing"))
+        elif {c.id for c in decided[name].choices} != choices:
+            issues.append(ddoc.issue(("decisions",), f"{name} chooses among {sorted(choices)}"))
+    for di, decision in enumerate(rubric.decisions):
+        for ci, choice in enumerate(decision.choices):
+            for kind in ("requires", "supports"):
+                for ri, req in enumerate(getattr(choice, kind)):
+                    path = ("decisions", str(di), "choices", str(ci), kind, str(ri))
+                    factor = factors.get(req.factor)
+                    if factor is None:
+                        issues.append(ddoc.issue((*path, "factor"), f"unknown factor {req.factor!r}"))
+                    else:
+                        _check_factor_value(factor, req.value, lambda m, p=path: issues.append(ddoc.issue(p, m)))
+
+    action_ids: dict[str, Action] = {}
+    for action in rubric.actions:
+        if action.id in action_ids:
+            issues.append(Issue(f"rubrics/.../steps/{action.step}.yaml", f"duplicate action id {action.id!r}"))
+        action_ids[action.id] = action
+    positions = _action_positions(r_docs)
+    for action in rubric.actions:
+        doc, index = positions[action.id]
+        path = ("actions", str(index))
+        _check_condition(action.trigger, all_refs, doc, (*path, "trigger"), issues)
+        for dep in action.depends_on:
+            if dep not in action_ids:
+                issues.append(doc.issue((*path, "depends_on"), f"unknown action {dep!r}"))
+    for cycle in _cycles({a.id: set(a.depends_on) & set(action_ids) for a in rubric.actions}):
+        doc, index = positions[cycle[0]]
+        issues.append(doc.issue(("actions", index), f"actions depend on each other in a cycle: {' -> '.join(cycle)}"))
+    if not any(a.goes_live for a in rubric.actions) or not any(a.security_control for a in rubric.actions):
+        issues.append(head.issue((), "the action catalogue needs go-live actions and security controls", "warning"))
+
+    used_factors = {leaf.subject for f in rubric.factors for c in f.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"}
+    used_factors |= {r.factor for d in rubric.decisions for c in d.choices for r in (*c.requires, *c.supports)}
+    used_factors |= {leaf.subject for a in rubric.actions for leaf in rules.leaves(a.trigger) if leaf.kind == "factor"}
+    for fi, factor in enumerate(rubric.factors):
+        if factor.id not in used_factors:
+            issues.append(fdoc.issue(("factors", fi), f"factor {factor.id!r} is never used", "warning"))
+
+    for doc in (*q_docs.values(), *r_docs.values()):
+        for path, zh in _texts(doc.data, ()):
+            if not _CJK.search(zh) and len(zh.split()) > 2:  # units like "Mbit/s" read the same
+                issues.append(doc.issue(path, "the Chinese text has no Chinese characters (untranslated?)", "warning"))
+
+
+def _check_scale(question: Question, doc: Document, path: Path_, issues: list[Issue]) -> None:
+    """Band points must not fall as values rise, or a better answer could lower a score."""
+    if question.type in ("number", "percent"):
+        points = [b.points for b in question.bands]
+        if points != sorted(points) and points != sorted(points, reverse=True):
+            issues.append(doc.issue((*path, "bands"), "band points must rise (or fall) steadily"))
+        low = question.lower_bound
+        if question.bands and low is not None and question.bands[0].min > low:
+            issues.append(doc.issue((*path, "bands"), f"the first band must start at the lower bound {low:g}"))
+
+
+def _texts(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every {en, zh} pair in a document, with its path."""
+    if isinstance(data, dict):
+        if set(data) == {"en", "zh"} and isinstance(data["zh"], str):
+            yield path, data["zh"]
+            return
+        for key, value in data.items():
+            yield from _texts(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _texts(item, (*path, str(i)))
+
+
+def _action_positions(r_docs: dict[str, Document]) -> dict[str, tuple[Document, str]]:
+    positions: dict[str, tuple[Document, str]] = {}
+    for name, doc in r_docs.items():
+        if name.startswith("steps/") and isinstance(doc.data, dict):
+            for i, raw in enumerate(doc.data.get("actions") or []):
+                if isinstance(raw, dict) and "id" in raw:
+                    positions.setdefault(str(raw["id"]), (doc, str(i)))
+    return positions
+
+
+def factor_dependencies(factor: Factor) -> set[str]:
+    return {leaf.subject for c in factor.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle per strongly tangled group, found by depth-first search."""
+    state: dict[str, int] = {}
+    found: list[list[str]] = []
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append([*stack[stack.index(nxt):], nxt])
+            elif nxt in graph and not state.get(nxt):
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if not state.get(node):
+            visit(node)
+    return found
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def load_answers(path: Path, content: Content) -> Answers:
+    """Read an answers file and check every answer against the questionnaire."""
+    try:
+        doc = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, allow_aliases=False)
+    except ContentError as exc:
+        raise AnswersError(exc.issues) from None
+    return check_answers(doc, content)
+
+
+def check_answers(doc: Document, content: Content) -> Answers:
+    issues: list[Issue] = []
+    if not isinstance(doc.data, dict):
+        raise AnswersError([doc.issue((), "expected an answers file: a mapping with `enterprise:` and `answers:`")])
+    data = doc.data
+    questionnaire = content.questionnaire
+    # Blanks are answers not given yet (the `init` template is full of them): drop them.
+    for key in ("enterprise", "answers", "notes"):
+        section = data.get(key)
+        if section is None and key in data:
+            data = {**data, key: {}}
+        elif isinstance(section, dict):
+            data = {**data, key: {k: v for k, v in section.items() if v is not None}}
+    if data.get("respondents", []) is None:
+        data = {**data, "respondents": []}
+    answers = validate(Answers, doc, data, (), issues)
+    if answers is None:
+        raise AnswersError(issues)
+    if answers.questionnaire != questionnaire.id:
+        issues.append(doc.issue(("questionnaire",), f"this file answers {answers.questionnaire!r}; expected {questionnaire.id!r}"))
+    elif answers.questionnaire_version != questionnaire.version:
+        issues.append(
+            doc.issue(
+                ("questionnaire_version",),
+                f"written for version {answers.questionnaire_version}; this tool asks version "
+                f"{questionnaire.version}. Start a new answers file with `readiness init`",
+            )
+        )
+    index = questionnaire.question_index()
+    for key, value in answers.enterprise.items():
+        question = index.get(f"{PROFILE_STEP}.{key}")
+        if question is None:
+            allowed = sorted(q.id.split(".", 1)[1] for q in questionnaire.steps[0].questions)
+            issues.append(doc.issue(("enterprise", key), f"unknown profile field {key!r}; allowed: {allowed}"))
+        else:
+            _check_value(question, value, doc, ("enterprise", key), issues)
+    if not str(answers.enterprise.get("name", "")).strip():
+        issues.append(doc.issue(("enterprise",), "the enterprise needs a `name`"))
+    for key, value in answers.answers.items():
+        question = index.get(key)
+        if question is None or key.startswith(PROFILE_STEP + "."):
+            hint = _closest(key, [k for k in index if not k.startswith(PROFILE_STEP)])
+            issues.append(doc.issue(("answers", key), f"unknown question id {key!r}{hint}"))
+        else:
+            _check_value(question, value, doc, ("answers", key), issues)
+    for key in answers.notes:
+        if key not in index:
+            issues.append(doc.issue(("notes", key), f"a note for an unknown question id {key!r}"))
+    if issues:
+        raise AnswersError(issues)
+    return answers
+
+
+def _closest(key: str, candidates: list[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(key, candidates, n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _check_value(question: Question, value: Any, doc: Document, path: Path_, issues: list[Issue]) -> None:
+    problem = answer_problem(question, value)
+    if problem:
+        issues.append(doc.issue(path, f"{question.id}: {problem}"))
+
+
+def answer_problem(question: Question, value: Any) -> str | None:  # noqa: C901 - one branch per type
+    """Why `value` is not an acceptable answer to `question`, or None when it is."""
+    if value == NOT_APPLICABLE:
+        return None if question.allow_not_applicable else "this question cannot be answered not_applicable"
+    if value == UNKNOWN:
+        return None if question.allow_unknown else "this question needs an answer; unknown is not allowed"
+    options = [o.id for o in question.options]
+    kind = question.type
+    if kind == "single":
+        if not isinstance(value, str) or value not in options:
+            return f"{value!r} is not an option; allowed: {', '.join(options)}"
+    elif kind == "multi":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"expected a list of option ids, e.g. [{options[0]}]; allowed: {', '.join(options)}"
+        wrong = [v for v in value if v not in options]
+        if wrong:
+            return f"{', '.join(map(str, wrong))} not among the options; allowed: {', '.join(options)}"
+        if len(set(value)) != len(value):
+            return "an option is listed twice"
+        exclusive = [o.id for o in question.options if o.exclusive and o.id in value]
+        if exclusive and len(value) > 1:
+            return f"{exclusive[0]!r} cannot be combined with other options"
+    elif kind in ("number", "percent"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"expected a number, got {value!r}"
+        low, high = question.lower_bound, question.upper_bound
+        if low is not None and value < low:
+            return f"{value:g} is below the minimum {low:g}"
+        if high is not None and value > high:
+            return f"{value:g} is above the maximum {high:g}"
+    elif kind == "yes_no":
+        if not isinstance(value, bool):
+            return f"expected yes or no, got {value!r}"
+    elif not isinstance(value, str):
+        return f"expected text, got {value!r}"
+    elif len(value) > 2000:
+        return "the text is longer than 2,000 characters"
+    return None
+
+
+def dump_yaml(data: Any) -> str:
+    """Write data as readable YAML (the answers file written by the tool)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

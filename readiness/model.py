@@ -1,0 +1,455 @@
+"""Pydantic models: the content (questionnaire, rubric), the answers and the results.
+
+Every model is frozen and forbids unknown keys, so a typo in YAML fails loudly. No I/O here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "security")
+PROFILE_STEP = "profile"
+LANGUAGES = ("en", "zh")
+SLUG = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+
+Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
+Unit = Annotated[float, Field(ge=0, le=1)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Frozen):
+    """A visible string in both product languages."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+# --- conditions: the closed rule language (evaluated in rules.py) -------------------------
+
+Scalar = str | int | float | bool
+
+
+class Leaf(Frozen):
+    """One test: exactly one subject (question, points, factor, score or level), an operator and a value."""
+
+    question: str | None = None  # the raw answer: option id, number, list of ids, bool
+    points: str | None = None  # the answer's value in [0, 1]
+    factor: str | None = None
+    score: str | None = None  # a step id or "overall"
+    level: str | None = None  # a step id or "overall"
+    op: str
+    value: Scalar | list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Leaf:
+        subjects = [s for s in (self.question, self.points, self.factor, self.score, self.level) if s]
+        if len(subjects) != 1:
+            raise ValueError("a condition names exactly one of question, points, factor, score, level")
+        return self
+
+    @property
+    def kind(self) -> str:
+        for kind in ("question", "points", "factor", "score", "level"):
+            if getattr(self, kind):
+                return kind
+        raise AssertionError("validated above")
+
+    @property
+    def subject(self) -> str:
+        return str(getattr(self, self.kind))
+
+
+class All(Frozen):
+    all: list[Condition] = Field(min_length=1)
+
+
+class Any_(Frozen):
+    any: list[Condition] = Field(min_length=1)
+
+
+class Not(Frozen):
+    not_: Condition = Field(alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _condition_kind(data: Any) -> str:
+    if isinstance(data, dict):
+        for key in ("all", "any", "not"):
+            if key in data:
+                return key
+        return "leaf"
+    return {All: "all", Any_: "any", Not: "not"}.get(type(data), "leaf")
+
+
+# Tagged by shape so a mistake reports against the one form it resembles, not all four.
+Condition = Annotated[
+    Annotated[All, Tag("all")]
+    | Annotated[Any_, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Leaf, Tag("leaf")],
+    Discriminator(_condition_kind),
+]
+All.model_rebuild()
+Any_.model_rebuild()
+Not.model_rebuild()
+
+
+# --- questionnaire ------------------------------------------------------------------------
+
+QuestionType = Literal["single", "multi", "number", "percent", "yes_no", "text"]
+
+
+class Option(Frozen):
+    id: Slug
+    label: Text
+    points: Unit = 0.0
+    exclusive: bool = False  # "none of these": cannot be combined with other options
+
+
+class Band(Frozen):
+    """Numeric answers at or above `min` (and below the next band) earn `points`."""
+
+    min: float
+    points: Unit
+    label: Text | None = None
+
+
+class Question(Frozen):
+    id: Slug
+    type: QuestionType
+    text: Text
+    help: Text  # why this matters
+    more_help: Text | None = None  # shown on request in the interview
+    weight: float = Field(default=1.0, ge=0, le=10)
+    options: list[Option] = []
+    cap: Unit = 1.0  # multi: the sum of chosen options' points is capped here
+    bands: list[Band] = []
+    unit: Text | None = None
+    min: float | None = None
+    max: float | None = None
+    yes_points: Unit = 1.0
+    no_points: Unit = 0.0
+    allow_not_applicable: bool = False
+    allow_unknown: bool = True
+    show_if: Condition | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:  # noqa: C901 - one rule per question type, read top to bottom
+        if self.type in ("single", "multi"):
+            if len(self.options) < 2:
+                raise ValueError(f"a {self.type} question needs at least two options")
+            ids = [o.id for o in self.options]
+            if len(set(ids)) != len(ids):
+                raise ValueError("option ids must be unique within a question")
+        elif self.options:
+            raise ValueError(f"a {self.type} question has no options")
+        if self.type in ("number", "percent"):
+            if not self.bands and self.weight:
+                raise ValueError(f"a scored {self.type} question needs bands")
+            mins = [b.min for b in self.bands]
+            if mins != sorted(mins) or len(set(mins)) != len(mins):
+                raise ValueError("band minimums must be strictly increasing")
+        elif self.bands:
+            raise ValueError(f"a {self.type} question has no bands")
+        if self.type == "text" and self.weight:
+            raise ValueError("a text question is not scored: set weight: 0")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def lower_bound(self) -> float | None:
+        if self.min is not None:
+            return self.min
+        return 0.0 if self.type in ("number", "percent") else None
+
+    @property
+    def upper_bound(self) -> float | None:
+        if self.max is not None:
+            return self.max
+        return 100.0 if self.type == "percent" else None
+
+
+class Section(Frozen):
+    id: Slug
+    title: Text
+    questions: list[Question] = Field(min_length=1)
+
+
+class Step(Frozen):
+    id: Slug
+    title: Text
+    intro: Text  # what the step is about and why, shown before its first question
+    sections: list[Section] = Field(min_length=1)
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+
+class Questionnaire(Frozen):
+    id: Slug
+    version: int = Field(ge=1)
+    title: Text
+    description: Text
+    minutes: int = Field(ge=1)  # typical time to finish, shown in the welcome
+    steps: list[Step]  # the profile first, then the six steps in playbook order
+
+    def question_index(self) -> dict[str, Question]:
+        return {q.id: q for step in self.steps for q in step.questions}
+
+    def step_of(self, question_id: str) -> str:
+        return question_id.split(".", 1)[0]
+
+
+# --- rubric -------------------------------------------------------------------------------
+
+
+class Level(Frozen):
+    level: int = Field(ge=1, le=5)
+    name: Text
+    min_score: float = Field(ge=0, le=100)
+    description: Text
+
+
+class Gate(Frozen):
+    """`level` cannot be reached on `step` while `requires` does not hold."""
+
+    step: str
+    level: int = Field(ge=2, le=5)
+    requires: Condition
+    text: Text
+
+
+class FactorValue(Frozen):
+    id: str | int
+    label: Text
+
+
+class FactorCase(Frozen):
+    when: Condition
+    value: str | int
+
+
+class Factor(Frozen):
+    """A named, ordered property of the enterprise derived from answers, scores or other factors."""
+
+    id: Slug
+    label: Text
+    values: list[FactorValue] = []  # ordered from least to most
+    cases: list[FactorCase] = []  # the first case that holds gives the value
+    default: str | int | None = None
+    level_of: str | None = None  # shortcut: the value is this step's level, 1-5
+
+    @model_validator(mode="after")
+    def _shape(self) -> Factor:
+        if self.level_of:
+            if self.values or self.cases or self.default is not None:
+                raise ValueError("a level_of factor takes its values from the rubric's levels")
+        else:
+            if len(self.values) < 2 or self.default is None:
+                raise ValueError("a factor needs at least two values and a default")
+            ids = [v.id for v in self.values]
+            if len(set(ids)) != len(ids):
+                raise ValueError("factor value ids must be unique")
+            for value in [self.default, *(c.value for c in self.cases)]:
+                if value not in ids:
+                    raise ValueError(f"value {value!r} is not one of {ids}")
+        return self
+
+
+class Requirement(Frozen):
+    """One condition a choice needs, stated as a single factor test so it explains itself."""
+
+    factor: str
+    op: Literal["eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt"]
+    value: str | int | list[str | int]
+    text: Text
+
+
+class Choice(Frozen):
+    id: Slug
+    label: Text
+    summary: Text  # one sentence: what this choice means for the enterprise
+    requires: list[Requirement] = []
+    supports: list[Requirement] = []  # reasons shown when they hold; not required
+    next_step: Text | None = None  # model path: what to do once this stage works
+
+
+class Decision(Frozen):
+    """Choices in priority order: the first whose requirements all hold wins; the last is the fallback."""
+
+    id: Slug
+    title: Text
+    choices: list[Choice] = Field(min_length=2)
+    stages: list[str] = []  # for a staged path (model strategy): choice ids from first to last
+
+    @model_validator(mode="after")
+    def _fallback(self) -> Decision:
+        if self.choices[-1].requires:
+            raise ValueError("the last choice is the fallback and cannot have requirements")
+        ids = [c.id for c in self.choices]
+        if self.stages and sorted(self.stages) != sorted(ids):
+            raise ValueError("stages must list every choice once")
+        return self
+
+
+Effort = Literal["S", "M", "L"]
+
+
+class Action(Frozen):
+    id: Slug
+    step: str
+    title: Text
+    description: Text
+    trigger: Condition
+    effort: Effort
+    impact: int = Field(ge=1, le=3)
+    phase: int = Field(default=1, ge=1, le=3)  # the earliest phase it makes sense in
+    depends_on: list[str] = []
+    support: Text | None = None  # public support: compute vouchers, model vouchers ...
+    security_control: bool = False  # must be in place before any model goes live
+    goes_live: bool = False  # puts a model into production use
+
+
+class Rubric(Frozen):
+    id: Slug
+    questionnaire: str
+    levels: list[Level] = Field(min_length=5, max_length=5)
+    step_weights: dict[str, float]
+    step_levels: dict[str, dict[int, Text]]  # per step, what each level looks like
+    gates: list[Gate] = []
+    factors: list[Factor] = []
+    decisions: list[Decision] = []
+    actions: list[Action] = []
+
+    def level_for(self, score: float) -> Level:
+        return [lvl for lvl in self.levels if score >= lvl.min_score][-1]
+
+
+class Content(Frozen):
+    questionnaire: Questionnaire
+    rubric: Rubric
+    source: str  # the folder it was loaded from, for messages
+
+
+# --- answers ------------------------------------------------------------------------------
+
+NOT_APPLICABLE = "not_applicable"
+UNKNOWN = "unknown"
+AnswerValue = bool | int | float | str | list[str]
+
+
+class Respondent(Frozen):
+    name: str = Field(min_length=1, max_length=200)
+    role: str = Field(default="", max_length=200)
+
+
+class Answers(Frozen):
+    questionnaire: str
+    questionnaire_version: int
+    language: Literal["en", "zh-CN"] = "en"
+    enterprise: dict[str, AnswerValue]
+    respondents: list[Respondent] = []
+    answers: dict[str, AnswerValue] = {}
+    notes: dict[str, Annotated[str, Field(max_length=4000)]] = {}
+
+    @property
+    def lang(self) -> str:
+        return "zh" if self.language == "zh-CN" else "en"
+
+    def value(self, question_id: str) -> AnswerValue | None:
+        """The answer to any question, profile questions included (kept under `enterprise`)."""
+        step, _, key = question_id.partition(".")
+        if step == PROFILE_STEP:
+            return self.enterprise.get(key)
+        return self.answers.get(question_id)
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+class QuestionResult(Frozen):
+    id: str
+    value: float | None  # None when not applicable or hidden by the profile
+    weight: float
+    status: Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
+
+
+class StepResult(Frozen):
+    id: str
+    score: float
+    level: int
+    level_name: str
+    confidence: float
+    answered: int
+    total: int
+    capped_by: list[str] = []  # gate texts that held the level down
+    questions: list[QuestionResult] = []
+
+
+class Reason(Frozen):
+    factor: str
+    factor_label: str
+    value: str | int
+    value_label: str
+    text: str
+    questions: list[str]
+    met: bool = True
+
+
+class Flip(Frozen):
+    factor: str
+    from_value: str | int
+    to_value: str | int
+    choice: str
+    text: str
+
+
+class PathStage(Frozen):
+    choice: str
+    status: Literal["done", "current", "next", "later"]
+    when: list[str] = []  # the requirements still open before this stage
+
+
+class DecisionResult(Frozen):
+    choice: str
+    runner_up: str
+    reasons: list[Reason]
+    would_change_if: list[Flip]
+    path: list[PathStage] = []
+
+
+class RoadmapItem(Frozen):
+    id: str
+    step: str
+    phase: int
+    title: str
+    description: str
+    effort: Effort
+    impact: int
+    depends_on: list[str]
+    support: str | None = None
+
+
+class Assessment(Frozen):
+    enterprise: dict[str, Any]
+    questionnaire_id: str
+    questionnaire_version: int
+    language: str
+    overall: StepResult
+    steps: list[StepResult]
+    factors: dict[str, str | int]
+    decisions: dict[str, DecisionResult]
+    roadmap: list[RoadmapItem]
+    warnings: list[str] = []

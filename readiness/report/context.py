@@ -1,0 +1,328 @@
+"""ReportContext: the one object report templates see. Everything is computed here; templates format.
+
+Fields are plain data (strings, numbers, lists), already in the report's language, so a template
+never looks anything up. Untrusted text (names, notes) stays plain here and is escaped by Jinja2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pydantic import BaseModel, ConfigDict
+
+from .. import __version__
+from ..model import (
+    NOT_APPLICABLE,
+    PROFILE_STEP,
+    UNKNOWN,
+    Answers,
+    AnswerValue,
+    Assessment,
+    Content,
+    Decision,
+    DecisionResult,
+    Question,
+)
+from .labels import LABELS
+
+TOP_ACTIONS = 5
+SHOWN_PER_LIST = 4  # strengths, gaps and weighty answers per step
+
+
+class Plain(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Brand(Plain):
+    """Consultant branding; defaults describe an unbranded report."""
+
+    firm: str = ""
+    logo_data_uri: str = ""  # a data: URI, so the renderer fetches nothing
+    primary_colour: str = "#1f4e79"
+    contact: str = ""
+    disclaimer: str = ""
+
+
+class AnswerLine(Plain):
+    question_id: str
+    question: str
+    answer: str
+    points: float | None  # 0-1, None when not scored
+    weight: float
+    note: str = ""
+
+
+class StepView(Plain):
+    id: str
+    number: int
+    title: str
+    intro: str
+    score: float
+    level: int
+    level_name: str
+    level_text: str  # what this step looks like at the reached level
+    next_level_name: str  # empty at level 5
+    next_level_score: float | None
+    next_level_text: str
+    confidence: float
+    answered: int
+    total: int
+    capped_by: list[str]
+    strengths: list[AnswerLine]
+    gaps: list[AnswerLine]
+    weighty: list[AnswerLine]  # the answers that moved this step's score most
+
+
+class ReasonView(Plain):
+    text: str
+    factor: str
+    value: str
+    met: bool
+    questions: list[str]
+
+
+class StageView(Plain):
+    label: str
+    status: str  # done | current | next | later
+    status_label: str
+    when: list[str]
+
+
+class DecisionView(Plain):
+    id: str
+    title: str
+    choice: str
+    label: str
+    summary: str
+    runner_up: str
+    runner_up_label: str
+    reasons: list[ReasonView]
+    would_change_if: list[str]
+    path: list[StageView]
+    next_step: str
+
+
+class ActionView(Plain):
+    id: str
+    number: int
+    step_title: str
+    phase: int
+    title: str
+    description: str
+    effort: str
+    impact: int
+    depends_on: list[str]  # numbers and titles of prerequisite actions
+    support: str
+
+
+class PhaseView(Plain):
+    number: int
+    label: str
+    actions: list[ActionView]
+
+
+class AppendixStep(Plain):
+    title: str
+    lines: list[AnswerLine]
+
+
+class ReportContext(Plain):
+    lang: str  # "en" or "zh"
+    html_lang: str  # "en" or "zh-CN"
+    t: dict[str, str]  # fixed wording (labels.py)
+    title: str
+    enterprise: str
+    industry: str
+    profile: list[tuple[str, str]]  # profile questions and answers, for the cover
+    date: str
+    respondents: list[tuple[str, str]]  # (name, role)
+    version: str
+    brand: Brand
+    overall_score: float
+    overall_level: int
+    overall_level_name: str
+    overall_level_text: str
+    overall_confidence: float
+    overall_capped_by: list[str]
+    levels: list[tuple[int, str, float]]  # (level, name, min score), for scales and charts
+    steps: list[StepView]
+    model_strategy: DecisionView
+    deployment: DecisionView
+    top_actions: list[ActionView]
+    phases: list[PhaseView]
+    appendix: list[AppendixStep]
+    warnings: list[str]
+
+
+def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
+    """An answer as a reader would say it."""
+    zh = lang == "zh"
+    if raw is None:
+        return "未作答" if zh else "not answered"
+    if raw == UNKNOWN:
+        return "不清楚" if zh else "don't know"
+    if raw == NOT_APPLICABLE:
+        return "不适用" if zh else "not applicable"
+    if question.type == "single":
+        option = question.option(str(raw))
+        return option.label.get(lang) if option else str(raw)
+    if question.type == "multi":
+        chosen = [o.label.get(lang) for o in question.options if isinstance(raw, list) and o.id in raw]
+        return ("、" if zh else "; ").join(chosen) or ("无" if zh else "none")
+    if question.type == "yes_no":
+        return ("是" if raw else "否") if zh else ("yes" if raw else "no")
+    if question.type in ("number", "percent"):
+        number = f"{raw:,.0f}" if float(raw) == int(raw) else f"{raw:,.1f}"  # type: ignore[arg-type]
+        unit = "%" if question.type == "percent" else f" {question.unit.get(lang)}" if question.unit else ""
+        return number + unit
+    return str(raw)
+
+
+def build_context(
+    assessment: Assessment, content: Content, answers: Answers, brand: Brand | None = None, today: dt.date | None = None
+) -> ReportContext:
+    lang = assessment.language
+    t = LABELS[lang]
+    rubric = content.rubric
+    questionnaire = content.questionnaire
+    index = questionnaire.question_index()
+
+    def line(qid: str, points: float | None = None) -> AnswerLine:
+        question = index[qid]
+        return AnswerLine(
+            question_id=qid,
+            question=question.text.get(lang),
+            answer=answer_text(question, answers.value(qid), lang),
+            points=points,
+            weight=question.weight,
+            note=answers.notes.get(qid, ""),
+        )
+
+    steps = []
+    for number, (step, result) in enumerate(zip(questionnaire.steps[1:], assessment.steps, strict=True), start=1):
+        scored = [q for q in result.questions if q.value is not None and q.weight and q.status == "answered"]
+        by_value = sorted(scored, key=lambda q: (-q.value * q.weight, q.id))  # type: ignore[operator]
+        strengths = [line(q.id, q.value) for q in by_value if q.value is not None and q.value >= 0.75][:SHOWN_PER_LIST]
+        gaps = [
+            line(q.id, q.value)
+            for q in sorted(result.questions, key=lambda q: (-(q.weight * (1 - (q.value or 0))), q.id))
+            if q.weight and q.value is not None and q.value < 0.5 and q.status != "not_reached"
+        ][:SHOWN_PER_LIST]
+        weighty = [line(q.id, q.value) for q in sorted(scored, key=lambda q: (-q.weight, q.id))][:SHOWN_PER_LIST]
+        nxt = rubric.levels[result.level] if result.level < 5 else None
+        steps.append(
+            StepView(
+                id=step.id,
+                number=number,
+                title=step.title.get(lang),
+                intro=step.intro.get(lang),
+                score=result.score,
+                level=result.level,
+                level_name=result.level_name,
+                level_text=rubric.step_levels[step.id][result.level].get(lang),
+                next_level_name=nxt.name.get(lang) if nxt else "",
+                next_level_score=nxt.min_score if nxt else None,
+                next_level_text=rubric.step_levels[step.id][nxt.level].get(lang) if nxt else "",
+                confidence=result.confidence,
+                answered=result.answered,
+                total=result.total,
+                capped_by=result.capped_by,
+                strengths=strengths,
+                gaps=gaps,
+                weighty=weighty,
+            )
+        )
+
+    step_titles = {s.id: s.title.get(lang) for s in questionnaire.steps}
+    numbers = {item.id: i for i, item in enumerate(assessment.roadmap, start=1)}
+    titles = {item.id: item.title for item in assessment.roadmap}
+    actions = [
+        ActionView(
+            id=item.id,
+            number=numbers[item.id],
+            step_title=step_titles[item.step],
+            phase=item.phase,
+            title=item.title,
+            description=item.description,
+            effort=item.effort,
+            impact=item.impact,
+            depends_on=[f"{numbers[d]}. {titles[d]}" for d in item.depends_on],
+            support=item.support or "",
+        )
+        for item in assessment.roadmap
+    ]
+    top = sorted(actions, key=lambda a: (a.phase, -a.impact, a.number))[:TOP_ACTIONS]
+
+    profile_step = questionnaire.steps[0]
+    profile = [
+        (q.text.get(lang), answer_text(q, answers.value(q.id), lang))
+        for q in profile_step.questions
+        if answers.value(q.id) is not None and q.id != f"{PROFILE_STEP}.name"
+    ]
+    appendix = [
+        AppendixStep(
+            title=step.title.get(lang),
+            lines=[line(q.id) for q in step.questions if answers.value(q.id) is not None or q.id in answers.notes],
+        )
+        for step in questionnaire.steps
+    ]
+    industry_q = index.get(f"{PROFILE_STEP}.industry")
+    decisions = {d.id: d for d in rubric.decisions}
+    overall = assessment.overall
+    return ReportContext(
+        lang=lang,
+        html_lang="zh-CN" if lang == "zh" else "en",
+        t=t,
+        title=questionnaire.title.get(lang),
+        enterprise=str(answers.enterprise.get("name", "")),
+        industry=answer_text(industry_q, answers.enterprise.get("industry"), lang) if industry_q else "",
+        profile=profile,
+        date=(today or dt.date.today()).isoformat(),
+        respondents=[(r.name, r.role) for r in answers.respondents],
+        version=__version__,
+        brand=brand or Brand(),
+        overall_score=overall.score,
+        overall_level=overall.level,
+        overall_level_name=overall.level_name,
+        overall_level_text=rubric.levels[overall.level - 1].description.get(lang),
+        overall_confidence=overall.confidence,
+        overall_capped_by=overall.capped_by,
+        levels=[(lvl.level, lvl.name.get(lang), lvl.min_score) for lvl in rubric.levels],
+        steps=steps,
+        model_strategy=_decision_view(assessment.decisions["model_strategy"], decisions["model_strategy"], t, lang),
+        deployment=_decision_view(assessment.decisions["deployment"], decisions["deployment"], t, lang),
+        top_actions=top,
+        phases=[
+            PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in actions if a.phase == p]) for p in (1, 2, 3)
+        ],
+        appendix=[a for a in appendix if a.lines],
+        warnings=assessment.warnings,
+    )
+
+
+def _decision_view(result: DecisionResult, decision: Decision, t: dict[str, str], lang: str) -> DecisionView:
+    choices = {c.id: c for c in decision.choices}
+    chosen = choices[result.choice]
+    return DecisionView(
+        id=decision.id,
+        title=decision.title.get(lang),
+        choice=result.choice,
+        label=chosen.label.get(lang),
+        summary=chosen.summary.get(lang).strip(),
+        runner_up=result.runner_up,
+        runner_up_label=choices[result.runner_up].label.get(lang),
+        reasons=[
+            ReasonView(text=r.text, factor=r.factor_label, value=r.value_label, met=r.met, questions=r.questions)
+            for r in result.reasons
+        ],
+        would_change_if=[f.text for f in result.would_change_if],
+        path=[
+            StageView(
+                label=choices[s.choice].label.get(lang),
+                status=s.status,
+                status_label=t[f"stage_{s.status}"],
+                when=s.when,
+            )
+            for s in result.path
+        ],
+        next_step=chosen.next_step.get(lang) if chosen.next_step else "",
+    )

@@ -1,0 +1,173 @@
+"""Answers -> question values -> step and overall scores, levels and confidence (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules
+from .model import (
+    NOT_APPLICABLE,
+    PROFILE_STEP,
+    STEP_IDS,
+    UNKNOWN,
+    Answers,
+    AnswerValue,
+    Content,
+    Question,
+    QuestionResult,
+    Rubric,
+    StepResult,
+)
+
+
+def answer_points(question: Question, raw: AnswerValue | None) -> float | None:
+    """The answer's value in [0, 1]; None when the question does not count (not applicable, text)."""
+    if raw == NOT_APPLICABLE or question.type == "text":
+        return None
+    if raw is None or raw == UNKNOWN:
+        return 0.0
+    if question.type == "single":
+        option = question.option(str(raw))
+        return option.points if option else 0.0
+    if question.type == "multi":
+        chosen = raw if isinstance(raw, list) else []
+        return min(question.cap, sum(o.points for o in question.options if o.id in chosen))
+    if question.type == "yes_no":
+        return question.yes_points if raw is True else question.no_points
+    if not question.bands or isinstance(raw, bool) or not isinstance(raw, int | float):
+        return 0.0
+    points = question.bands[0].points
+    for band in question.bands:
+        if raw >= band.min:
+            points = band.points
+    return points
+
+
+def make_facts(content: Content, answers: Answers) -> rules.Facts:
+    index = content.questionnaire.question_index()
+    return rules.Facts(
+        raw=answers.value,
+        points=lambda qid: answer_points(index[qid], answers.value(qid)) if qid in index else None,
+    )
+
+
+def is_visible(question: Question, facts: rules.Facts) -> bool:
+    return question.show_if is None or rules.evaluate(question.show_if, facts)
+
+
+def _depends_on_profile_only(question: Question) -> bool:
+    assert question.show_if is not None
+    return all(leaf.subject.startswith(PROFILE_STEP + ".") for leaf in rules.leaves(question.show_if))
+
+
+@dataclass(frozen=True)
+class _Tally:
+    score: float  # 0-100
+    confidence: float  # 0-1
+    answered: int
+    total: int
+    questions: list[QuestionResult]
+
+
+def _score_questions(questions: list[Question], answers: Answers, facts: rules.Facts) -> _Tally:
+    """Weighted mean of answer values.
+
+    A follow-up hidden by a scored answer (say, MES coverage when there is no MES) counts as 0: the
+    capability it asks about is absent, and revealing it can only raise the score. A question hidden
+    by the profile alone (an industry module) does not apply and leaves the denominator.
+    """
+    results: list[QuestionResult] = []
+    weighted = counted = known = 0.0
+    answered = total = 0
+    for question in questions:
+        raw = answers.value(question.id)
+        if not is_visible(question, facts):
+            status = "hidden" if _depends_on_profile_only(question) else "not_reached"
+            value = None if status == "hidden" else 0.0
+        else:
+            total += 1
+            answered += raw is not None
+            value = answer_points(question, raw)
+            if raw == NOT_APPLICABLE:
+                status = "not_applicable"
+            elif raw == UNKNOWN:
+                status = "unknown"
+            else:
+                status = "answered" if raw is not None else "unanswered"
+        results.append(QuestionResult(id=question.id, value=value, weight=question.weight, status=status))
+        if value is None or not question.weight:
+            continue
+        weighted += question.weight * value
+        counted += question.weight
+        if status in ("answered", "not_reached"):
+            known += question.weight
+    score = 100 * weighted / counted if counted else 0.0
+    confidence = known / counted if counted else 0.0
+    return _Tally(score, confidence, answered, total, results)
+
+
+def score_steps(content: Content, answers: Answers, facts: rules.Facts, lang: str) -> tuple[list[StepResult], StepResult]:
+    """Score every step and the whole enterprise; fills facts.scores and facts.levels."""
+    rubric = content.rubric
+    tallies = {
+        step.id: _score_questions(step.questions, answers, facts)
+        for step in content.questionnaire.steps
+        if step.id != PROFILE_STEP
+    }
+    for step_id, tally in tallies.items():
+        facts.scores[step_id] = round(tally.score, 1)
+        facts.levels[step_id] = rubric.level_for(facts.scores[step_id]).level
+    steps = []
+    for step_id in STEP_IDS:
+        tally = tallies[step_id]
+        level, capped_by = _apply_gates(rubric, step_id, facts, lang)
+        steps.append(_result(rubric, step_id, tally, level, capped_by, lang))
+    for step in steps:  # gates settled: later conditions see the final levels
+        facts.levels[step.id] = step.level
+
+    total_weight = sum(rubric.step_weights[s] for s in STEP_IDS)
+    overall_score = sum(rubric.step_weights[s] * tallies[s].score for s in STEP_IDS) / total_weight
+    overall_conf = sum(rubric.step_weights[s] * tallies[s].confidence for s in STEP_IDS) / total_weight
+    facts.scores["overall"] = round(overall_score, 1)
+    facts.levels["overall"] = rubric.level_for(facts.scores["overall"]).level
+    level, capped_by = _apply_gates(rubric, "overall", facts, lang)
+    facts.levels["overall"] = level
+    overall = _result(
+        rubric,
+        "overall",
+        _Tally(
+            overall_score,
+            overall_conf,
+            sum(t.answered for t in tallies.values()),
+            sum(t.total for t in tallies.values()),
+            [],
+        ),
+        level,
+        capped_by,
+        lang,
+    )
+    return steps, overall
+
+
+def _apply_gates(rubric: Rubric, step_id: str, facts: rules.Facts, lang: str) -> tuple[int, list[str]]:
+    level = facts.levels[step_id]
+    capped_by = []
+    for gate in sorted((g for g in rubric.gates if g.step == step_id), key=lambda g: g.level):
+        if gate.level <= level and not rules.evaluate(gate.requires, facts):
+            level = gate.level - 1
+            capped_by.append(gate.text.get(lang))
+    return level, capped_by
+
+
+def _result(rubric: Rubric, step_id: str, tally: _Tally, level: int, capped_by: list[str], lang: str) -> StepResult:
+    return StepResult(
+        id=step_id,
+        score=round(tally.score, 1),
+        level=level,
+        level_name=rubric.levels[level - 1].name.get(lang),
+        confidence=round(tally.confidence, 2),
+        answered=tally.answered,
+        total=tally.total,
+        capped_by=capped_by,
+        questions=tally.questions,
+    )
