@@ -129,9 +129,10 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
     """The single-factor, one-notch changes that would change the choice."""
     baseline = dict(facts.factors)
     involved = _closure({r.factor for c in decision.choices for r in (*c.requires, *c.supports)}, explainer)
+    answer_level = {f.id: baseline[f.id] for f in rubric.factors if not factor_dependencies(f)}
     flips: list[Flip] = []
     for factor in rubric.factors:
-        if factor.id not in involved or factor_dependencies(factor):
+        if factor.id not in involved or factor.id not in answer_level:
             continue  # only answers-level factors move; composites follow them
         order = factor_order(factor)
         position = order.index(baseline[factor.id])
@@ -140,7 +141,7 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
                 continue
             moved = order[position + step]
             what_if = rules.Facts(raw=facts.raw, points=facts.points, scores=facts.scores, levels=facts.levels)
-            derive_factors(rubric, what_if, {factor.id: moved})
+            derive_factors(rubric, what_if, {**answer_level, factor.id: moved})
             other = choose(decision, what_if)
             if other.id != chosen.id:
                 flips.append(

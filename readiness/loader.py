@@ -105,9 +105,11 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Docu
         raise ContentError([Issue(name, "the file is empty")])
     loader = _Loader(text)
     try:
+        if not allow_aliases and ("&" in text or "*" in text):
+            _refuse_aliases(text, name)
         node = loader.get_single_node()
         marks: dict[Path_, tuple[int, int]] = {}
-        _map_nodes(node, (), marks, set(), allow_aliases, name)
+        _map_nodes(node, (), marks, set())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -123,30 +125,27 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Docu
     return Document(name, data, marks)
 
 
-def _map_nodes(
-    node: yaml.Node,
-    path: Path_,
-    marks: dict[Path_, tuple[int, int]],
-    seen: set[int],
-    allow_aliases: bool,
-    name: str,
-) -> None:
-    # An alias reuses the same node object; refusing repeats stops "billion laughs" expansion.
-    if id(node) in seen and isinstance(node, yaml.CollectionNode):
-        if not allow_aliases:
-            mark = node.start_mark
+def _refuse_aliases(text: str, name: str) -> None:
+    """Anchors and aliases let a few bytes expand into gigabytes ("billion laughs"): refuse them."""
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            mark = token.start_mark
             message = "YAML anchors and aliases (& and *) are not allowed in answers files"
             raise ContentError([Issue(name, message, mark.line + 1, mark.column + 1)])
+
+
+def _map_nodes(node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]], seen: set[int]) -> None:
+    if id(node) in seen:  # an alias reuses a node already mapped
         return
     seen.add(id(node))
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _map_nodes(value, (*path, str(key.value)), marks, seen, allow_aliases, name)
+            _map_nodes(value, (*path, str(key.value)), marks, seen)
             marks[(*path, str(key.value))] = (key.start_mark.line + 1, key.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _map_nodes(item, (*path, str(index)), marks, seen, allow_aliases, name)
+            _map_nodes(item, (*path, str(index)), marks, seen)
 
 
 def validate(model: type[M], doc: Document, data: Any, base: Path_, issues: list[Issue]) -> M | None:

@@ -87,7 +87,8 @@ def _decision_panel(result: DecisionResult, decision: object, t: dict[str, str],
         body.append(f"{t['would_change']}:\n", style="bold")
         for flip in result.would_change_if:
             body.append(f"  → {flip.text}\n")
-    return Panel(body.rstrip(), title=t[decision.id], title_align="left")  # type: ignore[attr-defined]
+    body.rstrip()
+    return Panel(body, title=t[decision.id], title_align="left")  # type: ignore[attr-defined]
 
 
 def _roadmap_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:

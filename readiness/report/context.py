@@ -7,6 +7,7 @@ never looks anything up. Untrusted text (names, notes) stays plain here and is e
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
@@ -55,6 +56,7 @@ class StepView(Plain):
     id: str
     number: int
     title: str
+    short_title: str  # the part before the colon, for chart labels
     intro: str
     score: float
     level: int
@@ -111,6 +113,7 @@ class ActionView(Plain):
     effort: str
     impact: int
     depends_on: list[str]  # numbers and titles of prerequisite actions
+    depends_on_numbers: list[int]  # the same prerequisites by number, for the timeline
     support: str
 
 
@@ -177,6 +180,11 @@ def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
     return str(raw)
 
 
+def short_title(title: str) -> str:
+    """"Data: mechanism and experience libraries" -> "Data"; "数据：机理库与经验库" -> "数据"."""
+    return re.split(r"[:：]", title, maxsplit=1)[0].strip() or title
+
+
 def build_context(
     assessment: Assessment, content: Content, answers: Answers, brand: Brand | None = None, today: dt.date | None = None
 ) -> ReportContext:
@@ -214,6 +222,7 @@ def build_context(
                 id=step.id,
                 number=number,
                 title=step.title.get(lang),
+                short_title=short_title(step.title.get(lang)),
                 intro=step.intro.get(lang),
                 score=result.score,
                 level=result.level,
@@ -246,6 +255,7 @@ def build_context(
             effort=item.effort,
             impact=item.impact,
             depends_on=[f"{numbers[d]}. {titles[d]}" for d in item.depends_on],
+            depends_on_numbers=[numbers[d] for d in item.depends_on],
             support=item.support or "",
         )
         for item in assessment.roadmap

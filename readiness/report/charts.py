@@ -1,0 +1,280 @@
+"""The report's charts as hand-written SVG: a radar of the six steps, score bars and the roadmap timeline.
+
+Pure functions from report data to SVG markup. Text stays real <text> (searchable, CJK included);
+inline SVG does not inherit the page font, so every chart names its font stack on the <svg> root.
+Every piece of text and every attribute value is escaped here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+LATIN_FONTS = ("DejaVu Sans", "Liberation Sans", "Arial")
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_ACCENT = "#1f4e79"
+INK = "#1d2733"
+MUTED = "#6b7785"
+RULE = "#d5dbe1"
+FAINT = "#eef1f4"
+GANTT_ROWS_PER_CHART = 40  # one chart per page at most; longer roadmaps get several
+
+
+def font_stack(lang: str) -> list[str]:
+    """Latin first for English (fast subsetting, Latin glyphs), the CJK fonts first for Chinese."""
+    cjk = list(CJK_FONTS)
+    return [*cjk, "sans-serif"] if lang == "zh" else [*LATIN_FONTS, *cjk, "sans-serif"]
+
+
+def css_font_family(lang: str) -> str:
+    return ", ".join(name if name == "sans-serif" else f'"{name}"' for name in font_stack(lang))
+
+
+def _svg_font_family(lang: str) -> str:
+    return ", ".join(name if name == "sans-serif" else f"'{name}'" for name in font_stack(lang))
+
+
+def safe_colour(colour: str) -> str:
+    """A #rrggbb colour, or the default: a colour goes into SVG and CSS, so nothing else may pass."""
+    return colour.lower() if HEX_COLOUR.match(colour or "") else DEFAULT_ACCENT
+
+
+def tint(colour: str, white: float) -> str:
+    """Mix a #rrggbb colour with white; white=0 keeps it, 1 gives white."""
+    colour = safe_colour(colour)
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
+
+
+def text_width(text: str, size: float) -> float:
+    """Approximate rendered width: wide (CJK) characters take a full em, others about 0.56 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.56 for ch in text)
+
+
+def fit_text(text: str, size: float, width: float) -> str:
+    """Shorten text with an ellipsis so it fits `width` (SVG cannot wrap)."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip(" ,;:，；：、") + "…"
+
+
+def _n(value: float) -> str:
+    """Coordinates with at most one decimal, so the SVG stays small and stable."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _text(x: float, y: float, text: str, size: float, *, anchor: str = "start", fill: str = INK,
+          weight: str = "normal", baseline: str = "") -> str:
+    extra = f' font-weight="{weight}"' if weight != "normal" else ""
+    extra += f' dominant-baseline="{baseline}"' if baseline else ""
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}" fill="{fill}"{extra}>'
+        f"{escape(text, quote=False)}</text>"
+    )
+
+
+def _svg(width: float, height: float, lang: str, body: list[str], label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="{_n(width)}" height="{_n(height)}" role="img" aria-label="{escape(label)}" '
+        f'font-family="{escape(_svg_font_family(lang))}">' + "".join(body) + "</svg>"
+    )
+
+
+# --- radar ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Axis:
+    label: str
+    score: float  # 0-100
+
+
+def radar_points(scores: Sequence[float], cx: float, cy: float, radius: float) -> list[tuple[float, float]]:
+    """Polygon corners, the first axis pointing up, going clockwise."""
+    count = len(scores)
+    points = []
+    for i, score in enumerate(scores):
+        angle = -math.pi / 2 + 2 * math.pi * i / count
+        r = radius * max(0.0, min(score, 100.0)) / 100
+        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
+    return points
+
+
+def radar(axes: Sequence[Axis], levels: Sequence[tuple[int, str, float]], lang: str, colour: str,
+          label: str = "") -> str:
+    """Step scores on one axis each, with a ring at every level threshold."""
+    accent = safe_colour(colour)
+    width, height = 440.0, 330.0
+    cx, cy, radius = width / 2, height / 2 + 4, 112.0
+    body: list[str] = []
+    rings = sorted({lvl[2] for lvl in levels if lvl[2] > 0} | {100.0})
+    for value in rings:
+        ring = radar_points([value] * len(axes), cx, cy, radius)
+        body.append(
+            f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in ring)}" fill="none" '
+            f'stroke="{RULE}" stroke-width="0.8"/>'
+        )
+        body.append(_text(cx + 3, cy - radius * value / 100 + 3, f"{value:g}", 7, fill=MUTED))
+    for x, y in radar_points([100.0] * len(axes), cx, cy, radius):
+        body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{RULE}" stroke-width="0.8"/>')
+    shape = radar_points([a.score for a in axes], cx, cy, radius)
+    body.append(
+        f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in shape)}" fill="{accent}" fill-opacity="0.18" '
+        f'stroke="{accent}" stroke-width="2" stroke-linejoin="round"/>'
+    )
+    for x, y in shape:
+        body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" fill="{accent}"/>')
+    for axis, (x, y) in zip(axes, radar_points([100.0] * len(axes), cx, cy, radius + 16), strict=True):
+        anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
+        dy = -8 if y < cy - radius else (10 if y > cy + radius else 0)
+        name = fit_text(axis.label, 10, 120)
+        body.append(_text(x, y + dy, name, 10, anchor=anchor, weight="bold"))
+        body.append(_text(x, y + dy + 12, f"{axis.score:.0f}", 9.5, anchor=anchor, fill=accent, weight="bold"))
+    return _svg(width, height, lang, body, label)
+
+
+# --- score bars -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    score: float
+    target: float | None  # the next level's threshold, None at the top level
+
+
+def bars(rows: Sequence[Bar], levels: Sequence[tuple[int, str, float]], lang: str, colour: str,
+         legend: tuple[str, str] = ("", ""), label: str = "") -> str:
+    """One horizontal bar per step, level bands behind, a tick at the next level's threshold."""
+    accent = safe_colour(colour)
+    label_w, plot_w, right = 128.0, 300.0, 12.0
+    top, row_h = 30.0, 30.0
+    width = label_w + plot_w + right
+    height = top + row_h * len(rows) + 36
+
+    def x_of(score: float) -> float:
+        return label_w + plot_w * max(0.0, min(score, 100.0)) / 100
+
+    body: list[str] = []
+    bounds = [lvl[2] for lvl in levels] + [100.0]
+    for i, (number, name, low) in enumerate(levels):
+        high = bounds[i + 1]
+        if i % 2 == 0:
+            body.append(
+                f'<rect x="{_n(x_of(low))}" y="{_n(top - 6)}" width="{_n(x_of(high) - x_of(low))}" '
+                f'height="{_n(row_h * len(rows) + 6)}" fill="{FAINT}"/>'
+            )
+        span = x_of(high) - x_of(low)
+        body.append(_text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(f"{number} {name}", 8, span - 2), 8,
+                          anchor="middle", fill=MUTED))
+    for i, row in enumerate(rows):
+        y = top + i * row_h
+        body.append(_text(label_w - 8, y + 15, fit_text(row.label, 9.5, label_w - 12), 9.5, anchor="end"))
+        body.append(
+            f'<rect x="{_n(label_w)}" y="{_n(y + 6)}" width="{_n(x_of(row.score) - label_w)}" height="12" '
+            f'fill="{accent}" rx="1.5"/>'
+        )
+        score_x = x_of(row.score) + 4
+        if row.target is not None:
+            tx = x_of(row.target)
+            body.append(
+                f'<line x1="{_n(tx)}" y1="{_n(y + 2)}" x2="{_n(tx)}" y2="{_n(y + 22)}" stroke="{INK}" '
+                f'stroke-width="1.6"/>'
+            )
+            if abs(tx - score_x) < 26 and tx > score_x - 4:
+                score_x = tx + 4
+        body.append(_text(score_x, y + 15.5, f"{row.score:.0f}", 9, fill=INK, weight="bold"))
+    axis_y = top + row_h * len(rows) + 4
+    for value in range(0, 101, 20):
+        body.append(_text(x_of(value), axis_y + 10, str(value), 7.5, anchor="middle", fill=MUTED))
+    score_legend, target_legend = legend
+    legend_y = axis_y + 22
+    body.append(f'<rect x="{_n(label_w)}" y="{_n(legend_y - 6)}" width="10" height="7" fill="{accent}"/>')
+    body.append(_text(label_w + 14, legend_y, score_legend, 8, fill=MUTED))
+    tick_x = label_w + 24 + text_width(score_legend, 8)
+    body.append(f'<line x1="{_n(tick_x)}" y1="{_n(legend_y - 8)}" x2="{_n(tick_x)}" y2="{_n(legend_y + 2)}" '
+                f'stroke="{INK}" stroke-width="1.6"/>')
+    body.append(_text(tick_x + 5, legend_y, target_legend, 8, fill=MUTED))
+    return _svg(width, height, lang, body, label)
+
+
+# --- roadmap timeline -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    number: int
+    title: str
+    phase: int  # 1-3
+    effort: str  # S, M, L
+    depends_on: tuple[int, ...] = ()
+
+
+EFFORT_SHARE = {"S": 0.34, "M": 0.62, "L": 1.0}  # of the phase's width
+
+
+def schedule(tasks: Sequence[Task]) -> dict[int, tuple[float, float]]:
+    """Start and end of each task as fractions of its phase (0-1): after same-phase prerequisites."""
+    placed: dict[int, tuple[float, float]] = {}
+    by_number = {t.number: t for t in tasks}
+    for task in tasks:  # the roadmap lists prerequisites first
+        length = EFFORT_SHARE.get(task.effort, 0.62)
+        start = max(
+            (placed[d][1] for d in task.depends_on if d in placed and by_number[d].phase == task.phase),
+            default=0.0,
+        )
+        start = max(0.0, min(start, 1.0 - length))
+        placed[task.number] = (start, start + length)
+    return placed
+
+
+def gantt(tasks: Sequence[Task], phase_labels: Sequence[str], lang: str, colour: str,
+          label: str = "") -> list[str]:
+    """The roadmap as bars in three equal phase columns; one SVG per GANTT_ROWS_PER_CHART tasks."""
+    placed = schedule(tasks)
+    chunks = [tasks[i : i + GANTT_ROWS_PER_CHART] for i in range(0, len(tasks), GANTT_ROWS_PER_CHART)]
+    return [_gantt_chart(chunk, placed, phase_labels, lang, colour, label) for chunk in chunks]
+
+
+def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]], phase_labels: Sequence[str],
+                 lang: str, colour: str, label: str) -> str:
+    accent = safe_colour(colour)
+    shades = {1: accent, 2: tint(accent, 0.3), 3: tint(accent, 0.55)}
+    label_w, plot_w, right = 214.0, 270.0, 6.0
+    top, row_h = 26.0, 14.0
+    width = label_w + plot_w + right
+    height = top + row_h * len(tasks) + 6
+    column = plot_w / 3
+    body: list[str] = []
+    for i, name in enumerate(phase_labels[:3]):
+        x = label_w + i * column
+        if i % 2 == 0:
+            body.append(f'<rect x="{_n(x)}" y="{_n(top - 4)}" width="{_n(column)}" '
+                        f'height="{_n(row_h * len(tasks) + 8)}" fill="{FAINT}"/>')
+        body.append(_text(x + column / 2, top - 10, fit_text(name, 9, column - 4), 9, anchor="middle",
+                          weight="bold", fill=INK))
+    body.append(f'<line x1="{_n(label_w)}" y1="{_n(top - 4)}" x2="{_n(label_w + plot_w)}" y2="{_n(top - 4)}" '
+                f'stroke="{RULE}" stroke-width="0.8"/>')
+    for i, task in enumerate(tasks):
+        y = top + i * row_h
+        if i:
+            body.append(f'<line x1="0" y1="{_n(y)}" x2="{_n(label_w)}" y2="{_n(y)}" stroke="{FAINT}" '
+                        f'stroke-width="0.6"/>')
+        body.append(_text(0, y + 10, f"{task.number}.", 8, fill=MUTED))
+        body.append(_text(16, y + 10, fit_text(task.title, 8, label_w - 22), 8))
+        start, end = placed[task.number]
+        phase = min(max(task.phase, 1), 3) - 1
+        x0 = label_w + phase * column + 2 + start * (column - 4)
+        x1 = label_w + phase * column + 2 + end * (column - 4)
+        body.append(f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(x1 - x0)}" height="8" rx="2" '
+                     f'fill="{shades[phase + 1]}"/>')
+        body.append(_text(x0 + 3, y + 9.3, task.effort, 6, fill="#ffffff", weight="bold"))
+    return _svg(width, height, lang, body, label)
