@@ -8,14 +8,15 @@ import os
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from ..errors import EXIT_INTERRUPTED, ContentError, Issue, ReadinessError
-from ..loader import load_content
-from ..model import Content
-from ..resources import content_dir
+
+if TYPE_CHECKING:
+    from ..model import Content
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -54,6 +55,10 @@ def escape(text: str) -> str:
 
 
 def load(override: Path | None) -> tuple[Content, list[Issue]]:
+    # The engine is imported here, not at the top, so `readiness --help` stays fast.
+    from ..loader import load_content
+    from ..resources import content_dir
+
     return load_content(content_dir(override))
 
 

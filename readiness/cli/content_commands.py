@@ -8,10 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..assess import run_assessment
 from ..errors import AnswersError, ContentError, Issue
-from ..loader import load_answers
-from ..report.result import render_json
 from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, system_lang, user_errors, write_output
 
 
@@ -43,6 +40,8 @@ def validate(
                 f"{len(content.rubric.actions)} actions, {len(content.rubric.factors)} factors"
             )
         if files:
+            from ..loader import load_answers
+
             content, _ = load(content_dir)
             for path in files:
                 try:
@@ -74,6 +73,10 @@ def score(
     content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
 ) -> None:
     """Score an answers file: maturity per step, model strategy, deployment and roadmap."""
+    from ..assess import run_assessment
+    from ..loader import load_answers
+    from ..report.result import render_json
+
     with user_errors():
         content, _ = load(content_dir)
         answers = load_answers(answers_file, content)

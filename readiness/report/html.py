@@ -1,0 +1,91 @@
+"""ReportContext -> the report as one self-contained HTML document (Jinja2; the PDF is rendered from it).
+
+The only Jinja2 environment: autoescape on every template (whatever its extension), StrictUndefined
+so a misspelt field fails instead of printing nothing. Templates see the context's fields, the
+charts built from them, and the style values (validated colours, the font stack).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
+
+from ..errors import RenderError
+from ..resources import content_dir
+from . import charts
+from .context import ReportContext
+
+TEMPLATE_FOLDER = "report_templates"
+MAIN_TEMPLATE = "report.html"
+
+
+def template_dir(override: Path | None = None) -> Path:
+    """report_templates/ of the chosen content folder, or the shipped one when that folder has none."""
+    for root in (content_dir(override), content_dir()):
+        folder = root / TEMPLATE_FOLDER
+        if (folder / MAIN_TEMPLATE).is_file():
+            return folder.resolve()
+    raise RenderError(f"no {TEMPLATE_FOLDER}/{MAIN_TEMPLATE} in {content_dir(override)}")
+
+
+def environment(folder: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda value: f"{value * 100:.0f}%"
+    env.filters["score"] = lambda value: f"{value:.1f}"
+    return env
+
+
+def template_variables(ctx: ReportContext) -> dict[str, Any]:
+    """Everything a template may use: the context's fields, `charts` and `style`."""
+    accent = charts.safe_colour(ctx.brand.primary_colour)
+    variables: dict[str, Any] = {name: getattr(ctx, name) for name in type(ctx).model_fields}
+    variables["style"] = {
+        "accent": accent,
+        "accent_mid": charts.tint(accent, 0.55),
+        "accent_light": charts.tint(accent, 0.86),
+        "accent_faint": charts.tint(accent, 0.94),
+        "fonts": Markup(charts.css_font_family(ctx.lang)),  # constant names, quoted for CSS
+    }
+    variables["charts"] = chart_svgs(ctx, accent)
+    return variables
+
+
+def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
+    """The SVG charts, escaped by charts.py and therefore marked safe for the templates."""
+    t = ctx.t
+    radar = charts.radar(
+        [charts.Axis(f"{s.number} {s.short_title}", s.score) for s in ctx.steps],
+        ctx.levels, ctx.lang, accent, label=t["radar_title"],
+    )
+    bars = charts.bars(
+        [charts.Bar(f"{s.number} {s.short_title}", s.score, s.next_level_score) for s in ctx.steps],
+        ctx.levels, ctx.lang, accent, legend=(t["bars_score"], t["bars_target"]), label=t["bars_title"],
+    )
+    tasks = [
+        charts.Task(a.number, a.title, a.phase, a.effort, tuple(a.depends_on_numbers))
+        for phase in ctx.phases
+        for a in phase.actions
+    ]
+    labels = [f"{t['phase_n'] % p.number} · {p.label}" for p in ctx.phases]
+    gantt = charts.gantt(tasks, labels, ctx.lang, accent, label=t["timeline"]) if tasks else []
+    return {"radar": Markup(radar), "bars": Markup(bars), "gantt": [Markup(svg) for svg in gantt]}
+
+
+def render_html(ctx: ReportContext, folder: Path | None = None) -> str:
+    """The whole report as HTML; the CSS is inlined so the file stands alone."""
+    folder = folder or template_dir()
+    try:
+        template = environment(folder).get_template(MAIN_TEMPLATE)
+        return template.render(template_variables(ctx))
+    except TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"the report template failed{where}: {exc}") from None
