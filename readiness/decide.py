@@ -43,15 +43,19 @@ def choose(decision: Decision, facts: rules.Facts) -> Choice:
 
 
 def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice:
-    """The other choice whose requirements are closest to being met (priority breaks ties)."""
+    """The other choice closest to being met; ties go to the neighbour of the chosen one.
+
+    A choice is measured by its requirements, or by its supporting reasons when it has none (the
+    fallback), so the fallback is not runner-up by default.
+    """
 
     def share(choice: Choice) -> float:
-        if not choice.requires:
-            return 1.0
-        return sum(_holds(r, facts) for r in choice.requires) / len(choice.requires)
+        tests = choice.requires or choice.supports
+        return sum(_holds(r, facts) for r in tests) / len(tests) if tests else 0.0
 
+    here = decision.choices.index(chosen)
     others = [c for c in decision.choices if c.id != chosen.id]
-    return max(others, key=lambda c: (share(c), -decision.choices.index(c)))
+    return max(others, key=lambda c: (share(c), -abs(decision.choices.index(c) - here), -decision.choices.index(c)))
 
 
 class Explainer:
@@ -105,7 +109,8 @@ def decide(
     # For a choice below the top, say what kept each higher choice out (its first unmet need).
     for higher in decision.choices[: decision.choices.index(chosen)]:
         blocking = next(r for r in higher.requires if not _holds(r, facts))
-        reasons.append(explainer.reason(blocking, facts, False))
+        if all((r.factor, r.text) != (blocking.factor, blocking.text.get(lang)) for r in reasons):
+            reasons.append(explainer.reason(blocking, facts, False))
 
     path = []
     if decision.stages:
@@ -172,4 +177,4 @@ def _flip_text(explainer: Explainer, factor: Factor, old: Any, new: Any, choice:
     before, after = explainer.value_label(factor.id, old), explainer.value_label(factor.id, new)
     if explainer.lang == "zh":
         return f"若“{label}”由“{before}”变为“{after}”，结论将变为“{choice.label.zh}”。"
-    return f"If {label.lower()} changed from “{before}” to “{after}”, the choice would become {choice.label.en}."
+    return f"If “{label}” changed from “{before}” to “{after}”, the choice would become {choice.label.en}."

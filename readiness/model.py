@@ -322,6 +322,38 @@ class Action(Frozen):
     goes_live: bool = False  # puts a model into production use
 
 
+STAGES = ("rnd_design", "pilot_testing", "production", "marketing_service", "management")
+INDUSTRIES = (
+    "steel", "petrochemical", "new_materials", "machine_tools", "automotive", "aerospace", "textile",
+    "pharmaceuticals", "bio_manufacturing", "traditional_crafts", "electronics", "software", "other",
+)
+Approach = Literal["prompt_retrieval", "classical_ml", "fine_tuned_small", "hybrid", "agent"]
+
+
+class Prerequisite(Frozen):
+    """What a scenario needs; when `when` does not hold, the scenario is blocked by it."""
+
+    when: Condition
+    text: Text  # the need, stated positively ("Defect images labelled by inspectors")
+    unblocked_by: list[str] = []  # roadmap actions that meet it
+
+
+class Scenario(Frozen):
+    id: Slug
+    title: Text
+    description: Text
+    stage: Literal["rnd_design", "pilot_testing", "production", "marketing_service", "management"]
+    industries: list[str] = Field(min_length=1)  # industry ids, or ["all"] for cross-industry
+    value: Text  # what typically improves
+    data_needs: Text  # which data and how much
+    infrastructure_needs: Text
+    latency: Literal["real_time", "near_real_time", "offline"]
+    approach: Approach
+    deployment: Literal["cloud", "edge", "cloud_edge"]
+    agent: bool = False  # plans and acts on its own: stricter prerequisites
+    requires: list[Prerequisite] = Field(min_length=1)
+
+
 class Rubric(Frozen):
     id: Slug
     questionnaire: str
@@ -332,6 +364,7 @@ class Rubric(Frozen):
     factors: list[Factor] = []
     decisions: list[Decision] = []
     actions: list[Action] = []
+    scenarios: list[Scenario] = []
 
     def level_for(self, score: float) -> Level:
         return [lvl for lvl in self.levels if score >= lvl.min_score][-1]

@@ -147,6 +147,7 @@ class ReportContext(Plain):
     overall_confidence: float
     overall_capped_by: list[str]
     levels: list[tuple[int, str, float]]  # (level, name, min score), for scales and charts
+    level_descriptions: list[str]  # what each level means, in the order of `levels`
     steps: list[StepView]
     model_strategy: DecisionView
     deployment: DecisionView
@@ -297,6 +298,7 @@ def build_context(
         overall_confidence=overall.confidence,
         overall_capped_by=overall.capped_by,
         levels=[(lvl.level, lvl.name.get(lang), lvl.min_score) for lvl in rubric.levels],
+        level_descriptions=[lvl.description.get(lang) for lvl in rubric.levels],
         steps=steps,
         model_strategy=_decision_view(assessment.decisions["model_strategy"], decisions["model_strategy"], t, lang),
         deployment=_decision_view(assessment.decisions["deployment"], decisions["deployment"], t, lang),

@@ -1,0 +1,153 @@
+"""ReportContext -> the report as Markdown (`--format md`): the same sections as the PDF, as plain text.
+
+User text (names, notes, answers) is escaped so that a Markdown viewer shows it as typed: no HTML
+tags, links or table breaks can come through from an answers file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import ActionView, AnswerLine, DecisionView, ReportContext
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!])")
+
+
+def esc(text: str) -> str:
+    """Backslash-escape Markdown syntax and keep a cell on one line."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+    aligns = align or "l" * len(header)
+    rule = ["---:" if a == "r" else "---" for a in aligns]
+    return [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join(rule) + " |",
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+
+
+def render_markdown(ctx: ReportContext) -> str:
+    t = ctx.t
+    lines: list[str] = [f"# {esc(ctx.title)}: {esc(ctx.enterprise)}", "", f"*{esc(t['report_subtitle'])}*", ""]
+    meta = [(t["industry"], ctx.industry), (t["assessment_date"], ctx.date)]
+    meta += [(t["respondents"], "; ".join(f"{n} ({r})" if r else n for n, r in ctx.respondents))]
+    if ctx.brand.firm:
+        meta.append((t["prepared_by"], ctx.brand.firm))
+    if ctx.brand.contact:
+        meta.append((t["contact"], ctx.brand.contact))
+    lines += [f"- **{esc(k)}:** {esc(v)}" for k, v in meta if v] + [""]
+
+    lines += [f"## {esc(t['executive_summary'])}", ""]
+    lines += [
+        f"**{esc(t['overall_maturity'])}:** {esc(t['level_n'] % ctx.overall_level)} · {esc(ctx.overall_level_name)}"
+        f" · {esc(t['score'])} {ctx.overall_score:.1f}/100 · {esc(t['confidence'])} {ctx.overall_confidence:.0%}",
+        "",
+        esc(ctx.overall_level_text),
+        "",
+    ]
+    lines += [f"> **{esc(t['capped'])}:** {esc(text)}" for text in ctx.overall_capped_by]
+    for decision in (ctx.model_strategy, ctx.deployment):
+        lines += [f"- **{esc(decision.title)}: {esc(decision.label)}.** {esc(decision.summary)}"]
+    lines += ["", f"### {esc(t['priority_actions'])}", ""]
+    lines += [f"{a.number}. **{esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
+              for a in ctx.top_actions] or [esc(t["no_actions"])]
+    lines += ["", f"## {esc(t['scorecard'])}", ""]
+    lines += _table(
+        [esc(t["step"]), esc(t["score"]), esc(t["level"]), esc(t["confidence"]), esc(t["answered"])],
+        [
+            [f"{s.number}. {esc(s.title)}", f"{s.score:.1f}", f"{s.level} · {esc(s.level_name)}",
+             f"{s.confidence:.0%}", f"{s.answered}/{s.total}"]
+            for s in ctx.steps
+        ],
+        "lrlrr",
+    )
+
+    for step in ctx.steps:
+        lines += [f"## {esc(t['step_n'] % step.number)}: {esc(step.title)}", ""]
+        lines += [f"**{esc(t['score'])}** {step.score:.1f}/100 · **{esc(t['level'])}** {step.level} · "
+                  f"{esc(step.level_name)} · **{esc(t['confidence'])}** {step.confidence:.0%}", ""]
+        lines += [esc(step.intro), "", f"**{esc(t['what_it_means'])}:** {esc(step.level_text)}", ""]
+        if step.next_level_name:
+            target = t["to_reach"] % (step.next_level_name, f"{step.next_level_score:g}")
+            lines += [f"**{esc(target)}:** {esc(step.next_level_text)}", ""]
+        lines += [f"> **{esc(t['capped'])}:** {esc(text)}" for text in step.capped_by]
+        if step.capped_by:
+            lines.append("")
+        lines += _answer_list(t["strengths"], step.strengths, t["no_strengths"])
+        lines += _answer_list(t["gaps"], step.gaps, t["no_gaps"])
+        if step.weighty:
+            lines += [f"### {esc(t['weighty'])}", ""]
+            lines += _table(
+                [esc(t["question"]), esc(t["answer"]), esc(t["weight"]), esc(t["points"])],
+                [[esc(a.question), esc(a.answer), f"{a.weight:g}", "" if a.points is None else f"{a.points:.0%}"]
+                 for a in step.weighty],
+                "llrr",
+            )
+
+    lines += [f"## {esc(t['decisions'])}", "", esc(t["decisions_intro"]), ""]
+    for decision in (ctx.model_strategy, ctx.deployment):
+        lines += _decision(decision, t)
+
+    lines += [f"## {esc(t['roadmap'])}", "", esc(t["roadmap_intro"]), ""]
+    for phase in ctx.phases:
+        lines += [f"### {esc(t['phase_n'] % phase.number)} · {esc(phase.label)}", ""]
+        lines += [line for action in phase.actions for line in _action(action, t)] or [esc(t["no_actions"]), ""]
+
+    lines += [f"## {esc(t['appendix'])}", "", f"### {esc(t['appendix_answers'])}", ""]
+    for part in ctx.appendix:
+        lines += [f"#### {esc(part.title)}", ""]
+        lines += _table(
+            [esc(t["question"]), esc(t["answer"]), esc(t["note"])],
+            [[f"{esc(a.question)} `{a.question_id}`", esc(a.answer), esc(a.note)] for a in part.lines],
+        )
+    lines += [f"### {esc(t['respondents'])}", ""]
+    lines += [f"- {esc(n)}" + (f", {esc(r)}" if r else "") for n, r in ctx.respondents] or [esc(t["none"])]
+    lines.append("")
+    if ctx.warnings:
+        lines += [f"### {esc(t['warnings'])}", "", *(f"- {esc(w)}" for w in ctx.warnings), ""]
+    lines += ["---", "", esc(ctx.brand.disclaimer or t["disclaimer_default"]), "", esc(t["generated_by"] % ctx.version)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _answer_list(title: str, answers: list[AnswerLine], empty: str) -> list[str]:
+    lines = [f"### {esc(title)}", ""]
+    lines += [f"- {esc(a.question)} **{esc(a.answer)}**" for a in answers] or [esc(empty)]
+    return [*lines, ""]
+
+
+def _decision(decision: DecisionView, t: dict[str, str]) -> list[str]:
+    lines = [f"### {esc(decision.title)}: {esc(decision.label)}", "", esc(decision.summary), ""]
+    lines += [f"{esc(t['runner_up'])}: {esc(decision.runner_up_label)}", ""]
+    if decision.reasons:
+        lines += [f"**{esc(t['conditions'])}**", ""]
+        lines += [
+            f"- [{'x' if r.met else ' '}] {esc(r.text)} ({esc(r.factor)}: {esc(r.value)}; "
+            f"{esc(t['met'] if r.met else t['not_met'])})"
+            for r in decision.reasons
+        ]
+        lines.append("")
+    if decision.path:
+        lines += [f"**{esc(t['path'])}**", ""]
+        for i, stage in enumerate(decision.path, start=1):
+            when = f" ({esc(t['stage_when'])}: {esc('; '.join(stage.when))})" if stage.when else ""
+            lines.append(f"{i}. {esc(stage.status_label)}: {esc(stage.label)}{when}")
+        lines.append("")
+    if decision.next_step:
+        lines += [f"**{esc(t['once_working'])}:** {esc(decision.next_step)}", ""]
+    lines += [f"**{esc(t['would_change'])}**", ""]
+    lines += [f"- {esc(text)}" for text in decision.would_change_if] or [esc(t["no_change"])]
+    return [*lines, ""]
+
+
+def _action(action: ActionView, t: dict[str, str]) -> list[str]:
+    facts = [f"{t['effort']} {action.effort}", f"{t['impact']} {action.impact}/3"]
+    if action.depends_on_numbers:
+        facts.append(f"{t['depends_on']} " + ", ".join(str(n) for n in action.depends_on_numbers))
+    lines = [f"{action.number}. **{esc(action.title)}** ({esc(action.step_title)}; {esc('; '.join(facts))})",
+             f"   {esc(action.description)}"]
+    if action.support:
+        lines.append(f"   *{esc(t['support'])}:* {esc(action.support)}")
+    return [*lines, ""]
