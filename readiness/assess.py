@@ -38,6 +38,8 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
 def _warnings(steps: list[StepResult], answers: Answers, lang: str) -> list[str]:
     zh = lang == "zh"
     warnings = []
+    if not str(answers.enterprise.get("name", "")).strip():
+        warnings.append("未填写企业名称（enterprise.name）" if zh else "the enterprise has no name (enterprise.name)")
     for step in steps:
         skipped = [q.id for q in step.questions if q.status == "unanswered"]
         if skipped:

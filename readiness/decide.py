@@ -45,9 +45,16 @@ def choose(decision: Decision, facts: rules.Facts) -> Choice:
 def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice:
     """The other choice closest to being met; ties go to the neighbour of the chosen one.
 
+    On a staged path (model strategy) it is simply the next stage, or the previous one at the top.
+
     A choice is measured by its requirements, or by its supporting reasons when it has none (the
     fallback), so the fallback is not runner-up by default.
     """
+
+    if decision.stages:  # on a staged path the runner-up is the neighbouring stage
+        stage = decision.stages.index(chosen.id)
+        neighbour = decision.stages[stage + 1] if stage + 1 < len(decision.stages) else decision.stages[stage - 1]
+        return next(c for c in decision.choices if c.id == neighbour)
 
     def share(choice: Choice) -> float:
         tests = choice.requires or choice.supports

@@ -563,8 +563,6 @@ def check_answers(doc: Document, content: Content) -> Answers:
             issues.append(doc.issue(("enterprise", key), f"unknown profile field {key!r}; allowed: {allowed}"))
         else:
             _check_value(question, value, doc, ("enterprise", key), issues)
-    if not str(answers.enterprise.get("name", "")).strip():
-        issues.append(doc.issue(("enterprise",), "the enterprise needs a `name`"))
     for key, value in answers.answers.items():
         question = index.get(key)
         if question is None or key.startswith(PROFILE_STEP + "."):
@@ -636,3 +634,22 @@ def answer_problem(question: Question, value: Any) -> str | None:  # noqa: C901 
 def dump_yaml(data: Any) -> str:
     """Write data as readable YAML (the answers file written by the tool)."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_answers(path: Path, data: dict[str, Any]) -> None:
+    """Save an answers file atomically: a crash mid-write leaves the previous file intact."""
+    import os
+    import tempfile
+
+    text = "# readiness answers file: edit by hand or resume with `readiness assess --answers FILE`\n" + dump_yaml(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import content_commands
+from . import assess_command, content_commands, report_commands
 
 app = typer.Typer(
     name="readiness",
@@ -38,3 +38,5 @@ def main(
 
 
 content_commands.register(app)
+assess_command.register(app)
+report_commands.register(app)

@@ -112,8 +112,8 @@ def radar(axes: Sequence[Axis], levels: Sequence[tuple[int, str, float]], lang: 
           label: str = "") -> str:
     """Step scores on one axis each, with a ring at every level threshold."""
     accent = safe_colour(colour)
-    width, height = 440.0, 330.0
-    cx, cy, radius = width / 2, height / 2 + 4, 112.0
+    width, height = 400.0, 300.0
+    cx, cy, radius = width / 2, height / 2 + 2, 108.0
     body: list[str] = []
     rings = sorted({lvl[2] for lvl in levels if lvl[2] > 0} | {100.0})
     for value in rings:
@@ -173,7 +173,7 @@ def bars(rows: Sequence[Bar], levels: Sequence[tuple[int, str, float]], lang: st
                 f'height="{_n(row_h * len(rows) + 6)}" fill="{FAINT}"/>'
             )
         span = x_of(high) - x_of(low)
-        body.append(_text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(f"{number} {name}", 8, span - 2), 8,
+        body.append(_text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 8, span - 2), 8,
                           anchor="middle", fill=MUTED))
     for i, row in enumerate(rows):
         y = top + i * row_h
@@ -236,31 +236,35 @@ def schedule(tasks: Sequence[Task]) -> dict[int, tuple[float, float]]:
     return placed
 
 
-def gantt(tasks: Sequence[Task], phase_labels: Sequence[str], lang: str, colour: str,
+def gantt(tasks: Sequence[Task], phase_labels: Sequence[tuple[str, str]], lang: str, colour: str,
           label: str = "") -> list[str]:
-    """The roadmap as bars in three equal phase columns; one SVG per GANTT_ROWS_PER_CHART tasks."""
+    """The roadmap as bars in three equal phase columns; one SVG per GANTT_ROWS_PER_CHART tasks.
+
+    `phase_labels` gives each phase's name and time span, e.g. ("Phase 1", "0-3 months").
+    """
     placed = schedule(tasks)
     chunks = [tasks[i : i + GANTT_ROWS_PER_CHART] for i in range(0, len(tasks), GANTT_ROWS_PER_CHART)]
     return [_gantt_chart(chunk, placed, phase_labels, lang, colour, label) for chunk in chunks]
 
 
-def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]], phase_labels: Sequence[str],
-                 lang: str, colour: str, label: str) -> str:
+def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]],
+                 phase_labels: Sequence[tuple[str, str]], lang: str, colour: str, label: str) -> str:
     accent = safe_colour(colour)
     shades = {1: accent, 2: tint(accent, 0.3), 3: tint(accent, 0.55)}
-    label_w, plot_w, right = 214.0, 270.0, 6.0
-    top, row_h = 26.0, 14.0
+    label_w, plot_w, right = 200.0, 284.0, 6.0
+    top, row_h = 34.0, 14.0
     width = label_w + plot_w + right
     height = top + row_h * len(tasks) + 6
     column = plot_w / 3
     body: list[str] = []
-    for i, name in enumerate(phase_labels[:3]):
+    for i, (name, span) in enumerate(phase_labels[:3]):
         x = label_w + i * column
         if i % 2 == 0:
             body.append(f'<rect x="{_n(x)}" y="{_n(top - 4)}" width="{_n(column)}" '
                         f'height="{_n(row_h * len(tasks) + 8)}" fill="{FAINT}"/>')
-        body.append(_text(x + column / 2, top - 10, fit_text(name, 9, column - 4), 9, anchor="middle",
+        body.append(_text(x + column / 2, top - 20, fit_text(name, 9, column - 4), 9, anchor="middle",
                           weight="bold", fill=INK))
+        body.append(_text(x + column / 2, top - 9, fit_text(span, 8, column - 4), 8, anchor="middle", fill=MUTED))
     body.append(f'<line x1="{_n(label_w)}" y1="{_n(top - 4)}" x2="{_n(label_w + plot_w)}" y2="{_n(top - 4)}" '
                 f'stroke="{RULE}" stroke-width="0.8"/>')
     for i, task in enumerate(tasks):

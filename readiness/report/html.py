@@ -75,7 +75,7 @@ def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
         for phase in ctx.phases
         for a in phase.actions
     ]
-    labels = [f"{t['phase_n'] % p.number} · {p.label}" for p in ctx.phases]
+    labels = [(t["phase_n"] % p.number, p.label) for p in ctx.phases]
     gantt = charts.gantt(tasks, labels, ctx.lang, accent, label=t["timeline"]) if tasks else []
     return {"radar": Markup(radar), "bars": Markup(bars), "gantt": [Markup(svg) for svg in gantt]}
 

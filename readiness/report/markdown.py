@@ -52,7 +52,7 @@ def render_markdown(ctx: ReportContext) -> str:
     for decision in (ctx.model_strategy, ctx.deployment):
         lines += [f"- **{esc(decision.title)}: {esc(decision.label)}.** {esc(decision.summary)}"]
     lines += ["", f"### {esc(t['priority_actions'])}", ""]
-    lines += [f"{a.number}. **{esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
+    lines += [f"- **{a.number}. {esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
               for a in ctx.top_actions] or [esc(t["no_actions"])]
     lines += ["", f"## {esc(t['scorecard'])}", ""]
     lines += _table(
@@ -146,8 +146,8 @@ def _action(action: ActionView, t: dict[str, str]) -> list[str]:
     facts = [f"{t['effort']} {action.effort}", f"{t['impact']} {action.impact}/3"]
     if action.depends_on_numbers:
         facts.append(f"{t['depends_on']} " + ", ".join(str(n) for n in action.depends_on_numbers))
-    lines = [f"{action.number}. **{esc(action.title)}** ({esc(action.step_title)}; {esc('; '.join(facts))})",
-             f"   {esc(action.description)}"]
+    lines = [f"**{action.number}. {esc(action.title)}** ({esc(action.step_title)}; {esc('; '.join(facts))})  ",
+             esc(action.description) + ("  " if action.support else "")]
     if action.support:
-        lines.append(f"   *{esc(t['support'])}:* {esc(action.support)}")
+        lines.append(f"*{esc(t['support'])}:* {esc(action.support)}")
     return [*lines, ""]

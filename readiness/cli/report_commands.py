@@ -1,0 +1,261 @@
+"""report, demo and doctor: the commands that produce the PDF/HTML report and check the machine for it.
+
+Jinja2 and WeasyPrint are imported inside the commands, so `readiness --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import sys
+import tempfile
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..assess import run_assessment
+from ..errors import ContentError, Issue, RenderError
+from ..loader import load_answers
+from ..model import Answers, Content
+from ..report.pdf import PDF_VARIANTS
+from ..report.result import render_json
+from ..resources import example_answers
+from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors, write_output
+
+
+class ReportFormat(str, Enum):
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+PdfVariant = Enum(  # type: ignore[misc]
+    "PdfVariant", {v.replace("/", "_").replace("-", "_"): v for v in PDF_VARIANTS}, type=str
+)
+SUFFIXES = {".pdf": ReportFormat.pdf, ".html": ReportFormat.html, ".htm": ReportFormat.html,
+            ".md": ReportFormat.md, ".json": ReportFormat.json}
+
+
+def report(
+    answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
+        typer.Option("--output", "-o", help="Where to write the report. Default: next to ANSWERS, e.g. acme.pdf."),
+    ] = None,
+    fmt: Annotated[
+        Optional[ReportFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="pdf, html, md or json. Default: from the output's extension, else pdf."),
+    ] = None,
+    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
+    brand: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--brand", help="A brand file (YAML): firm, logo, primary_colour, contact, disclaimer."),
+    ] = None,
+    pdf_variant: Annotated[
+        Optional[PdfVariant],  # noqa: UP045
+        typer.Option("--pdf-variant", help="Write an archival or accessible PDF, e.g. pdf/a-3u or pdf/ua-1."),
+    ] = None,
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+) -> None:
+    """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
+    chosen = fmt or SUFFIXES.get(output.suffix.lower() if output else "", ReportFormat.pdf)
+    if pdf_variant is not None and chosen is not ReportFormat.pdf:
+        raise typer.BadParameter("applies to PDF output only", param_hint="--pdf-variant")
+    target = output or answers_file.with_suffix(f".{chosen.value}")
+    with user_errors():
+        content, _ = load(content_dir)
+        answers = load_answers(answers_file, content)
+        produce(
+            content, answers, chosen, target,
+            lang=lang.value if lang else None,
+            brand_file=brand,
+            pdf_variant=pdf_variant.value if pdf_variant else None,
+            content_root=content_dir,
+        )
+
+
+def produce(
+    content: Content,
+    answers: Answers,
+    fmt: ReportFormat,
+    target: Path,
+    *,
+    lang: str | None = None,
+    brand_file: Path | None = None,
+    pdf_variant: str | None = None,
+    content_root: Path | None = None,
+) -> None:
+    """Assess, render one format and write it; reports what was written on stderr."""
+    started = time.perf_counter()
+    assessment = run_assessment(content, answers, lang)
+    if fmt is ReportFormat.json:
+        write_output(render_json(assessment, content), target)
+        return
+    from ..report.brand import load_brand
+    from ..report.context import build_context
+
+    brand = load_brand(brand_file) if brand_file else None
+    ctx = build_context(assessment, content, answers, brand)
+    if fmt is ReportFormat.md:
+        from ..report.markdown import render_markdown
+
+        write_output(render_markdown(ctx), target)
+        return
+    from ..report.html import render_html, template_dir
+
+    folder = template_dir(content_root)
+    html = render_html(ctx, folder)
+    if fmt is ReportFormat.html:
+        write_output(html, target)
+        return
+    from ..report.pdf import render_pdf
+
+    rendered = render_pdf(
+        html,
+        base_dir=folder,
+        allowed_roots=[brand_file.parent] if brand_file else [],
+        lang=ctx.lang,
+        pdf_variant=pdf_variant,
+    )
+    write_bytes(rendered.pdf, target)
+    seconds = time.perf_counter() - started
+    err.print(f"wrote {escape(str(target))} ({rendered.pages} pages, {seconds:.1f} s)")
+    if rendered.missing_glyphs:
+        err.print(f"[yellow]warning:[/] {len(rendered.missing_glyphs)} piece(s) of text have no font and show as boxes:")
+        for message in rendered.missing_glyphs[:5]:
+            err.print(f"  {escape(message)}")
+
+
+def write_bytes(data: bytes, target: Path) -> None:
+    """Write through a temporary file and a rename, so a failed run never leaves half a PDF."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            Path(temp).replace(target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
+
+
+def demo(
+    lang: Annotated[
+        Optional[Lang],  # noqa: UP045
+        typer.Option("--lang", "-l", help="en or zh. Default: both languages."),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write into.", file_okay=False)] = Path(
+        "out"
+    ),
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+) -> None:
+    """Report on the bundled example enterprise: a PDF and an HTML file per language (both unless --lang).
+
+    Writes DIR/example-en.pdf, DIR/example-en.html, DIR/example-zh.pdf and DIR/example-zh.html,
+    and prints their paths.
+    """
+    with user_errors():
+        content, _ = load(content_dir)
+        answers = load_answers(example_answers("example"), content)
+        for code in [lang.value] if lang else ["en", "zh"]:
+            for fmt in (ReportFormat.pdf, ReportFormat.html):
+                target = output / f"example-{code}.{fmt.value}"
+                produce(content, answers, fmt, target, lang=code, content_root=content_dir)
+                out.print(escape(str(target)))
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+PACKAGES = ("weasyprint", "jinja2", "pydantic", "typer", "pyyaml", "rich")
+
+
+def doctor(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The folder reports will be written to.", file_okay=False)
+    ] = Path("."),
+) -> None:
+    """Check that this machine can produce reports: packages, Pango, HarfBuzz, Chinese fonts, output folder."""
+    from rich.table import Table
+
+    from ..report import pdf
+
+    rows: list[tuple[str, str, str]] = []  # (check, status, detail); status: ok | warning | missing
+    fixes: list[str] = []
+
+    def add(check: str, status: str, detail: str, fix: str = "") -> None:
+        rows.append((check, status, detail))
+        if fix and status != "ok":
+            fixes.append(fix)
+
+    version = ".".join(map(str, sys.version_info[:3]))
+    add("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, "Python 3.11 or newer")
+    for name in PACKAGES:
+        try:
+            add(f"Python package {name}", "ok", importlib.metadata.version(name))
+        except importlib.metadata.PackageNotFoundError:
+            add(f"Python package {name}", "missing", "not installed", f"pip install {name}")
+    try:
+        weasyprint = pdf.import_weasyprint()
+        from weasyprint.text.ffi import pango
+
+        number = pango.pango_version()
+        add("Pango (import weasyprint)", "ok", f"WeasyPrint {weasyprint.__version__}, Pango "
+            f"{number // 10000}.{number // 100 % 100}.{number % 100}")
+    except (RenderError, ImportError, AttributeError) as exc:
+        add("Pango (import weasyprint)", "missing", str(exc)[:120], f"sudo apt-get install {pdf.PANGO_PACKAGES}")
+    if pdf.has_harfbuzz_subset():
+        add("HarfBuzz subsetting", "ok", "libharfbuzz-subset found: fonts are subset quickly")
+    else:
+        add("HarfBuzz subsetting", "warning", "not found: Chinese PDFs render about 10x slower",
+            f"sudo apt-get install {pdf.HARFBUZZ_SUBSET_PACKAGE}")
+    families = pdf.cjk_font_families()
+    if families is None:
+        add("Chinese fonts", "warning", "fc-list is not available, cannot check", "sudo apt-get install fontconfig")
+    elif families:
+        preferred = [f for f in families if "Sans" in f and "Mono" not in f] or list(families)
+        add("Chinese fonts", "ok", ", ".join(preferred[:3]) + (f" (+{len(families) - 3})" if len(families) > 3 else ""))
+    else:
+        add("Chinese fonts", "missing", "no font with Chinese characters", f"sudo apt-get install {pdf.CJK_PACKAGES}")
+    add("Output folder", *_writable(output))
+
+    styles = {"ok": "green", "warning": "yellow", "missing": "bold red"}
+    table = Table(title="readiness doctor", title_justify="left", show_header=True, header_style="bold")
+    for column in ("check", "status", "detail"):
+        table.add_column(column)
+    for check, status, detail in rows:
+        table.add_row(check, f"[{styles[status]}]{status}[/]", escape(detail))
+    out.print(table)
+    if fixes:
+        out.print("\nTo fix:")
+        for fix in dict.fromkeys(fixes):
+            out.print(f"  {escape(fix)}")
+    if any(status == "missing" for _, status, _ in rows):
+        raise typer.Exit(1)
+
+
+def _writable(folder: Path) -> tuple[str, str, str]:
+    fix = f"choose a folder you can write to (--output), or create {folder}"
+    if not folder.exists():
+        parent = next((p for p in folder.resolve().parents if p.exists()), None)
+        if parent is not None and os.access(parent, os.W_OK):
+            return "ok", f"{folder} will be created", ""
+        return "missing", f"{folder} does not exist and cannot be created", fix
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return "missing", f"cannot write to {folder}: {exc.strerror}", fix
+    return "ok", f"{folder.resolve()} is writable", ""
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)
+    app.command()(demo)
+    app.command()(doctor)

@@ -1,0 +1,212 @@
+"""The interview's logic, apart from the terminal: question order, visibility, input parsing, answers.
+
+The terminal side (cli/assess_command.py) asks and prints; everything it decides goes through here,
+so the rules for what is a valid answer are the loader's and are tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import rules
+from .loader import answer_problem
+from .model import NOT_APPLICABLE, PROFILE_STEP, STEP_IDS, UNKNOWN, Answers, Content, Question, Section, Step
+from .scoring import answer_points
+
+COMMANDS = {"?": "help", "u": "unknown", "n": "not_applicable", "b": "back", "s": "save", "+": "note"}
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One question in interview order, with where it sits."""
+
+    index: int
+    step: Step
+    section: Section
+    question: Question
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # a value of COMMANDS
+
+
+@dataclass
+class Interview:
+    content: Content
+    data: dict[str, Any]  # the answers file as plain data, exactly what is saved
+    slots: list[Slot] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = [
+            Slot(i, step, section, question)
+            for i, (step, section, question) in enumerate(
+                (step, section, question)
+                for step in self.content.questionnaire.steps
+                for section in step.sections
+                for question in section.questions
+            )
+        ]
+        for key, default in (("enterprise", {}), ("respondents", []), ("answers", {}), ("notes", {})):
+            if not isinstance(self.data.get(key), type(default)):
+                self.data[key] = default
+
+    @classmethod
+    def start(cls, content: Content, lang: str) -> Interview:
+        q = content.questionnaire
+        data = {
+            "questionnaire": q.id,
+            "questionnaire_version": q.version,
+            "language": "zh-CN" if lang == "zh" else "en",
+            "enterprise": {},
+            "respondents": [],
+            "answers": {},
+            "notes": {},
+        }
+        return cls(content, data)
+
+    @classmethod
+    def resume(cls, content: Content, answers: Answers) -> Interview:
+        return cls(content, answers.model_dump(mode="json"))
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def _section(self, question_id: str) -> tuple[dict[str, Any], str]:
+        step, _, key = question_id.partition(".")
+        if step == PROFILE_STEP:
+            return self.data["enterprise"], key
+        return self.data["answers"], question_id
+
+    def value(self, question_id: str) -> Any:
+        where, key = self._section(question_id)
+        return where.get(key)
+
+    def set(self, question_id: str, value: Any) -> None:
+        where, key = self._section(question_id)
+        where[key] = value
+
+    def note(self, question_id: str, text: str) -> None:
+        if text.strip():
+            self.data["notes"][question_id] = text.strip()
+        else:
+            self.data["notes"].pop(question_id, None)
+
+    def facts(self) -> rules.Facts:
+        index = self.content.questionnaire.question_index()
+        return rules.Facts(
+            raw=self.value,
+            points=lambda qid: answer_points(index[qid], self.value(qid)) if qid in index else None,
+        )
+
+    def visible(self, slot: Slot) -> bool:
+        show_if = slot.question.show_if
+        return show_if is None or rules.evaluate(show_if, self.facts())
+
+    # --- order and progress -----------------------------------------------------------------
+
+    def next_open(self, after: int = -1) -> Slot | None:
+        """The first visible, unanswered question after position `after`."""
+        for slot in self.slots[after + 1 :]:
+            if self.value(slot.question.id) is None and self.visible(slot):
+                return slot
+        return None
+
+    def progress(self, slot: Slot) -> tuple[int, int, float]:
+        """(this question's number, visible questions, share answered) among visible questions."""
+        shown = [s for s in self.slots if self.visible(s)]
+        number = next((i for i, s in enumerate(shown, start=1) if s.index == slot.index), len(shown))
+        done = sum(1 for s in shown if self.value(s.question.id) is not None)
+        return number, len(shown), done / len(shown) if shown else 1.0
+
+    def step_slots(self, step_id: str) -> list[Slot]:
+        return [s for s in self.slots if s.step.id == step_id]
+
+    def step_number(self, step_id: str) -> int:
+        """0 for the profile, then 1-6 along the playbook."""
+        return 0 if step_id == PROFILE_STEP else STEP_IDS.index(step_id) + 1
+
+
+def parse_answer(question: Question, text: str, lang: str) -> Any:
+    """Turn what the user typed into an answer value, a Command, or raise ValueError with a reason."""
+    typed = text.strip()
+    if typed in COMMANDS:
+        name = COMMANDS[typed]
+        if name == "unknown":
+            return _checked(question, UNKNOWN, lang)
+        if name == "not_applicable":
+            return _checked(question, NOT_APPLICABLE, lang)
+        return Command(name)
+    if not typed:
+        raise ValueError(_say(lang, "Please type an answer (or ? for help).", "请输入答案（输入 ? 查看帮助）。"))
+    if question.type == "single":
+        return _checked(question, _option(question, typed, lang), lang)
+    if question.type == "multi":
+        if typed in ("0", "-"):  # none of the options
+            exclusive = [o.id for o in question.options if o.exclusive]
+            return _checked(question, exclusive[:1], lang)
+        parts = [p for p in re.split(r"[,\s，、]+", typed) if p]
+        return _checked(question, [_option(question, p, lang) for p in parts], lang)
+    if question.type in ("number", "percent"):
+        return _checked(question, _number(typed.removesuffix("%").strip(), lang), lang)
+    if question.type == "yes_no":
+        lowered = typed.lower()
+        if lowered in ("1", "y", "yes", "是", "有"):
+            return True
+        if lowered in ("2", "no", "否", "没有", "无"):
+            return False
+        raise ValueError(_say(lang, "Type 1 for yes or 2 for no.", "请输入 1（是）或 2（否）。"))
+    if len(typed) > 2000:
+        raise ValueError(_say(lang, "Please keep it under 2,000 characters.", "请控制在 2000 字以内。"))
+    return typed
+
+
+def _option(question: Question, typed: str, lang: str) -> str:
+    if typed.isdigit():
+        number = int(typed)
+        if 1 <= number <= len(question.options):
+            return question.options[number - 1].id
+        raise ValueError(
+            _say(lang, f"Choose a number from 1 to {len(question.options)}.", f"请输入 1 到 {len(question.options)} 之间的编号。")
+        )
+    if question.option(typed):
+        return typed
+    raise ValueError(_say(lang, f"{typed!r} is not one of the options.", f"“{typed}”不是可选项。"))
+
+
+def _number(typed: str, lang: str) -> float | int:
+    if not _NUMBER.match(typed):
+        raise ValueError(
+            _say(lang, f"{typed!r} is not a number. Write it in full, e.g. 1200 or 1,200.", f"“{typed}”不是数字，请完整填写，例如 1200 或 1,200。")
+        )
+    number = float(typed.replace(",", ""))
+    return int(number) if number.is_integer() else number
+
+
+def _checked(question: Question, value: Any, lang: str) -> Any:
+    problem = answer_problem(question, value)
+    if problem is None:
+        return value
+    if value == NOT_APPLICABLE:
+        raise ValueError(_say(lang, "This question always applies; please answer it (or u if you don't know).", "此题不能选“不适用”，请作答（不清楚可输入 u）。"))
+    if value == UNKNOWN:
+        raise ValueError(_say(lang, "This one needs an answer.", "此题必须作答。"))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = question.lower_bound, question.upper_bound
+        if low is not None and value < low:
+            return _raise(lang, f"The smallest allowed value is {low:g}.", f"不能小于 {low:g}。")
+        if high is not None and value > high:
+            return _raise(lang, f"The largest allowed value is {high:g}.", f"不能大于 {high:g}。")
+    if isinstance(value, list) and any(o.exclusive for o in question.options if o.id in value):
+        return _raise(lang, "That option cannot be combined with others.", "该选项不能与其他选项同时选择。")
+    raise ValueError(problem)
+
+
+def _raise(lang: str, en: str, zh: str) -> Any:
+    raise ValueError(_say(lang, en, zh))
+
+
+def _say(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
