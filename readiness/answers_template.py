@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .model import PROFILE_STEP, Content, Question
+from .model import INDUSTRY_STEP, STEP_IDS, Content, Question
 
 _WORDS = {
     "en": {
@@ -16,6 +16,7 @@ _WORDS = {
             "Check the file with:  readiness validate FILE   and score it with:  readiness score FILE",
         ],
         "step": "Step",
+        "industry_only": "answer only the section of your industry",
         "why": "Why it matters",
         "one_of": "One of",
         "any_of": "A list of any of, e.g. [{first}]",
@@ -37,6 +38,7 @@ _WORDS = {
             "检查文件：readiness validate 文件名；计算得分：readiness score 文件名",
         ],
         "step": "环节",
+        "industry_only": "只需回答本企业所属行业的部分",
         "why": "为什么重要",
         "one_of": "单选，可选值",
         "any_of": "多选，填写列表，例如 [{first}]，可选值",
@@ -64,19 +66,23 @@ def answers_template(content: Content, lang: str) -> str:
         f"language: {'zh-CN' if lang == 'zh' else 'en'}",
         "",
     ]
-    for number, step in enumerate(questionnaire.steps):
-        if step.id == PROFILE_STEP:
-            lines.append("enterprise:")
-            indent = "  "
+    lines.append("enterprise:")
+    for question in questionnaire.steps[0].questions:
+        lines += [f"  # {line}" for line in _describe(question, lang)]
+        lines.append(f"  {question.id.split('.', 1)[1]}:")
+    lines += ["", f"# {words['respondents']}", "respondents: []", "", "answers:"]
+    for step in questionnaire.steps[1:]:
+        if step.id in STEP_IDS:
+            heading = f"{words['step']} {STEP_IDS.index(step.id) + 1} · {step.title.get(lang)}"
         else:
-            if number == 1:
-                lines += ["", f"# {words['respondents']}", "respondents: []", "", "answers:"]
-            indent = "  "
-            lines += ["", f"  # ===== {words['step']} {number} · {step.title.get(lang)} ====="]
-        for question in step.questions:
-            key = question.id.split(".", 1)[1] if step.id == PROFILE_STEP else question.id
-            lines += [f"{indent}# {line}" for line in _describe(question, lang)]
-            lines.append(f"{indent}{key}:")
+            heading = f"{step.title.get(lang)} · {words['industry_only']}"
+        lines += ["", f"  # ===== {heading} ====="]
+        for section in step.sections:
+            if step.id == INDUSTRY_STEP:
+                lines += ["", f"  # --- {section.title.get(lang)} ---"]
+            for question in section.questions:
+                lines += [f"  # {line}" for line in _describe(question, lang)]
+                lines.append(f"  {question.id}:")
     lines += ["", f"# {words['notes']}", "notes: {}", ""]
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .decide import Explainer, decide, derive_factors
 from .model import Answers, Assessment, Content, StepResult
 from .roadmap import build_roadmap
+from .scenarios import fit_scenarios
 from .scoring import make_facts, score_steps
 
 LOW_CONFIDENCE = 0.7
@@ -13,7 +14,7 @@ LOW_CONFIDENCE = 0.7
 def run_assessment(content: Content, answers: Answers, lang: str | None = None) -> Assessment:
     lang = lang or answers.lang
     rubric = content.rubric
-    facts = make_facts(content, answers)
+    facts = make_facts(content, answers.value)
     steps, overall = score_steps(content, answers, facts, lang)
     factors = derive_factors(rubric, facts)
     key_questions = {
@@ -21,6 +22,11 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
     }
     explainer = Explainer(rubric, key_questions, lang)
     decisions = {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
+    roadmap = build_roadmap(rubric, facts, lang)
+    strategy = next(d for d in rubric.decisions if d.id == "model_strategy")
+    scenarios = fit_scenarios(
+        rubric, facts, answers.enterprise, roadmap, decisions["model_strategy"].choice, strategy.stages, lang
+    )
     return Assessment(
         enterprise=dict(answers.enterprise),
         questionnaire_id=content.questionnaire.id,
@@ -30,7 +36,8 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         steps=steps,
         factors=factors,
         decisions=decisions,
-        roadmap=build_roadmap(rubric, facts, lang),
+        roadmap=roadmap,
+        scenarios=scenarios,
         warnings=_warnings(steps, answers, lang),
     )
 

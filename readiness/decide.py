@@ -2,40 +2,34 @@
 
 from __future__ import annotations
 
-from graphlib import TopologicalSorter
 from typing import Any
 
 from . import rules
-from .loader import factor_dependencies
 from .model import Choice, Decision, DecisionResult, Factor, Flip, PathStage, Reason, Requirement, Rubric
-
-
-def factor_order(factor: Factor) -> list[Any]:
-    return [1, 2, 3, 4, 5] if factor.level_of else [v.id for v in factor.values]
 
 
 def derive_factors(rubric: Rubric, facts: rules.Facts, fixed: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every factor's value, dependencies first. `fixed` pins some factors (for what-if runs)."""
-    by_id = {f.id: f for f in rubric.factors}
-    facts.factor_order = {f.id: factor_order(f) for f in rubric.factors}
+    facts.factor_order = {f.id: f.order for f in rubric.factors}
     facts.factors = {}
-    graph = {f.id: factor_dependencies(f) for f in rubric.factors}
-    for factor_id in TopologicalSorter(graph).static_order():
-        factor = by_id[factor_id]
-        if fixed and factor_id in fixed:
-            facts.factors[factor_id] = fixed[factor_id]
-        elif factor.level_of:
-            facts.factors[factor_id] = facts.levels[factor.level_of]
+    for factor in rubric.factors_in_order:
+        if fixed and factor.id in fixed:
+            facts.factors[factor.id] = fixed[factor.id]
         else:
-            facts.factors[factor_id] = next(
-                (case.value for case in factor.cases if rules.evaluate(case.when, facts)), factor.default
-            )
+            facts.factors[factor.id] = _derive(factor, facts)
     return dict(facts.factors)
 
 
+def _derive(factor: Factor, facts: rules.Facts) -> Any:
+    if factor.level_of:
+        return facts.levels[factor.level_of]
+    return next((case.value for case in factor.cases if rules.evaluate(case.when, facts)), factor.default)
+
+
 def _holds(req: Requirement, facts: rules.Facts) -> bool:
-    leaf = rules.Leaf(factor=req.factor, op=req.op, value=req.value)
-    return rules.evaluate(leaf, facts)
+    order = facts.factor_order[req.factor]
+    expected = [order.index(v) for v in req.value] if isinstance(req.value, list) else order.index(req.value)
+    return rules.OPERATORS[req.op](order.index(facts.factors[req.factor]), expected)
 
 
 def choose(decision: Decision, facts: rules.Facts) -> Choice:
@@ -141,19 +135,26 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
     """The single-factor, one-notch changes that would change the choice."""
     baseline = dict(facts.factors)
     involved = _closure({r.factor for c in decision.choices for r in (*c.requires, *c.supports)}, explainer)
-    answer_level = {f.id: baseline[f.id] for f in rubric.factors if not factor_dependencies(f)}
     flips: list[Flip] = []
     for factor in rubric.factors:
-        if factor.id not in involved or factor.id not in answer_level:
+        if factor.id not in involved or factor.depends_on:
             continue  # only answers-level factors move; composites follow them
-        order = factor_order(factor)
+        order = factor.order
         position = order.index(baseline[factor.id])
         for step in (1, -1):
             if not 0 <= position + step < len(order):
                 continue
             moved = order[position + step]
-            what_if = rules.Facts(raw=facts.raw, points=facts.points, scores=facts.scores, levels=facts.levels)
-            derive_factors(rubric, what_if, {**answer_level, factor.id: moved})
+            # Move one factor and re-derive only the composites built on it.
+            what_if = rules.Facts(
+                raw=facts.raw, points=facts.points, factor_order=facts.factor_order,
+                factors={**baseline, factor.id: moved}, scores=facts.scores, levels=facts.levels,
+            )
+            touched = {factor.id}
+            for composite in rubric.factors_in_order:
+                if composite.depends_on & touched:
+                    what_if.factors[composite.id] = _derive(composite, what_if)
+                    touched.add(composite.id)
             other = choose(decision, what_if)
             if other.id != chosen.id:
                 flips.append(
@@ -172,7 +173,7 @@ def _closure(factor_ids: set[str], explainer: Explainer) -> set[str]:
     found = set(factor_ids)
     pending = list(factor_ids)
     while pending:
-        for dep in factor_dependencies(explainer.factors[pending.pop()]):
+        for dep in explainer.factors[pending.pop()].depends_on:
             if dep not in found:
                 found.add(dep)
                 pending.append(dep)

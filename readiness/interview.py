@@ -13,7 +13,7 @@ from typing import Any
 from . import rules
 from .loader import answer_problem
 from .model import NOT_APPLICABLE, PROFILE_STEP, STEP_IDS, UNKNOWN, Answers, Content, Question, Section, Step
-from .scoring import answer_points
+from .scoring import make_facts
 
 COMMANDS = {"?": "help", "u": "unknown", "n": "not_applicable", "b": "back", "s": "save", "+": "note"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -95,11 +95,7 @@ class Interview:
             self.data["notes"].pop(question_id, None)
 
     def facts(self) -> rules.Facts:
-        index = self.content.questionnaire.question_index()
-        return rules.Facts(
-            raw=self.value,
-            points=lambda qid: answer_points(index[qid], self.value(qid)) if qid in index else None,
-        )
+        return make_facts(self.content, self.value)
 
     def visible(self, slot: Slot) -> bool:
         show_if = slot.question.show_if
@@ -125,8 +121,8 @@ class Interview:
         return [s for s in self.slots if s.step.id == step_id]
 
     def step_number(self, step_id: str) -> int:
-        """0 for the profile, then 1-6 along the playbook."""
-        return 0 if step_id == PROFILE_STEP else STEP_IDS.index(step_id) + 1
+        """1-6 along the playbook; 0 for the unscored profile and industry module."""
+        return STEP_IDS.index(step_id) + 1 if step_id in STEP_IDS else 0
 
 
 def parse_answer(question: Question, text: str, lang: str) -> Any:

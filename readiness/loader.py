@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,10 +19,13 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .errors import AnswersError, ContentError, Issue
 from .model import (
+    INDUSTRY_STEP,
     NOT_APPLICABLE,
     PROFILE_STEP,
     STEP_IDS,
+    INDUSTRIES,
     UNKNOWN,
+    UNSCORED_STEPS,
     Action,
     Answers,
     Condition,
@@ -33,6 +37,7 @@ from .model import (
     Question,
     Questionnaire,
     Rubric,
+    Scenario,
     Step,
     Text,
 )
@@ -55,11 +60,21 @@ Path_ = tuple[str, ...]
 
 @dataclass
 class Document:
-    """A parsed YAML file and where each of its nodes starts."""
+    """A parsed YAML file; where each node starts is worked out only when a problem needs it."""
 
     file: str
     data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+
+    @cached_property
+    def marks(self) -> dict[Path_, tuple[int, int]]:
+        marks: dict[Path_, tuple[int, int]] = {}
+        loader = _Loader(self.text)
+        try:
+            _map_nodes(loader.get_single_node(), (), marks, set())
+        finally:
+            loader.dispose()
+        return marks
 
     def issue(self, path: Iterable[Any], message: str, severity: str = "error") -> Issue:
         """An issue located at the deepest part of `path` that exists in the file."""
@@ -107,10 +122,7 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Docu
     try:
         if not allow_aliases and ("&" in text or "*" in text):
             _refuse_aliases(text, name)
-        node = loader.get_single_node()
-        marks: dict[Path_, tuple[int, int]] = {}
-        _map_nodes(node, (), marks, set())
-        data = loader.construct_document(node)
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = f"not valid YAML: {exc.problem or exc.context}"
@@ -122,7 +134,7 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Docu
         loader.dispose()
     if data is None:
         raise ContentError([Issue(name, "the file holds no data")])
-    return Document(name, data, marks)
+    return Document(name, data, text)
 
 
 def _refuse_aliases(text: str, name: str) -> None:
@@ -211,7 +223,7 @@ def _load_questionnaire(folder: Path, issues: list[Issue]) -> tuple[Questionnair
         return None, {}
     meta = dict(_expect_mapping(head, issues))
     step_ids = meta.get("steps")
-    expected = [PROFILE_STEP, *STEP_IDS]
+    expected = [PROFILE_STEP, INDUSTRY_STEP, *STEP_IDS]
     if step_ids != expected:
         issues.append(head.issue(("steps",), f"steps must be listed in playbook order: {expected}"))
         return None, {}
@@ -232,6 +244,8 @@ def _load_questionnaire(folder: Path, issues: list[Issue]) -> tuple[Questionnair
 def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict[str, Document]]:
     docs = _read_parts(folder, issues, ["rubric", "factors", "decisions"])
     step_docs = _read_parts(folder / "steps", issues, STEP_IDS)
+    scenario_names = sorted(p.stem for p in (folder / "scenarios").glob("*.yaml"))
+    scenario_docs = _read_parts(folder / "scenarios", issues, scenario_names)
     if len(docs) < 3 or len(step_docs) < len(STEP_IDS):
         return None, {**docs, **{f"steps/{k}": v for k, v in step_docs.items()}}
     head = dict(_expect_mapping(docs["rubric"], issues))
@@ -261,14 +275,25 @@ def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict
             if action and action.step != step_id:
                 issues.append(doc.issue(("actions", i, "step"), f"this file holds the actions of step {step_id!r}"))
             actions.append(action)
-    parts = [*levels, *gates, *factors, *decisions, *actions]
+    scenarios = [s for doc in scenario_docs.values() for s in _validate_list(Scenario, doc, "scenarios", issues)]
+    parts = [*levels, *gates, *factors, *decisions, *actions, *scenarios]
     if not ok or any(p is None for p in parts):
         return None, {}
     head.update(
-        levels=levels, gates=gates, factors=factors, decisions=decisions, actions=actions, step_levels=step_levels
+        levels=levels,
+        gates=gates,
+        factors=factors,
+        decisions=decisions,
+        actions=actions,
+        step_levels=step_levels,
+        scenarios=scenarios,
     )
     rubric = validate(Rubric, docs["rubric"], head, (), issues)
-    return rubric, {**docs, **{f"steps/{k}": v for k, v in step_docs.items()}}
+    return rubric, {
+        **docs,
+        **{f"steps/{k}": v for k, v in step_docs.items()},
+        **{f"scenarios/{k}": v for k, v in scenario_docs.items()},
+    }
 
 
 def _validate_list(model: type[M], doc: Document, key: str, issues: list[Issue]) -> list[M | None]:
@@ -363,11 +388,11 @@ def _check_content(  # noqa: C901 - a flat list of independent checks
                     issues.append(doc.issue((*path, "id"), f"duplicate question id {question.id!r}"))
                 if question.show_if is not None:
                     # Only questions already asked (this step or the profile) may decide visibility.
-                    earlier = {k: v for k, v in questions.items() if k.split(".")[0] in (step.id, PROFILE_STEP)}
+                    earlier = {k: v for k, v in questions.items() if k.split(".")[0] in (step.id, *UNSCORED_STEPS)}
                     refs = _Refs(earlier, {}, frozenset({"question", "points"}))
                     _check_condition(question.show_if, refs, doc, (*path, "show_if"), issues)
-                if step.id == PROFILE_STEP and question.weight:
-                    issues.append(doc.issue((*path, "weight"), "profile questions are not scored: weight 0"))
+                if step.id in UNSCORED_STEPS and question.weight:
+                    issues.append(doc.issue((*path, "weight"), f"{step.id} questions are not scored: weight 0"))
                 questions[question.id] = question
         for si, section in enumerate(step.sections):
             for qi, question in enumerate(section.questions):
@@ -401,7 +426,7 @@ def _check_content(  # noqa: C901 - a flat list of independent checks
             issues.append(fdoc.issue(("factors", fi, "level_of"), f"unknown step {factor.level_of!r}"))
         for ci, case in enumerate(factor.cases):
             _check_condition(case.when, all_refs, fdoc, ("factors", str(fi), "cases", str(ci), "when"), issues)
-    for cycle in _cycles({f.id: factor_dependencies(f) for f in rubric.factors}):
+    for cycle in _cycles({f.id: set(f.depends_on) for f in rubric.factors}):
         issues.append(fdoc.issue(("factors",), f"factors depend on each other in a cycle: {' -> '.join(cycle)}"))
 
     ddoc = r_docs["decisions"]
@@ -441,6 +466,8 @@ def _check_content(  # noqa: C901 - a flat list of independent checks
     if not any(a.goes_live for a in rubric.actions) or not any(a.security_control for a in rubric.actions):
         issues.append(head.issue((), "the action catalogue needs go-live actions and security controls", "warning"))
 
+    _check_scenarios(rubric, r_docs, all_refs, set(action_ids), issues)
+
     used_factors = {leaf.subject for f in rubric.factors for c in f.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"}
     used_factors |= {r.factor for d in rubric.decisions for c in d.choices for r in (*c.requires, *c.supports)}
     used_factors |= {leaf.subject for a in rubric.actions for leaf in rules.leaves(a.trigger) if leaf.kind == "factor"}
@@ -452,6 +479,38 @@ def _check_content(  # noqa: C901 - a flat list of independent checks
         for path, zh in _texts(doc.data, ()):
             if not _CJK.search(zh) and len(zh.split()) > 2:  # units like "Mbit/s" read the same
                 issues.append(doc.issue(path, "the Chinese text has no Chinese characters (untranslated?)", "warning"))
+
+
+def _check_scenarios(
+    rubric: Rubric, r_docs: dict[str, Document], refs: _Refs, actions: set[str], issues: list[Issue]
+) -> None:
+    seen: set[str] = set()
+    for name, doc in r_docs.items():
+        if not name.startswith("scenarios/"):
+            continue
+        for si, raw in enumerate(doc.data.get("scenarios") or []):
+            scenario = Scenario.model_validate(raw)  # validated above; re-read to keep the file position
+            path: Path_ = ("scenarios", str(si))
+            if scenario.id in seen:
+                issues.append(doc.issue((*path, "id"), f"duplicate scenario id {scenario.id!r}"))
+            seen.add(scenario.id)
+            unknown = [i for i in scenario.industries if i not in (*INDUSTRIES, "all")]
+            if unknown:
+                issues.append(doc.issue((*path, "industries"), f"unknown industries {unknown}; use {list(INDUSTRIES)} or all"))
+            for ni, need in enumerate(scenario.requires):
+                need_path = (*path, "requires", str(ni))
+                _check_condition(need.when, refs, doc, (*need_path, "when"), issues)
+                for action in need.unblocked_by:
+                    if action not in actions:
+                        issues.append(doc.issue((*need_path, "unblocked_by"), f"unknown action {action!r}"))
+                asks = any(leaf.kind in ("question", "points") for leaf in rules.leaves(need.when))
+                if not asks and not need.unblocked_by:
+                    message = "a prerequisite must name a question or an action that meets it"
+                    issues.append(doc.issue(need_path, message))
+            if scenario.agent and not any(
+                leaf.kind == "level" and leaf.subject == "security" for n in scenario.requires for leaf in rules.leaves(n.when)
+            ):
+                issues.append(doc.issue((*path, "requires"), "an agent scenario needs a security level prerequisite"))
 
 
 def _check_scale(question: Question, doc: Document, path: Path_, issues: list[Issue]) -> None:
@@ -486,10 +545,6 @@ def _action_positions(r_docs: dict[str, Document]) -> dict[str, tuple[Document, 
                 if isinstance(raw, dict) and "id" in raw:
                     positions.setdefault(str(raw["id"]), (doc, str(i)))
     return positions
-
-
-def factor_dependencies(factor: Factor) -> set[str]:
-    return {leaf.subject for c in factor.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -527,7 +582,21 @@ def load_answers(path: Path, content: Content) -> Answers:
     return check_answers(doc, content)
 
 
-def check_answers(doc: Document, content: Content) -> Answers:
+def load_answers_across_versions(path: Path, content: Content) -> tuple[Answers, list[str]]:
+    """Read an answers file that may come from another questionnaire version (for comparisons).
+
+    Answers to questions that no longer exist, or no longer fit them, are left out and listed.
+    """
+    try:
+        doc = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, allow_aliases=False)
+    except ContentError as exc:
+        raise AnswersError(exc.issues) from None
+    dropped: list[str] = []
+    return check_answers(doc, content, dropped), dropped
+
+
+def check_answers(doc: Document, content: Content, dropped: list[str] | None = None) -> Answers:
+    """Check answers against the questionnaire. With `dropped`, misfits are left out and listed there."""
     issues: list[Issue] = []
     if not isinstance(doc.data, dict):
         raise AnswersError([doc.issue((), "expected an answers file: a mapping with `enterprise:` and `answers:`")])
@@ -547,7 +616,7 @@ def check_answers(doc: Document, content: Content) -> Answers:
         raise AnswersError(issues)
     if answers.questionnaire != questionnaire.id:
         issues.append(doc.issue(("questionnaire",), f"this file answers {answers.questionnaire!r}; expected {questionnaire.id!r}"))
-    elif answers.questionnaire_version != questionnaire.version:
+    elif answers.questionnaire_version != questionnaire.version and dropped is None:
         issues.append(
             doc.issue(
                 ("questionnaire_version",),
@@ -573,6 +642,16 @@ def check_answers(doc: Document, content: Content) -> Answers:
     for key in answers.notes:
         if key not in index:
             issues.append(doc.issue(("notes", key), f"a note for an unknown question id {key!r}"))
+    if dropped is not None and issues:
+        misfits = {i.path.split(".", 2)[1]: i for i in issues if i.path.startswith(("answers.", "notes."))}
+        if len(misfits) == len(issues):  # only answer-level problems: leave them out
+            dropped.extend(sorted(misfits))
+            return answers.model_copy(
+                update={
+                    "answers": {k: v for k, v in answers.answers.items() if k not in misfits},
+                    "notes": {k: v for k, v in answers.notes.items() if k not in misfits},
+                }
+            )
     if issues:
         raise AnswersError(issues)
     return answers

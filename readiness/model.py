@@ -5,12 +5,17 @@ Every model is frozen and forbids unknown keys, so a typo in YAML fails loudly. 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import cached_property
+from graphlib import TopologicalSorter
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "security")
 PROFILE_STEP = "profile"
+INDUSTRY_STEP = "industry"  # industry modules: unscored questions that feed scenario fit
+UNSCORED_STEPS = (PROFILE_STEP, INDUSTRY_STEP)
 LANGUAGES = ("en", "zh")
 SLUG = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 
@@ -55,14 +60,14 @@ class Leaf(Frozen):
             raise ValueError("a condition names exactly one of question, points, factor, score, level")
         return self
 
-    @property
+    @cached_property
     def kind(self) -> str:
         for kind in ("question", "points", "factor", "score", "level"):
             if getattr(self, kind):
                 return kind
         raise AssertionError("validated above")
 
-    @property
+    @cached_property
     def subject(self) -> str:
         return str(getattr(self, self.kind))
 
@@ -101,6 +106,20 @@ Condition = Annotated[
 All.model_rebuild()
 Any_.model_rebuild()
 Not.model_rebuild()
+
+
+def leaves(condition: Condition) -> Iterator[Leaf]:
+    """Every leaf of a condition tree, in order."""
+    if isinstance(condition, All):
+        for c in condition.all:
+            yield from leaves(c)
+    elif isinstance(condition, Any_):
+        for c in condition.any:
+            yield from leaves(c)
+    elif isinstance(condition, Not):
+        yield from leaves(condition.not_)
+    else:
+        yield condition
 
 
 # --- questionnaire ------------------------------------------------------------------------
@@ -165,7 +184,11 @@ class Question(Frozen):
         return self
 
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+        return self._options.get(option_id)
+
+    @cached_property
+    def _options(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
 
     @property
     def lower_bound(self) -> float | None:
@@ -203,10 +226,38 @@ class Questionnaire(Frozen):
     title: Text
     description: Text
     minutes: int = Field(ge=1)  # typical time to finish, shown in the welcome
-    steps: list[Step]  # the profile first, then the six steps in playbook order
+    steps: list[Step]  # the profile, the industry modules, then the six steps in playbook order
+
+    @property
+    def playbook_steps(self) -> list[Step]:
+        """The six scored steps."""
+        return [s for s in self.steps if s.id in STEP_IDS]
 
     def question_index(self) -> dict[str, Question]:
+        return self._index
+
+    @cached_property
+    def _index(self) -> dict[str, Question]:
         return {q.id: q for step in self.steps for q in step.questions}
+
+    @cached_property
+    def contextual(self) -> frozenset[str]:
+        """Questions shown only in some contexts (an industry, a size, a use case).
+
+        Their condition looks only at unscored answers (the profile, decision inputs), so hidden
+        means "does not apply". A follow-up revealed by a scored answer is different: hidden, it
+        means the capability it asks about is absent.
+        """
+        index = self._index
+        return frozenset(
+            q.id
+            for q in index.values()
+            if q.show_if is not None
+            and all(
+                leaf.kind in ("question", "points") and leaf.subject in index and not index[leaf.subject].weight
+                for leaf in leaves(q.show_if)
+            )
+        )
 
     def step_of(self, question_id: str) -> str:
         return question_id.split(".", 1)[0]
@@ -266,6 +317,16 @@ class Factor(Frozen):
                 if value not in ids:
                     raise ValueError(f"value {value!r} is not one of {ids}")
         return self
+
+    @cached_property
+    def order(self) -> list[str | int]:
+        """The values from least to most."""
+        return [1, 2, 3, 4, 5] if self.level_of else [v.id for v in self.values]
+
+    @cached_property
+    def depends_on(self) -> frozenset[str]:
+        """The other factors this one is derived from."""
+        return frozenset(leaf.subject for c in self.cases for leaf in leaves(c.when) if leaf.kind == "factor")
 
 
 class Requirement(Frozen):
@@ -366,6 +427,13 @@ class Rubric(Frozen):
     actions: list[Action] = []
     scenarios: list[Scenario] = []
 
+    @cached_property
+    def factors_in_order(self) -> list[Factor]:
+        """Factors with the ones they depend on first (the loader has refused cycles)."""
+        by_id = {f.id: f for f in self.factors}
+        graph = {f.id: set(f.depends_on) & set(by_id) for f in self.factors}
+        return [by_id[i] for i in TopologicalSorter(graph).static_order()]
+
     def level_for(self, score: float) -> Level:
         return [lvl for lvl in self.levels if score >= lvl.min_score][-1]
 
@@ -388,6 +456,14 @@ class Respondent(Frozen):
     role: str = Field(default="", max_length=200)
 
 
+class Disagreement(Frozen):
+    """Respondents of one enterprise answered a question differently (written by `readiness merge`)."""
+
+    question: str
+    kept: AnswerValue
+    answers: dict[str, AnswerValue]  # respondent -> their answer
+
+
 class Answers(Frozen):
     questionnaire: str
     questionnaire_version: int
@@ -396,6 +472,7 @@ class Answers(Frozen):
     respondents: list[Respondent] = []
     answers: dict[str, AnswerValue] = {}
     notes: dict[str, Annotated[str, Field(max_length=4000)]] = {}
+    disagreements: list[Disagreement] = []
 
     @property
     def lang(self) -> str:
@@ -475,6 +552,29 @@ class RoadmapItem(Frozen):
     support: str | None = None
 
 
+class Blocker(Frozen):
+    text: str
+    questions: list[str]  # the answers that show the gap
+    actions: list[str]  # roadmap actions that close it (only those on this roadmap)
+
+
+class ScenarioFit(Frozen):
+    id: str
+    title: str
+    description: str
+    stage: str
+    industry_specific: bool
+    fit: Literal["ready_now", "after_phase_1", "after_phase_2", "not_yet"]
+    blocked_by: list[Blocker]
+    value: str
+    data_needs: str
+    latency: str
+    approach: str  # the scenario's typical approach
+    approach_now: str  # the model strategy this enterprise should start it with
+    deployment: str  # where this enterprise should run it
+    agent: bool
+
+
 class Assessment(Frozen):
     enterprise: dict[str, Any]
     questionnaire_id: str
@@ -485,4 +585,5 @@ class Assessment(Frozen):
     factors: dict[str, str | int]
     decisions: dict[str, DecisionResult]
     roadmap: list[RoadmapItem]
+    scenarios: list[ScenarioFit] = []
     warnings: list[str] = []

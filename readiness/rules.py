@@ -6,11 +6,13 @@ Operators live in OPERATORS; an operator that is not there is a load error, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import NOT_APPLICABLE, UNKNOWN, All, Any_, Condition, Leaf, Not
+from .model import NOT_APPLICABLE, UNKNOWN, All, Any_, Condition, Leaf, Not, leaves
+
+__all__ = ["OPERATORS", "Facts", "evaluate", "leaves"]
 
 
 def _includes(actual: Any, expected: Any) -> bool:
@@ -103,17 +105,3 @@ def _evaluate_leaf(leaf: Leaf, facts: Facts) -> bool:
     if leaf.op in STATE_OPERATORS:
         return actual is not None
     return actual is not None and OPERATORS[leaf.op](actual, leaf.value)
-
-
-def leaves(condition: Condition) -> Iterator[Leaf]:
-    """Every leaf of a condition tree, in order."""
-    if isinstance(condition, All):
-        for c in condition.all:
-            yield from leaves(c)
-    elif isinstance(condition, Any_):
-        for c in condition.any:
-            yield from leaves(c)
-    elif isinstance(condition, Not):
-        yield from leaves(condition.not_)
-    else:
-        yield condition

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
 from .model import (
     NOT_APPLICABLE,
-    PROFILE_STEP,
     STEP_IDS,
     UNKNOWN,
     Answers,
@@ -43,21 +43,24 @@ def answer_points(question: Question, raw: AnswerValue | None) -> float | None:
     return points
 
 
-def make_facts(content: Content, answers: Answers) -> rules.Facts:
+def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> rules.Facts:
+    """Facts over answers given as `value(question_id)`. A question left out by context has no points."""
     index = content.questionnaire.question_index()
-    return rules.Facts(
-        raw=answers.value,
-        points=lambda qid: answer_points(index[qid], answers.value(qid)) if qid in index else None,
-    )
+    contextual = content.questionnaire.contextual
+    facts = rules.Facts(raw=value, points=lambda _: None)
+
+    def points(question_id: str) -> float | None:
+        question = index.get(question_id)
+        if question is None or (question_id in contextual and not is_visible(question, facts)):
+            return None
+        return answer_points(question, value(question_id))
+
+    facts.points = points
+    return facts
 
 
 def is_visible(question: Question, facts: rules.Facts) -> bool:
     return question.show_if is None or rules.evaluate(question.show_if, facts)
-
-
-def _depends_on_profile_only(question: Question) -> bool:
-    assert question.show_if is not None
-    return all(leaf.subject.startswith(PROFILE_STEP + ".") for leaf in rules.leaves(question.show_if))
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,12 @@ class _Tally:
     questions: list[QuestionResult]
 
 
-def _score_questions(questions: list[Question], answers: Answers, facts: rules.Facts) -> _Tally:
+def _score_questions(questions: list[Question], answers: Answers, facts: rules.Facts, contextual: frozenset[str]) -> _Tally:
     """Weighted mean of answer values.
 
     A follow-up hidden by a scored answer (say, MES coverage when there is no MES) counts as 0: the
     capability it asks about is absent, and revealing it can only raise the score. A question hidden
-    by the profile alone (an industry module) does not apply and leaves the denominator.
+    by context alone (Questionnaire.contextual) does not apply and leaves the denominator.
     """
     results: list[QuestionResult] = []
     weighted = counted = known = 0.0
@@ -82,7 +85,7 @@ def _score_questions(questions: list[Question], answers: Answers, facts: rules.F
     for question in questions:
         raw = answers.value(question.id)
         if not is_visible(question, facts):
-            status = "hidden" if _depends_on_profile_only(question) else "not_reached"
+            status = "hidden" if question.id in contextual else "not_reached"
             value = None if status == "hidden" else 0.0
         else:
             total += 1
@@ -109,10 +112,10 @@ def _score_questions(questions: list[Question], answers: Answers, facts: rules.F
 def score_steps(content: Content, answers: Answers, facts: rules.Facts, lang: str) -> tuple[list[StepResult], StepResult]:
     """Score every step and the whole enterprise; fills facts.scores and facts.levels."""
     rubric = content.rubric
+    contextual = content.questionnaire.contextual
     tallies = {
-        step.id: _score_questions(step.questions, answers, facts)
-        for step in content.questionnaire.steps
-        if step.id != PROFILE_STEP
+        step.id: _score_questions(step.questions, answers, facts, contextual)
+        for step in content.questionnaire.playbook_steps
     }
     for step_id, tally in tallies.items():
         facts.scores[step_id] = round(tally.score, 1)

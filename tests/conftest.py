@@ -57,7 +57,7 @@ def make_answers(content: Content, chooser: Any, enterprise: dict[str, Any] | No
     """Answers built by calling chooser(question) for every non-profile question."""
     q = content.questionnaire
     values = {}
-    for step in q.steps[1:]:
+    for step in q.playbook_steps:
         for question in step.questions:
             value = chooser(question)
             if value is not None:

@@ -10,7 +10,6 @@ import yaml
 
 from readiness import rules
 from readiness.decide import Explainer, decide, derive_factors
-from readiness.loader import factor_dependencies
 from readiness.model import Content
 from tests.conftest import extreme_value, make_answers
 
@@ -27,7 +26,7 @@ def _decide_all(content: Content, factors: dict[str, Any], answers: dict[str, An
 
 
 def test_cases_pin_every_answers_level_factor(content: Content) -> None:
-    base = {f.id for f in content.rubric.factors if not factor_dependencies(f)} - {"use_case_span"}
+    base = {f.id for f in content.rubric.factors if not f.depends_on} - {"use_case_span"}
     assert set(CASES["baseline"]) == base
 
 

@@ -52,7 +52,7 @@ def test_every_action_can_be_triggered(content: Content) -> None:
     for best in (False, True):
         for overrides in ({}, edge_heavy, mixed_use):
             answers = make_answers(content, lambda q, b=best, o=overrides: o.get(q.id, extreme_value(q, b)))
-            facts: rules.Facts = make_facts(content, answers)
+            facts: rules.Facts = make_facts(content, answers.value)
             score_steps(content, answers, facts, "en")
             derive_factors(content.rubric, facts)
             fired |= {a.id for a in triggered_actions(content.rubric, facts)}

@@ -34,7 +34,7 @@ def test_best_and_worst_answers_span_the_scale(content: Content) -> None:
 
 
 def test_not_applicable_leaves_the_denominator(content: Content) -> None:
-    question = next(q for s in content.questionnaire.steps[1:] for q in s.questions if q.allow_not_applicable and q.weight)
+    question = next(q for s in content.questionnaire.playbook_steps for q in s.questions if q.allow_not_applicable and q.weight)
     step_id = question.id.split(".")[0]
     base = make_answers(content, lambda q: extreme_value(q, True))
     worst_here = _with(base, **{question.id: extreme_value(question, False)})
@@ -48,7 +48,7 @@ def test_unknown_scores_zero_and_lowers_confidence(content: Content) -> None:
     question = content.questionnaire.question_index()["data.data_owner"]
     unknown = run_assessment(content, _with(base, **{question.id: UNKNOWN}))
     data = _step(unknown, "data")
-    expected_share = 1 - question.weight / sum(q.weight for q in content.questionnaire.steps[3].questions)
+    expected_share = 1 - question.weight / sum(q.weight for q in next(s for s in content.questionnaire.steps if s.id == "data").questions)
     assert data.confidence == round(expected_share, 2)
     assert data.score < 100.0
     assert unknown.overall.confidence < 1.0
@@ -113,7 +113,7 @@ def _candidates(question: Question) -> list[Any]:
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_improving_one_answer_never_lowers_a_score(content: Content, data: st.DataObject) -> None:
-    scored = [q for s in content.questionnaire.steps[1:] for q in s.questions if q.weight and _candidates(q)]
+    scored = [q for s in content.questionnaire.playbook_steps for q in s.questions if q.weight and _candidates(q)]
 
     def pick(q: Question) -> Any:
         return data.draw(st.sampled_from(_candidates(q)), label=q.id) if q.type != "text" else None

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import EXIT_INTERRUPTED, ContentError, Issue
+from ..model import STEP_IDS
 from .common import ContentDirOption, Lang, LangOption, err, load, out, system_lang, user_errors
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ _WORDS = {
         "your_name": "Your name",
         "your_role": "Your role (e.g. plant manager, IT manager)",
         "step": "Step {n} of 6",
-        "profile": "Profile",
         "question": "Question {n} of {total} · {share:.0%} done",
         "why": "Why this matters",
         "prompt_single": "Your answer (1-{n})",
@@ -42,7 +42,7 @@ _WORDS = {
         "note_prompt": "Note for this answer (evidence, source; empty to remove)",
         "noted": "Note saved.",
         "first": "This is the first question.",
-        "summary": "{title}: {score:.0f}/100 · level {level} {name} · confidence {conf:.0%}",
+        "summary": "{score:.0f}/100 · level {level} {name} · confidence {conf:.0%}",
         "weighed": "Answers that weighed most:",
         "capped": "Held back: {text}",
         "continue": "Press Enter to continue (s to save and quit)",
@@ -64,7 +64,6 @@ _WORDS = {
         "your_name": "您的姓名",
         "your_role": "您的岗位（如厂长、信息化负责人）",
         "step": "第 {n} 步（共 6 步）",
-        "profile": "企业基本情况",
         "question": "第 {n} 题 / 共 {total} 题 · 已完成 {share:.0%}",
         "why": "为什么问",
         "prompt_single": "请输入编号（1-{n}）",
@@ -78,7 +77,7 @@ _WORDS = {
         "note_prompt": "为此题添加备注（依据、来源；留空则删除）",
         "noted": "备注已保存。",
         "first": "已经是第一题。",
-        "summary": "{title}：{score:.0f} 分 · {level} 级 {name} · 置信度 {conf:.0%}",
+        "summary": "{score:.0f} 分 · {level} 级 {name} · 置信度 {conf:.0%}",
         "weighed": "影响最大的回答：",
         "capped": "等级受限：{text}",
         "continue": "按回车继续（输入 s 保存并退出）",
@@ -141,8 +140,9 @@ def assess(
                 session.run()
         except (KeyboardInterrupt, EOFError) as stop:
             words = session.words
-            err.print(f"\n{words['interrupted'] if isinstance(stop, KeyboardInterrupt) else words['ended']} "
-                      f"{words['saved'].format(path=path)}\n{words['resume'].format(path=path)}")
+            what = words["interrupted"] if isinstance(stop, KeyboardInterrupt) else words["ended"]
+            gap = "" if chosen == "zh" else " "
+            err.print(f"\n{what}{gap}{words['saved'].format(path=path)}\n{words['resume'].format(path=path)}")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except _SaveAndQuit:
             out.print(f"{session.words['saved'].format(path=path)}\n{session.words['resume'].format(path=path)}")
@@ -198,8 +198,7 @@ class _Session:
             position += 1
         title = slots[0].step.title.get(self.lang)
         out.print(self.words["review_done"].format(title=title))
-        if step_id != "profile":
-            self._step_summary(step_id, pause=False)
+        self._step_summary(step_id, pause=False)
 
     # --- asking -----------------------------------------------------------------------------
 
@@ -260,7 +259,7 @@ class _Session:
         lines = Text()
         lines.append(q.description.get(self.lang).strip() + "\n\n")
         lines.append(self.words["steps"] + "\n", style="bold")
-        for number, step in enumerate(q.steps[1:], start=1):
+        for number, step in enumerate(q.playbook_steps, start=1):
             lines.append(f"  {number}. {step.title.get(self.lang)}\n")
         lines.append("\n" + self.words["time"].format(minutes=q.minutes, path=self.path) + "\n")
         lines.append(self.words["keys"], style="dim")
@@ -278,9 +277,9 @@ class _Session:
     def _step_intro(self, slot: Slot) -> None:
         step = slot.step
         number = self.interview.step_number(step.id)
-        heading = self.words["step"].format(n=number) if number else self.words["profile"]
+        heading = f"{self.words['step'].format(n=number)} · " if number else ""
         out.print()
-        out.print(Rule(f"{heading} · {step.title.get(self.lang)}", style="cyan"))
+        out.print(Rule(f"{heading}{step.title.get(self.lang)}", style="cyan"))
         out.print(Text(step.intro.get(self.lang).strip(), style="italic"))
 
     def _show_question(self, slot: Slot, current: Any) -> None:
@@ -289,25 +288,27 @@ class _Session:
         question = slot.question
         number, total, share = self.interview.progress(slot)
         step_no = self.interview.step_number(slot.step.id)
-        where = self.words["step"].format(n=step_no) if step_no else self.words["profile"]
-        head = Table.grid(expand=True)
+        where = f"{self.words['step'].format(n=step_no)} · " if step_no else ""
+        head = Table.grid(expand=True, padding=(0, 2))
         head.add_column()
         head.add_column(justify="right")
         head.add_row(
-            Text(f"{where} · {slot.step.title.get(self.lang)} › {slot.section.title.get(self.lang)}", style="dim"),
+            Text(f"{where}{slot.step.title.get(self.lang)} › {slot.section.title.get(self.lang)}", style="dim"),
             Text(self.words["question"].format(n=number, total=total, share=share), style="dim"),
         )
         body: list[Any] = [head, Text(question.text.get(self.lang), style="bold")]
-        body.append(Text(f"{self.words['why']}: {_strip_prefix(question.help.get(self.lang))}", style="dim"))
-        if question.type in ("single", "multi"):
+        colon = "：" if self.lang == "zh" else ": "  # no space in Chinese, so Rich folds rather than breaks
+        body.append(Text(f"{self.words['why']}{colon}{_strip_prefix(question.help.get(self.lang))}", style="dim"))
+        labels = [o.label.get(self.lang) for o in question.options]
+        if question.type == "yes_no":
+            labels = ["是", "否"] if self.lang == "zh" else ["Yes", "No"]
+        if labels:
             options = Table.grid(padding=(0, 2))
             options.add_column(justify="right", style="cyan")
             options.add_column()
-            for i, option in enumerate(question.options, start=1):
-                options.add_row(str(i), option.label.get(self.lang))
+            for i, label in enumerate(labels, start=1):
+                options.add_row(str(i), label)
             body.append(options)
-        elif question.type == "yes_no":
-            body.append(Text("  1  " + ("是" if self.lang == "zh" else "Yes") + "\n  2  " + ("否" if self.lang == "zh" else "No")))
         if current is not None:
             shown = answer_text(question, current, self.lang)
             body.append(Text(self.words["current"].format(answer=shown), style="yellow"))
@@ -316,7 +317,7 @@ class _Session:
 
     def _more_help(self, slot: Slot) -> None:
         question = slot.question
-        extra = question.more_help.get(self.lang) if question.more_help else question.help.get(self.lang)
+        extra = _strip_prefix((question.more_help or question.help).get(self.lang))
         allowed = [self.words["unknown"] + " (u)"] if question.allow_unknown else []
         if question.allow_not_applicable:
             allowed.append(self.words["na"] + " (n)")
@@ -338,29 +339,25 @@ class _Session:
     def _step_summary(self, step_id: str, pause: bool) -> None:
         from ..report.context import build_context
 
-        if step_id == "profile":
-            return
+        if step_id not in STEP_IDS:
+            return  # the profile and the industry module are not scored
         assessment, answers = self._assessment()
         context = build_context(assessment, self.interview.content, answers)
         view = next(s for s in context.steps if s.id == step_id)
-        body = Text()
-        body.append(
-            self.words["summary"].format(
-                title=view.title, score=view.score, level=view.level, name=view.level_name, conf=view.confidence
-            )
-            + "\n",
+        headline = Text(
+            self.words["summary"].format(score=view.score, level=view.level, name=view.level_name, conf=view.confidence),
             style="bold",
         )
-        body.append(view.level_text.strip() + "\n")
-        for text in view.capped_by:
-            body.append(self.words["capped"].format(text=text) + "\n", style="yellow")
+        parts: list[Any] = [headline, Text(view.level_text.strip())]
+        parts += [Text(self.words["capped"].format(text=text), style="yellow") for text in view.capped_by]
         if view.weighty:
-            body.append(self.words["weighed"] + "\n", style="bold")
+            weighed = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+            weighed.add_column(ratio=3, overflow="fold")
+            weighed.add_column(ratio=2, style="cyan", overflow="fold")
             for line in view.weighty:
-                body.append(f"  • {line.question}  ", style="")
-                body.append(f"{line.answer}\n", style="cyan")
-        body.rstrip()
-        out.print(Panel(body, border_style="green"))
+                weighed.add_row(f"• {line.question}", line.answer)
+            parts += [Text(self.words["weighed"], style="bold"), weighed]
+        out.print(Panel(Group(*parts), title=view.title, title_align="left", border_style="green"))
         if pause:
             typed = out.input(Text(f"{self.words['continue']} › ", style="dim"))
             if typed.strip().lower() == "s":

@@ -12,7 +12,7 @@ import tempfile
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -57,7 +57,11 @@ def report(
     ] = None,
     pdf_variant: Annotated[
         Optional[PdfVariant],  # noqa: UP045
-        typer.Option("--pdf-variant", help="Write an archival or accessible PDF, e.g. pdf/a-3u or pdf/ua-1."),
+        typer.Option(
+            "--pdf-variant",
+            metavar="VARIANT",
+            help="Write an archival (PDF/A, e.g. pdf/a-3u), accessible (pdf/ua-1) or print (pdf/x-4) PDF.",
+        ),
     ] = None,
     content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
 ) -> None:
@@ -125,7 +129,8 @@ def produce(
     seconds = time.perf_counter() - started
     err.print(f"wrote {escape(str(target))} ({rendered.pages} pages, {seconds:.1f} s)")
     if rendered.missing_glyphs:
-        err.print(f"[yellow]warning:[/] {len(rendered.missing_glyphs)} piece(s) of text have no font and show as boxes:")
+        count = len(rendered.missing_glyphs)
+        err.print(f"[yellow]warning:[/] {count} piece(s) of text have no font and show as boxes:")
         for message in rendered.missing_glyphs[:5]:
             err.print(f"  {escape(message)}")
 
@@ -151,9 +156,9 @@ def demo(
         Optional[Lang],  # noqa: UP045
         typer.Option("--lang", "-l", help="en or zh. Default: both languages."),
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write into.", file_okay=False)] = Path(
-        "out"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write into.", file_okay=False)
+    ] = Path("out"),
     content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
 ) -> None:
     """Report on the bundled example enterprise: a PDF and an HTML file per language (both unless --lang).
@@ -179,74 +184,82 @@ PACKAGES = ("weasyprint", "jinja2", "pydantic", "typer", "pyyaml", "rich")
 def doctor(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The folder reports will be written to.", file_okay=False)
-    ] = Path("."),
+    ] = Path(),
 ) -> None:
     """Check that this machine can produce reports: packages, Pango, HarfBuzz, Chinese fonts, output folder."""
     from rich.table import Table
 
+    rows = _checks(output)
+    styles = {"ok": "green", "warning": "yellow", "missing": "bold red"}
+    table = Table(title="readiness doctor", title_justify="left", show_header=True, header_style="bold")
+    for column in ("check", "status", "detail"):
+        table.add_column(column)
+    for check, status, detail, _ in rows:
+        table.add_row(check, f"[{styles[status]}]{status}[/]", escape(detail))
+    out.print(table)
+    fixes = dict.fromkeys(fix for _, status, _, fix in rows if fix and status != "ok")
+    if fixes:
+        out.print("\nTo fix:")
+        for fix in fixes:
+            out.print(f"  {escape(fix)}")
+    if any(status == "missing" for _, status, _, _ in rows):
+        raise typer.Exit(1)
+
+
+def _checks(output: Path) -> list[tuple[str, str, str, str]]:
+    """(check, status, detail, how to fix) rows; status is ok, warning (works, but slowly) or missing."""
     from ..report import pdf
 
-    rows: list[tuple[str, str, str]] = []  # (check, status, detail); status: ok | warning | missing
-    fixes: list[str] = []
-
-    def add(check: str, status: str, detail: str, fix: str = "") -> None:
-        rows.append((check, status, detail))
-        if fix and status != "ok":
-            fixes.append(fix)
-
     version = ".".join(map(str, sys.version_info[:3]))
-    add("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, "Python 3.11 or newer")
+    rows = [("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, "Python 3.11 or newer")]
     for name in PACKAGES:
         try:
-            add(f"Python package {name}", "ok", importlib.metadata.version(name))
+            rows.append((f"Python package {name}", "ok", importlib.metadata.version(name), ""))
         except importlib.metadata.PackageNotFoundError:
-            add(f"Python package {name}", "missing", "not installed", f"pip install {name}")
+            rows.append((f"Python package {name}", "missing", "not installed", f"pip install {name}"))
+    rows.append(_pango(pdf))
+    if pdf.has_harfbuzz_subset():
+        rows.append(("HarfBuzz subsetting", "ok", "libharfbuzz-subset found: fonts are subset quickly", ""))
+    else:
+        rows.append(("HarfBuzz subsetting", "warning", "not found: Chinese PDFs render about 10x slower",
+                     f"sudo apt-get install {pdf.HARFBUZZ_SUBSET_PACKAGE}"))
+    families = pdf.cjk_font_families()
+    if families is None:
+        rows.append(("Chinese fonts", "warning", "fc-list is not available, cannot check",
+                     "sudo apt-get install fontconfig"))
+    elif families:
+        shown = [f for f in pdf.CJK_FONT_ORDER if f in families] or list(families)
+        more = f" and {len(families) - len(shown[:3])} more" if len(families) > len(shown[:3]) else ""
+        rows.append(("Chinese fonts", "ok", ", ".join(shown[:3]) + more, ""))
+    else:
+        rows.append(("Chinese fonts", "missing", "no font with Chinese characters",
+                     f"sudo apt-get install {pdf.CJK_PACKAGES}"))
+    rows.append(("Output folder", *_writable(output)))
+    return rows
+
+
+def _pango(pdf: Any) -> tuple[str, str, str, str]:
+    check = "Pango (import weasyprint)"
     try:
         weasyprint = pdf.import_weasyprint()
         from weasyprint.text.ffi import pango
 
         number = pango.pango_version()
-        add("Pango (import weasyprint)", "ok", f"WeasyPrint {weasyprint.__version__}, Pango "
-            f"{number // 10000}.{number // 100 % 100}.{number % 100}")
     except (RenderError, ImportError, AttributeError) as exc:
-        add("Pango (import weasyprint)", "missing", str(exc)[:120], f"sudo apt-get install {pdf.PANGO_PACKAGES}")
-    if pdf.has_harfbuzz_subset():
-        add("HarfBuzz subsetting", "ok", "libharfbuzz-subset found: fonts are subset quickly")
-    else:
-        add("HarfBuzz subsetting", "warning", "not found: Chinese PDFs render about 10x slower",
-            f"sudo apt-get install {pdf.HARFBUZZ_SUBSET_PACKAGE}")
-    families = pdf.cjk_font_families()
-    if families is None:
-        add("Chinese fonts", "warning", "fc-list is not available, cannot check", "sudo apt-get install fontconfig")
-    elif families:
-        preferred = [f for f in families if "Sans" in f and "Mono" not in f] or list(families)
-        add("Chinese fonts", "ok", ", ".join(preferred[:3]) + (f" (+{len(families) - 3})" if len(families) > 3 else ""))
-    else:
-        add("Chinese fonts", "missing", "no font with Chinese characters", f"sudo apt-get install {pdf.CJK_PACKAGES}")
-    add("Output folder", *_writable(output))
-
-    styles = {"ok": "green", "warning": "yellow", "missing": "bold red"}
-    table = Table(title="readiness doctor", title_justify="left", show_header=True, header_style="bold")
-    for column in ("check", "status", "detail"):
-        table.add_column(column)
-    for check, status, detail in rows:
-        table.add_row(check, f"[{styles[status]}]{status}[/]", escape(detail))
-    out.print(table)
-    if fixes:
-        out.print("\nTo fix:")
-        for fix in dict.fromkeys(fixes):
-            out.print(f"  {escape(fix)}")
-    if any(status == "missing" for _, status, _ in rows):
-        raise typer.Exit(1)
+        return check, "missing", str(exc)[:120], f"sudo apt-get install {pdf.PANGO_PACKAGES}"
+    pango_version = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    return check, "ok", f"WeasyPrint {weasyprint.__version__}, Pango {pango_version}", ""
 
 
 def _writable(folder: Path) -> tuple[str, str, str]:
     fix = f"choose a folder you can write to (--output), or create {folder}"
     if not folder.exists():
         parent = next((p for p in folder.resolve().parents if p.exists()), None)
-        if parent is not None and os.access(parent, os.W_OK):
+        if parent is not None and parent.is_dir() and os.access(parent, os.W_OK):
             return "ok", f"{folder} will be created", ""
         return "missing", f"{folder} does not exist and cannot be created", fix
+    if not folder.is_dir():
+        return "missing", f"{folder} is a file, not a folder", fix
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass

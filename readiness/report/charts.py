@@ -62,7 +62,7 @@ def fit_text(text: str, size: float, width: float) -> str:
         return text
     while text and text_width(text + "…", size) > width:
         text = text[:-1]
-    return text.rstrip(" ,;:，；：、") + "…"
+    return text.rstrip(" ,;:，；：、") + "…"  # noqa: RUF001 - Chinese punctuation on purpose
 
 
 def _n(value: float) -> str:
@@ -165,7 +165,7 @@ def bars(rows: Sequence[Bar], levels: Sequence[tuple[int, str, float]], lang: st
 
     body: list[str] = []
     bounds = [lvl[2] for lvl in levels] + [100.0]
-    for i, (number, name, low) in enumerate(levels):
+    for i, (_, name, low) in enumerate(levels):
         high = bounds[i + 1]
         if i % 2 == 0:
             body.append(
@@ -251,7 +251,7 @@ def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]],
                  phase_labels: Sequence[tuple[str, str]], lang: str, colour: str, label: str) -> str:
     accent = safe_colour(colour)
     shades = {1: accent, 2: tint(accent, 0.3), 3: tint(accent, 0.55)}
-    label_w, plot_w, right = 200.0, 284.0, 6.0
+    label_w, plot_w, right = 226.0, 258.0, 6.0
     top, row_h = 34.0, 14.0
     width = label_w + plot_w + right
     height = top + row_h * len(tasks) + 6
@@ -272,13 +272,11 @@ def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]],
         if i:
             body.append(f'<line x1="0" y1="{_n(y)}" x2="{_n(label_w)}" y2="{_n(y)}" stroke="{FAINT}" '
                         f'stroke-width="0.6"/>')
-        body.append(_text(0, y + 10, f"{task.number}.", 8, fill=MUTED))
-        body.append(_text(16, y + 10, fit_text(task.title, 8, label_w - 22), 8))
+        body.append(_text(0, y + 10, fit_text(f"{task.number}. {task.title}", 8, label_w - 8), 8))
         start, end = placed[task.number]
         phase = min(max(task.phase, 1), 3) - 1
         x0 = label_w + phase * column + 2 + start * (column - 4)
         x1 = label_w + phase * column + 2 + end * (column - 4)
         body.append(f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(x1 - x0)}" height="8" rx="2" '
                      f'fill="{shades[phase + 1]}"/>')
-        body.append(_text(x0 + 3, y + 9.3, task.effort, 6, fill="#ffffff", weight="bold"))
     return _svg(width, height, lang, body, label)

@@ -58,6 +58,8 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
         parts.append(_decision_panel(assessment.decisions[key], decisions[key], t, lang))
 
     parts.append(_roadmap_table(assessment, t))
+    if assessment.scenarios:
+        parts.append(_scenario_table(assessment, t))
     if assessment.warnings:
         parts.append(Text(f"{t['warnings']}:\n" + "\n".join(f"- {w}" for w in assessment.warnings), style="yellow"))
     return Group(*parts)
@@ -89,6 +91,28 @@ def _decision_panel(result: DecisionResult, decision: object, t: dict[str, str],
             body.append(f"  → {flip.text}\n")
     body.rstrip()
     return Panel(body, title=t[decision.id], title_align="left")  # type: ignore[attr-defined]
+
+
+TOP_SCENARIOS = 8
+
+
+def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
+    strategy_labels = {"prompt_engineering": "prompt_retrieval", "fine_tuning": "fine_tuned_small", "hybrid": "hybrid"}
+    table = Table(title=t["scenarios"], title_justify="left", title_style="bold", box=None, pad_edge=False)
+    for column in (t["fit"], "", t["start_with"], t["blocked_by"]):
+        table.add_column(column, overflow="fold")
+    for scenario in assessment.scenarios[:TOP_SCENARIOS]:
+        style = {"ready_now": "green", "after_phase_1": "yellow", "after_phase_2": "dark_orange"}.get(scenario.fit, "red")
+        start = t["approach_" + strategy_labels.get(scenario.approach_now, "prompt_retrieval")]
+        start += f" · {t['deployment_' + scenario.deployment]}"
+        blockers = scenario.blocked_by[0].text if scenario.blocked_by else "—"
+        if len(scenario.blocked_by) > 1:
+            blockers += f" (+{len(scenario.blocked_by) - 1})"
+        table.add_row(Text(t["fit_" + scenario.fit], style=style), scenario.title, start, blockers)
+    rest = len(assessment.scenarios) - TOP_SCENARIOS
+    if rest > 0:
+        return Group(table, Text(t["more_scenarios"].format(n=rest), style="dim"))
+    return table
 
 
 def _roadmap_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:

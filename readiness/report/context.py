@@ -207,7 +207,7 @@ def build_context(
         )
 
     steps = []
-    for number, (step, result) in enumerate(zip(questionnaire.steps[1:], assessment.steps, strict=True), start=1):
+    for number, (step, result) in enumerate(zip(questionnaire.playbook_steps, assessment.steps, strict=True), start=1):
         scored = [q for q in result.questions if q.value is not None and q.weight and q.status == "answered"]
         by_value = sorted(scored, key=lambda q: (-q.value * q.weight, q.id))  # type: ignore[operator]
         strengths = [line(q.id, q.value) for q in by_value if q.value is not None and q.value >= 0.75][:SHOWN_PER_LIST]

@@ -7,6 +7,7 @@ charts built from them, and the style values (validated colours, the font stack)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ from .context import ReportContext
 
 TEMPLATE_FOLDER = "report_templates"
 MAIN_TEMPLATE = "report.html"
+# Whitespace before a block's end tag means nothing in HTML, but WeasyPrint 70 sometimes breaks
+# the block's last line after its first word when it is there (see also the "space inside the
+# inline element" pattern in the templates, for the same bug at inline boundaries).
+_SPACE_BEFORE_END = re.compile(r"[ \t\r\n]+(</(?:td|th|li|p|div|h[1-6]|figcaption|section)>)")
 
 
 def template_dir(override: Path | None = None) -> Path:
@@ -80,12 +85,24 @@ def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
     return {"radar": Markup(radar), "bars": Markup(bars), "gantt": [Markup(svg) for svg in gantt]}
 
 
+def _where(exc: TemplateError, folder: Path) -> str:
+    """" (file:line)" of the template line that failed; Jinja puts template frames in the traceback."""
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    trace = exc.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if Path(name).parent == folder:
+            filename, lineno = name, trace.tb_lineno
+        trace = trace.tb_next
+    return f" ({filename}:{lineno})" if filename else ""
+
+
 def render_html(ctx: ReportContext, folder: Path | None = None) -> str:
     """The whole report as HTML; the CSS is inlined so the file stands alone."""
     folder = folder or template_dir()
     try:
         template = environment(folder).get_template(MAIN_TEMPLATE)
-        return template.render(template_variables(ctx))
+        html = template.render(template_variables(ctx))
     except TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise RenderError(f"the report template failed{where}: {exc}") from None
+        raise RenderError(f"the report template failed{_where(exc, folder)}: {exc}") from None
+    return _SPACE_BEFORE_END.sub(r"\1", html)

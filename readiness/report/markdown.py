@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .context import ActionView, AnswerLine, DecisionView, ReportContext
+from .context import ActionView, AnswerLine, DecisionView, ReportContext, StepView
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!])")
 
@@ -30,17 +30,33 @@ def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[st
 
 
 def render_markdown(ctx: ReportContext) -> str:
+    lines = _cover(ctx) + _summary(ctx)
+    for step in ctx.steps:
+        lines += _step(step, ctx.t)
     t = ctx.t
-    lines: list[str] = [f"# {esc(ctx.title)}: {esc(ctx.enterprise)}", "", f"*{esc(t['report_subtitle'])}*", ""]
+    lines += [f"## {esc(t['decisions'])}", "", esc(t["decisions_intro"]), ""]
+    for decision in (ctx.model_strategy, ctx.deployment):
+        lines += _decision(decision, t)
+    lines += [f"## {esc(t['roadmap'])}", "", esc(t["roadmap_intro"]), ""]
+    for phase in ctx.phases:
+        lines += [f"### {esc(t['phase_n'] % phase.number)} · {esc(phase.label)}", ""]
+        lines += [line for action in phase.actions for line in _action(action, t)] or [esc(t["no_actions"]), ""]
+    lines += _appendix(ctx)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cover(ctx: ReportContext) -> list[str]:
+    t = ctx.t
+    lines = [f"# {esc(ctx.title)}{t['title_sep']}{esc(ctx.enterprise)}", "", f"*{esc(t['report_subtitle'])}*", ""]
     meta = [(t["industry"], ctx.industry), (t["assessment_date"], ctx.date)]
     meta += [(t["respondents"], "; ".join(f"{n} ({r})" if r else n for n, r in ctx.respondents))]
-    if ctx.brand.firm:
-        meta.append((t["prepared_by"], ctx.brand.firm))
-    if ctx.brand.contact:
-        meta.append((t["contact"], ctx.brand.contact))
-    lines += [f"- **{esc(k)}:** {esc(v)}" for k, v in meta if v] + [""]
+    meta += [(t["prepared_by"], ctx.brand.firm), (t["contact"], ctx.brand.contact)]
+    return lines + [f"- **{esc(k)}:** {esc(v)}" for k, v in meta if v] + [""]
 
-    lines += [f"## {esc(t['executive_summary'])}", ""]
+
+def _summary(ctx: ReportContext) -> list[str]:
+    t = ctx.t
+    lines = [f"## {esc(t['executive_summary'])}", ""]
     lines += [
         f"**{esc(t['overall_maturity'])}:** {esc(t['level_n'] % ctx.overall_level)} · {esc(ctx.overall_level_name)}"
         f" · {esc(t['score'])} {ctx.overall_score:.1f}/100 · {esc(t['confidence'])} {ctx.overall_confidence:.0%}",
@@ -55,7 +71,7 @@ def render_markdown(ctx: ReportContext) -> str:
     lines += [f"- **{a.number}. {esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
               for a in ctx.top_actions] or [esc(t["no_actions"])]
     lines += ["", f"## {esc(t['scorecard'])}", ""]
-    lines += _table(
+    return lines + _table(
         [esc(t["step"]), esc(t["score"]), esc(t["level"]), esc(t["confidence"]), esc(t["answered"])],
         [
             [f"{s.number}. {esc(s.title)}", f"{s.score:.1f}", f"{s.level} · {esc(s.level_name)}",
@@ -65,38 +81,33 @@ def render_markdown(ctx: ReportContext) -> str:
         "lrlrr",
     )
 
-    for step in ctx.steps:
-        lines += [f"## {esc(t['step_n'] % step.number)}: {esc(step.title)}", ""]
-        lines += [f"**{esc(t['score'])}** {step.score:.1f}/100 · **{esc(t['level'])}** {step.level} · "
-                  f"{esc(step.level_name)} · **{esc(t['confidence'])}** {step.confidence:.0%}", ""]
-        lines += [esc(step.intro), "", f"**{esc(t['what_it_means'])}:** {esc(step.level_text)}", ""]
-        if step.next_level_name:
-            target = t["to_reach"] % (step.next_level_name, f"{step.next_level_score:g}")
-            lines += [f"**{esc(target)}:** {esc(step.next_level_text)}", ""]
-        lines += [f"> **{esc(t['capped'])}:** {esc(text)}" for text in step.capped_by]
-        if step.capped_by:
-            lines.append("")
-        lines += _answer_list(t["strengths"], step.strengths, t["no_strengths"])
-        lines += _answer_list(t["gaps"], step.gaps, t["no_gaps"])
-        if step.weighty:
-            lines += [f"### {esc(t['weighty'])}", ""]
-            lines += _table(
-                [esc(t["question"]), esc(t["answer"]), esc(t["weight"]), esc(t["points"])],
-                [[esc(a.question), esc(a.answer), f"{a.weight:g}", "" if a.points is None else f"{a.points:.0%}"]
-                 for a in step.weighty],
-                "llrr",
-            )
 
-    lines += [f"## {esc(t['decisions'])}", "", esc(t["decisions_intro"]), ""]
-    for decision in (ctx.model_strategy, ctx.deployment):
-        lines += _decision(decision, t)
+def _step(step: StepView, t: dict[str, str]) -> list[str]:
+    lines = [f"## {esc(t['step_n'] % step.number)}{t['title_sep']}{esc(step.title)}", ""]
+    lines += [f"**{esc(t['score'])}** {step.score:.1f}/100 · **{esc(t['level'])}** {step.level} · "
+              f"{esc(step.level_name)} · **{esc(t['confidence'])}** {step.confidence:.0%}", ""]
+    lines += [esc(step.intro), "", f"**{esc(t['what_it_means'])}:** {esc(step.level_text)}", ""]
+    if step.next_level_name:
+        target = t["to_reach"] % (step.next_level_name, f"{step.next_level_score:g}")
+        lines += [f"**{esc(target)}:** {esc(step.next_level_text)}", ""]
+    for text in step.capped_by:
+        lines += [f"> **{esc(t['capped'])}:** {esc(text)}", ""]
+    lines += _answer_list(t["strengths"], step.strengths, t["no_strengths"])
+    lines += _answer_list(t["gaps"], step.gaps, t["no_gaps"])
+    if step.weighty:
+        lines += [f"### {esc(t['weighty'])}", ""]
+        lines += _table(
+            [esc(t["question"]), esc(t["answer"]), esc(t["weight"]), esc(t["points"])],
+            [[esc(a.question), esc(a.answer), f"{a.weight:g}", "" if a.points is None else f"{a.points:.0%}"]
+             for a in step.weighty],
+            "llrr",
+        )
+    return lines
 
-    lines += [f"## {esc(t['roadmap'])}", "", esc(t["roadmap_intro"]), ""]
-    for phase in ctx.phases:
-        lines += [f"### {esc(t['phase_n'] % phase.number)} · {esc(phase.label)}", ""]
-        lines += [line for action in phase.actions for line in _action(action, t)] or [esc(t["no_actions"]), ""]
 
-    lines += [f"## {esc(t['appendix'])}", "", f"### {esc(t['appendix_answers'])}", ""]
+def _appendix(ctx: ReportContext) -> list[str]:
+    t = ctx.t
+    lines = [f"## {esc(t['appendix'])}", "", f"### {esc(t['appendix_answers'])}", ""]
     for part in ctx.appendix:
         lines += [f"#### {esc(part.title)}", ""]
         lines += _table(
@@ -108,8 +119,8 @@ def render_markdown(ctx: ReportContext) -> str:
     lines.append("")
     if ctx.warnings:
         lines += [f"### {esc(t['warnings'])}", "", *(f"- {esc(w)}" for w in ctx.warnings), ""]
-    lines += ["---", "", esc(ctx.brand.disclaimer or t["disclaimer_default"]), "", esc(t["generated_by"] % ctx.version)]
-    return "\n".join(lines).rstrip() + "\n"
+    disclaimer = esc(ctx.brand.disclaimer or t["disclaimer_default"])
+    return [*lines, "---", "", disclaimer, "", esc(t["generated_by"] % ctx.version)]
 
 
 def _answer_list(title: str, answers: list[AnswerLine], empty: str) -> list[str]:
@@ -119,7 +130,7 @@ def _answer_list(title: str, answers: list[AnswerLine], empty: str) -> list[str]
 
 
 def _decision(decision: DecisionView, t: dict[str, str]) -> list[str]:
-    lines = [f"### {esc(decision.title)}: {esc(decision.label)}", "", esc(decision.summary), ""]
+    lines = [f"### {esc(decision.title)}{t['title_sep']}{esc(decision.label)}", "", esc(decision.summary), ""]
     lines += [f"{esc(t['runner_up'])}: {esc(decision.runner_up_label)}", ""]
     if decision.reasons:
         lines += [f"**{esc(t['conditions'])}**", ""]

@@ -30,6 +30,8 @@ PDF_VARIANTS = (
     "pdf/ua-1", "pdf/ua-2",
     "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g",
 )  # fmt: skip
+CJK_FONT_ORDER = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+                  "Noto Serif CJK SC", "AR PL UMing CN")
 CJK_PACKAGES = "fonts-noto-cjk (or the lighter fonts-wqy-microhei)"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 HARFBUZZ_SUBSET_PACKAGE = "libharfbuzz-subset0"
@@ -41,6 +43,7 @@ class Rendered:
     pdf: bytes
     pages: int
     missing_glyphs: list[str] = field(default_factory=list)  # ".notdef" warnings: text drawn as boxes
+    log: list[str] = field(default_factory=list)  # everything WeasyPrint warned about, "LEVEL message"
 
 
 # --- system checks (also used by `readiness doctor`) ----------------------------------------
@@ -176,7 +179,12 @@ def render_pdf(
             _raise_fetch_error(exc)
             raise
     records = records + more
-    return Rendered(pdf=pdf, pages=len(document.pages), missing_glyphs=missing_glyphs(records))
+    return Rendered(
+        pdf=pdf,
+        pages=len(document.pages),
+        missing_glyphs=missing_glyphs(records),
+        log=[f"{r.levelname} {r.getMessage()}" for r in records],
+    )
 
 
 def _layout(html: str, base_dir: Path, allowed_roots: Sequence[Path], lang: str) -> tuple[Any, list[logging.LogRecord]]:

@@ -44,7 +44,7 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         ],
         "model_strategy": _decision(assessment.decisions["model_strategy"], decisions["model_strategy"], lang),
         "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
-        "scenarios": [],
+        "scenarios": [s.model_dump() for s in assessment.scenarios],
         "roadmap": [item.model_dump() for item in assessment.roadmap],
         "factors": assessment.factors,
         "warnings": assessment.warnings,
@@ -69,5 +69,9 @@ def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any
     return data
 
 
-def render_json(assessment: Assessment, content: Content) -> str:
-    return json.dumps(result_dict(assessment, content), ensure_ascii=False, indent=2) + "\n"
+def render_json(assessment: Assessment, content: Content, *, compact: bool = False) -> str:
+    """Indented for people; compact (one line, the fast C encoder) for JSON Lines."""
+    data = result_dict(assessment, content)
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

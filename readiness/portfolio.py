@@ -1,0 +1,173 @@
+"""A park or client portfolio: many assessments summed up (pure).
+
+Service teams use it to see where a whole industrial park stands, which gaps are common, and which
+AI scenarios are in demand (to match suppliers to that demand).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .model import STEP_IDS, Assessment, Content
+
+TOP = 12  # common gaps, common actions, scenarios in demand
+
+
+class Plain(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Member(Plain):
+    """One enterprise's key figures."""
+
+    name: str  # the code when anonymised
+    source: str  # answers file name
+    industry: str
+    industry_label: str
+    size: str
+    overall_score: float
+    overall_level: int
+    confidence: float
+    step_scores: list[float]  # in STEP_IDS order
+    step_levels: list[int]
+    model_strategy: str
+    deployment: str
+    ready_scenarios: int
+
+
+class Tally(Plain):
+    id: str
+    label: str
+    count: int
+    share: float
+
+
+class ScenarioDemand(Plain):
+    id: str
+    title: str
+    industry_specific: bool
+    relevant: int  # enterprises for which the scenario is relevant
+    ready_now: int
+    after_roadmap: int  # after phase 1 or 2
+    not_yet: int
+    top_blocker: str
+
+
+class Portfolio(Plain):
+    lang: str
+    count: int
+    step_titles: list[str]
+    level_names: list[str]
+    overall_levels: list[int]  # how many enterprises at level 1..5
+    step_levels: list[list[int]]  # per step, how many at level 1..5
+    average_scores: list[float]  # per step
+    average_overall: float
+    model_strategies: list[Tally]
+    deployments: list[Tally]
+    common_gaps: list[Tally]
+    common_actions: list[Tally]
+    scenarios: list[ScenarioDemand]
+    members: list[Member]
+
+
+def enterprise_code(name: str) -> str:
+    """A stable code for a name: the same enterprise gets the same code in every run."""
+    return "E-" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:6].upper()
+
+
+def build_portfolio(
+    content: Content, assessed: list[tuple[str, Assessment]], lang: str, anonymise: bool = False
+) -> Portfolio:
+    """`assessed` holds (answers file name, assessment) for each enterprise that could be assessed."""
+    index = content.questionnaire.question_index()
+    industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
+    choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
+    count = len(assessed)
+
+    def tally(counter: Counter[str], labels: dict[str, str], limit: int | None = None) -> list[Tally]:
+        ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0) for k, n in ranked]
+
+    members, gaps, actions, strategies, deployments = [], Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    action_titles: dict[str, str] = {}
+    demand: dict[str, dict[str, Any]] = {}
+    for source, result in assessed:
+        name = str(result.enterprise.get("name", "")) or source
+        industry = str(result.enterprise.get("industry", "other"))
+        strategy = result.decisions["model_strategy"].choice
+        deployment = result.decisions["deployment"].choice
+        strategies[strategy] += 1
+        deployments[deployment] += 1
+        for step in result.steps:
+            for q in step.questions:
+                if q.weight and q.value is not None and q.value < 0.5 and q.status in ("answered", "unknown"):
+                    gaps[q.id] += 1
+        for item in result.roadmap:
+            actions[item.id] += 1
+            action_titles[item.id] = item.title
+        for fit in result.scenarios:
+            entry = demand.setdefault(
+                fit.id,
+                {"title": fit.title, "specific": fit.industry_specific, "fits": Counter[str](), "blockers": Counter[str]()},
+            )
+            entry["fits"][fit.fit] += 1
+            entry["blockers"].update(b.text for b in fit.blocked_by)
+        members.append(
+            Member(
+                name=enterprise_code(name) if anonymise else name,
+                source="" if anonymise else source,
+                industry=industry,
+                industry_label=industries.get(industry, industry),
+                size=str(result.enterprise.get("size", "")),
+                overall_score=result.overall.score,
+                overall_level=result.overall.level,
+                confidence=result.overall.confidence,
+                step_scores=[s.score for s in result.steps],
+                step_levels=[s.level for s in result.steps],
+                model_strategy=strategy,
+                deployment=deployment,
+                ready_scenarios=sum(1 for f in result.scenarios if f.fit == "ready_now"),
+            )
+        )
+
+    scenarios = []
+    for scenario_id, entry in demand.items():
+        fits = entry["fits"]
+        blocker = entry["blockers"].most_common(1)
+        scenarios.append(
+            ScenarioDemand(
+                id=scenario_id,
+                title=entry["title"],
+                industry_specific=entry["specific"],
+                relevant=sum(fits.values()),
+                ready_now=fits["ready_now"],
+                after_roadmap=fits["after_phase_1"] + fits["after_phase_2"],
+                not_yet=fits["not_yet"],
+                top_blocker=blocker[0][0] if blocker else "",
+            )
+        )
+    scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))
+
+    def levels_of(values: list[int]) -> list[int]:
+        return [sum(1 for v in values if v == level) for level in range(1, 6)]
+
+    return Portfolio(
+        lang=lang,
+        count=count,
+        step_titles=[s.title.get(lang) for s in content.questionnaire.playbook_steps],
+        level_names=[lvl.name.get(lang) for lvl in content.rubric.levels],
+        overall_levels=levels_of([m.overall_level for m in members]),
+        step_levels=[levels_of([m.step_levels[i] for m in members]) for i in range(len(STEP_IDS))],
+        average_scores=[round(sum(m.step_scores[i] for m in members) / count, 1) if count else 0.0 for i in range(len(STEP_IDS))],
+        average_overall=round(sum(m.overall_score for m in members) / count, 1) if count else 0.0,
+        model_strategies=tally(strategies, choice_labels["model_strategy"]),
+        deployments=tally(deployments, choice_labels["deployment"]),
+        common_gaps=tally(gaps, {k: q.text.get(lang) for k, q in index.items()}, TOP),
+        common_actions=tally(actions, action_titles, TOP),
+        scenarios=scenarios[: TOP * 2],
+        members=sorted(members, key=lambda m: (-m.overall_score, m.name)),
+    )
