@@ -19,11 +19,11 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .errors import AnswersError, ContentError, Issue
 from .model import (
+    INDUSTRIES,
     INDUSTRY_STEP,
     NOT_APPLICABLE,
     PROFILE_STEP,
     STEP_IDS,
-    INDUSTRIES,
     UNKNOWN,
     UNSCORED_STEPS,
     Action,

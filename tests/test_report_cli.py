@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from readiness.cli import app, report_commands
 from readiness.model import Content
 from readiness.report import pdf
-from readiness.resources import example_answers
 from tests.test_report_html import png, sample_answers
 
 runner = CliRunner()
@@ -129,10 +128,7 @@ def test_an_unwritable_output_is_reported(answers_file: Path, tmp_path: Path) ->
 # --- demo -----------------------------------------------------------------------------------
 
 
-def test_demo_writes_pdf_and_html_in_both_languages_by_default(
-    answers_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(report_commands, "example_answers", lambda name: answers_file)
+def test_demo_writes_pdf_and_html_in_both_languages_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[tuple[str, Path, str | None]] = []
 
     def fake_produce(content: Any, answers: Any, fmt: Any, target: Path, **options: Any) -> None:
@@ -150,8 +146,7 @@ def test_demo_writes_pdf_and_html_in_both_languages_by_default(
 
 
 @pytest.mark.slow
-def test_demo_in_one_language(answers_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_commands, "example_answers", lambda name: answers_file)
+def test_demo_in_one_language(tmp_path: Path) -> None:
     result = run("demo", "--lang", "zh", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "example-zh.pdf").read_bytes().startswith(b"%PDF")
@@ -160,7 +155,6 @@ def test_demo_in_one_language(answers_file: Path, tmp_path: Path, monkeypatch: p
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not example_answers("example").is_file(), reason="the bundled example is not there yet")
 def test_demo_with_the_bundled_example(tmp_path: Path) -> None:
     result = run("demo", "--lang", "en", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output

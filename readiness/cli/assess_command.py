@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import EXIT_INTERRUPTED, ContentError, Issue
-from ..model import STEP_IDS
 from .common import ContentDirOption, Lang, LangOption, err, load, out, system_lang, user_errors
 
 if TYPE_CHECKING:
@@ -338,6 +337,8 @@ class _Session:
 
     def _step_summary(self, step_id: str, pause: bool) -> None:
         from ..report.context import build_context
+
+        from ..model import STEP_IDS
 
         if step_id not in STEP_IDS:
             return  # the profile and the industry module are not scored

@@ -12,18 +12,16 @@ import tempfile
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from ..assess import run_assessment
-from ..errors import ContentError, Issue, RenderError
-from ..loader import load_answers
-from ..model import Answers, Content
+from ..errors import RenderError
 from ..report.pdf import PDF_VARIANTS
-from ..report.result import render_json
-from ..resources import example_answers
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors, write_output
+from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors
+
+if TYPE_CHECKING:
+    from ..model import Answers, Content
 
 
 class ReportFormat(str, Enum):
@@ -72,6 +70,8 @@ def report(
     target = output or answers_file.with_suffix(f".{chosen.value}")
     with user_errors():
         content, _ = load(content_dir)
+        from ..loader import load_answers
+
         answers = load_answers(answers_file, content)
         produce(
             content, answers, chosen, target,
@@ -93,62 +93,20 @@ def produce(
     pdf_variant: str | None = None,
     content_root: Path | None = None,
 ) -> None:
-    """Assess, render one format and write it; reports what was written on stderr."""
+    """Render one format and write it; reports what was written on stderr."""
+    from ..report.documents import render_report, write_atomically
+
     started = time.perf_counter()
-    assessment = run_assessment(content, answers, lang)
-    if fmt is ReportFormat.json:
-        write_output(render_json(assessment, content), target)
-        return
-    from ..report.brand import load_brand
-    from ..report.context import build_context
-
-    brand = load_brand(brand_file) if brand_file else None
-    ctx = build_context(assessment, content, answers, brand)
-    if fmt is ReportFormat.md:
-        from ..report.markdown import render_markdown
-
-        write_output(render_markdown(ctx), target)
-        return
-    from ..report.html import render_html, template_dir
-
-    folder = template_dir(content_root)
-    html = render_html(ctx, folder)
-    if fmt is ReportFormat.html:
-        write_output(html, target)
-        return
-    from ..report.pdf import render_pdf
-
-    rendered = render_pdf(
-        html,
-        base_dir=folder,
-        allowed_roots=[brand_file.parent] if brand_file else [],
-        lang=ctx.lang,
-        pdf_variant=pdf_variant,
+    document = render_report(
+        content, answers, fmt.value, lang=lang, brand_file=brand_file, content_root=content_root, pdf_variant=pdf_variant
     )
-    write_bytes(rendered.pdf, target)
-    seconds = time.perf_counter() - started
-    err.print(f"wrote {escape(str(target))} ({rendered.pages} pages, {seconds:.1f} s)")
-    if rendered.missing_glyphs:
-        count = len(rendered.missing_glyphs)
-        err.print(f"[yellow]warning:[/] {count} piece(s) of text have no font and show as boxes:")
-        for message in rendered.missing_glyphs[:5]:
+    write_atomically(target, document.data)
+    pages = f"{document.pages} pages, " if document.pages else ""
+    err.print(f"wrote {escape(str(target))} ({pages}{time.perf_counter() - started:.1f} s)")
+    if document.missing_glyphs:
+        err.print(f"[yellow]warning:[/] {len(document.missing_glyphs)} piece(s) of text have no font and show as boxes:")
+        for message in document.missing_glyphs[:5]:
             err.print(f"  {escape(message)}")
-
-
-def write_bytes(data: bytes, target: Path) -> None:
-    """Write through a temporary file and a rename, so a failed run never leaves half a PDF."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            Path(temp).replace(target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
 
 
 def demo(
@@ -168,6 +126,9 @@ def demo(
     """
     with user_errors():
         content, _ = load(content_dir)
+        from ..loader import load_answers
+        from ..resources import example_answers
+
         answers = load_answers(example_answers("example"), content)
         for code in [lang.value] if lang else ["en", "zh"]:
             for fmt in (ReportFormat.pdf, ReportFormat.html):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
@@ -26,6 +27,8 @@ from ..model import (
 from .labels import LABELS
 
 TOP_ACTIONS = 5
+TOP_SCENARIOS = 8
+STRATEGY_APPROACH = {"prompt_engineering": "prompt_retrieval", "fine_tuning": "fine_tuned_small", "hybrid": "hybrid"}
 SHOWN_PER_LIST = 4  # strengths, gaps and weighty answers per step
 
 
@@ -128,6 +131,20 @@ class AppendixStep(Plain):
     lines: list[AnswerLine]
 
 
+class ScenarioView(Plain):
+    id: str
+    title: str
+    description: str
+    stage: str  # value-chain stage, worded
+    fit: str  # ready_now | after_phase_1 | after_phase_2 | not_yet
+    fit_label: str
+    industry_specific: bool
+    value: str
+    data_needs: str
+    start_with: str  # approach and deployment for this enterprise, worded
+    blockers: list[str]  # "need — closed by: action numbers and titles"
+
+
 class ReportContext(Plain):
     lang: str  # "en" or "zh"
     html_lang: str  # "en" or "zh-CN"
@@ -152,6 +169,8 @@ class ReportContext(Plain):
     model_strategy: DecisionView
     deployment: DecisionView
     top_actions: list[ActionView]
+    scenarios: list[ScenarioView]  # the most relevant ones, best fit first
+    scenario_counts: list[tuple[str, str, int]]  # (fit, label, how many), every fit class
     phases: list[PhaseView]
     appendix: list[AppendixStep]
     warnings: list[str]
@@ -276,6 +295,27 @@ def build_context(
         )
         for step in questionnaire.steps
     ]
+    stages = {o.id: o.label.get(lang) for o in index[f"{PROFILE_STEP}.value_chain_stages"].options}
+    scenarios = [
+        ScenarioView(
+            id=s.id,
+            title=s.title,
+            description=s.description,
+            stage=stages.get(s.stage, s.stage),
+            fit=s.fit,
+            fit_label=t[f"fit_{s.fit}"],
+            industry_specific=s.industry_specific,
+            value=s.value,
+            data_needs=s.data_needs,
+            start_with=f"{t['approach_' + STRATEGY_APPROACH[s.approach_now]]} · {t['deployment_' + s.deployment]}",
+            blockers=[
+                b.text + (f" — {t['closed_by']}: " + "; ".join(f"{numbers[a]}. {titles[a]}" for a in b.actions) if b.actions else "")
+                for b in s.blocked_by
+            ],
+        )
+        for s in assessment.scenarios[:TOP_SCENARIOS]
+    ]
+    fits = [s.fit for s in assessment.scenarios]
     industry_q = index.get(f"{PROFILE_STEP}.industry")
     decisions = {d.id: d for d in rubric.decisions}
     overall = assessment.overall
@@ -303,6 +343,8 @@ def build_context(
         model_strategy=_decision_view(assessment.decisions["model_strategy"], decisions["model_strategy"], t, lang),
         deployment=_decision_view(assessment.decisions["deployment"], decisions["deployment"], t, lang),
         top_actions=top,
+        scenarios=scenarios,
+        scenario_counts=[(f, t[f"fit_{f}"], fits.count(f)) for f in ("ready_now", "after_phase_1", "after_phase_2", "not_yet")],
         phases=[
             PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in actions if a.phase == p]) for p in (1, 2, 3)
         ],

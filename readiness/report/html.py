@@ -99,10 +99,13 @@ def _where(exc: TemplateError, folder: Path) -> str:
 
 def render_html(ctx: ReportContext, folder: Path | None = None) -> str:
     """The whole report as HTML; the CSS is inlined so the file stands alone."""
+    return render_template(MAIN_TEMPLATE, template_variables(ctx), folder)
+
+
+def render_template(name: str, variables: dict[str, Any], folder: Path | None = None) -> str:
     folder = folder or template_dir()
     try:
-        template = environment(folder).get_template(MAIN_TEMPLATE)
-        html = template.render(template_variables(ctx))
+        html = environment(folder).get_template(name).render(variables)
     except TemplateError as exc:
-        raise RenderError(f"the report template failed{_where(exc, folder)}: {exc}") from None
+        raise RenderError(f"the template {name} failed{_where(exc, folder)}: {exc}") from None
     return _SPACE_BEFORE_END.sub(r"\1", html)

@@ -37,12 +37,28 @@ def render_markdown(ctx: ReportContext) -> str:
     lines += [f"## {esc(t['decisions'])}", "", esc(t["decisions_intro"]), ""]
     for decision in (ctx.model_strategy, ctx.deployment):
         lines += _decision(decision, t)
+    lines += _scenarios(ctx)
     lines += [f"## {esc(t['roadmap'])}", "", esc(t["roadmap_intro"]), ""]
     for phase in ctx.phases:
         lines += [f"### {esc(t['phase_n'] % phase.number)} · {esc(phase.label)}", ""]
         lines += [line for action in phase.actions for line in _action(action, t)] or [esc(t["no_actions"]), ""]
     lines += _appendix(ctx)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _scenarios(ctx: ReportContext) -> list[str]:
+    t = ctx.t
+    lines = [f"## {esc(t['scenarios'])}", "", esc(t["scenarios_intro"]), ""]
+    if not ctx.scenarios:
+        return [*lines, esc(t["no_scenarios"]), ""]
+    lines += [" · ".join(f"{esc(label)}: {count}" for _, label, count in ctx.scenario_counts), ""]
+    for s in ctx.scenarios:
+        lines += [f"### {esc(s.title)} ({esc(s.fit_label)})", "", f"*{esc(s.stage)} · {esc(t['start_with'])}: {esc(s.start_with)}*", ""]
+        lines += [esc(s.description), "", f"**{esc(t['scenario_value'])}:** {esc(s.value)}", ""]
+        lines += [f"**{esc(t['scenario_data'])}:** {esc(s.data_needs)}", ""]
+        if s.blockers:
+            lines += [f"**{esc(t['blocked_by'])}:**", "", *(f"- {esc(b)}" for b in s.blockers), ""]
+    return lines
 
 
 def _cover(ctx: ReportContext) -> list[str]:

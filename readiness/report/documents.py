@@ -1,0 +1,103 @@
+"""Finished documents: the report of one enterprise, a comparison, a portfolio; and writing them safely.
+
+This is the one place that strings the report pipeline together (context -> HTML -> PDF), used by
+the CLI and by batch workers alike. Jinja2 and WeasyPrint load only when a document needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..assess import run_assessment
+from ..errors import ContentError, Issue
+from ..model import Answers, Content
+from .result import render_json
+
+FORMATS = ("pdf", "html", "md", "json")
+
+
+@dataclass
+class Document:
+    data: bytes
+    pages: int | None = None  # PDFs only
+    missing_glyphs: list[str] = field(default_factory=list)
+
+
+def render_report(
+    content: Content,
+    answers: Answers,
+    fmt: str,
+    *,
+    lang: str | None = None,
+    brand_file: Path | None = None,
+    content_root: Path | None = None,
+    pdf_variant: str | None = None,
+) -> Document:
+    """The report of one enterprise in one format."""
+    assessment = run_assessment(content, answers, lang)
+    if fmt == "json":
+        return Document(render_json(assessment, content).encode("utf-8"))
+    from .brand import load_brand
+    from .context import build_context
+
+    brand = load_brand(brand_file) if brand_file else None
+    ctx = build_context(assessment, content, answers, brand)
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return Document(render_markdown(ctx).encode("utf-8"))
+    from .html import render_html, template_dir
+
+    folder = template_dir(content_root)
+    html = render_html(ctx, folder)
+    if fmt == "html":
+        return Document(html.encode("utf-8"))
+    return _pdf(html, folder, brand_file, ctx.lang, pdf_variant)
+
+
+def render_page(template: str, variables: dict[str, Any], fmt: str, lang: str, content_root: Path | None = None,
+                brand_file: Path | None = None) -> Document:
+    """A document from one of the other templates (comparison, portfolio) as HTML or PDF."""
+    from .html import render_template, template_dir
+
+    folder = template_dir(content_root)
+    html = render_template(template, variables, folder)
+    if fmt == "html":
+        return Document(html.encode("utf-8"))
+    return _pdf(html, folder, brand_file, lang, None)
+
+
+def _pdf(html: str, folder: Path, brand_file: Path | None, lang: str, pdf_variant: str | None) -> Document:
+    from .pdf import render_pdf
+
+    rendered = render_pdf(
+        html, base_dir=folder, allowed_roots=[brand_file.parent] if brand_file else [], lang=lang, pdf_variant=pdf_variant
+    )
+    return Document(rendered.pdf, rendered.pages, rendered.missing_glyphs)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so a failed run never leaves half a file."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(temp, 0o666 & ~_umask())
+            Path(temp).replace(target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
