@@ -40,7 +40,7 @@ def safe_stem(name: str, taken: set[str]) -> str:
     """A file name from an enterprise name: readable (Chinese kept), no paths, unique in `taken`."""
     text = unicodedata.normalize("NFKC", name).strip()
     text = _UNSAFE.sub("-", text)
-    text = re.sub(r"\s+", "-", text).strip(".-") or "enterprise"
+    text = re.sub(r"[\s-]+", "-", text).strip(".-") or "enterprise"
     text = text[:MAX_NAME]
     stem, number = text, 2
     while stem.casefold() in taken:
@@ -87,8 +87,8 @@ def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | No
         assert isinstance(content, Content)
         answers = load_answers(Path(answers_file), content)
         brand = Path(str(_worker["brand"])) if _worker["brand"] else None
-        data = render_report(content, answers, fmt, lang=_worker["lang"], brand_file=brand)  # type: ignore[arg-type]
-        write_atomically(Path(target), data.encode("utf-8") if isinstance(data, str) else data)
+        document = render_report(content, answers, fmt, lang=_worker["lang"], brand_file=brand)  # type: ignore[arg-type]
+        write_atomically(Path(target), document.data)
         return target, None
     except ReadinessError as exc:
         return target, str(exc)

@@ -643,7 +643,7 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
         if key not in index:
             issues.append(doc.issue(("notes", key), f"a note for an unknown question id {key!r}"))
     if dropped is not None and issues:
-        misfits = {i.path.split(".", 2)[1]: i for i in issues if i.path.startswith(("answers.", "notes."))}
+        misfits = {i.path.split(".", 1)[1]: i for i in issues if i.path.startswith(("answers.", "notes."))}
         if len(misfits) == len(issues):  # only answer-level problems: leave them out
             dropped.extend(sorted(misfits))
             return answers.model_copy(

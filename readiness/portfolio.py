@@ -57,6 +57,14 @@ class ScenarioDemand(Plain):
     top_blocker: str
 
 
+class IndustryRow(Plain):
+    industry: str
+    label: str
+    count: int
+    average_scores: list[float]  # per step
+    average_overall: float
+
+
 class Portfolio(Plain):
     lang: str
     count: int
@@ -71,6 +79,7 @@ class Portfolio(Plain):
     common_gaps: list[Tally]
     common_actions: list[Tally]
     scenarios: list[ScenarioDemand]
+    by_industry: list[IndustryRow]
     members: list[Member]
 
 
@@ -152,6 +161,23 @@ def build_portfolio(
         )
     scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))
 
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 1) if values else 0.0
+
+    by_industry = []
+    for industry in sorted({m.industry for m in members}):
+        group = [m for m in members if m.industry == industry]
+        by_industry.append(
+            IndustryRow(
+                industry=industry,
+                label=industries.get(industry, industry),
+                count=len(group),
+                average_scores=[mean([m.step_scores[i] for m in group]) for i in range(len(STEP_IDS))],
+                average_overall=mean([m.overall_score for m in group]),
+            )
+        )
+    by_industry.sort(key=lambda row: (-row.count, row.industry))
+
     def levels_of(values: list[int]) -> list[int]:
         return [sum(1 for v in values if v == level) for level in range(1, 6)]
 
@@ -162,12 +188,13 @@ def build_portfolio(
         level_names=[lvl.name.get(lang) for lvl in content.rubric.levels],
         overall_levels=levels_of([m.overall_level for m in members]),
         step_levels=[levels_of([m.step_levels[i] for m in members]) for i in range(len(STEP_IDS))],
-        average_scores=[round(sum(m.step_scores[i] for m in members) / count, 1) if count else 0.0 for i in range(len(STEP_IDS))],
-        average_overall=round(sum(m.overall_score for m in members) / count, 1) if count else 0.0,
+        average_scores=[mean([m.step_scores[i] for m in members]) for i in range(len(STEP_IDS))],
+        average_overall=mean([m.overall_score for m in members]),
         model_strategies=tally(strategies, choice_labels["model_strategy"]),
         deployments=tally(deployments, choice_labels["deployment"]),
         common_gaps=tally(gaps, {k: q.text.get(lang) for k, q in index.items()}, TOP),
         common_actions=tally(actions, action_titles, TOP),
         scenarios=scenarios[: TOP * 2],
+        by_industry=by_industry,
         members=sorted(members, key=lambda m: (-m.overall_score, m.name)),
     )

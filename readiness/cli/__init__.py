@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import assess_command, content_commands, report_commands
+from . import assess_command, batch_command, content_commands, report_commands, team_commands
 
 app = typer.Typer(
     name="readiness",
@@ -40,3 +40,5 @@ def main(
 content_commands.register(app)
 assess_command.register(app)
 report_commands.register(app)
+team_commands.register(app)
+batch_command.register(app)

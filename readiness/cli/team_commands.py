@@ -95,18 +95,11 @@ def compare(
         elif chosen is CompareFormat.table:
             out.print(_comparison_table(result, language))
         else:
-            from ..report.documents import render_comparison
+            from ..report.documents import render_comparison, write_atomically
 
-            data = render_comparison(result, language, chosen.value, content_dir)
             target = output or after.with_suffix(f".compare.{chosen.value}")
-            _write(target, data)
-
-
-def _write(target: Path, data: str | bytes) -> None:
-    from ..report.documents import write_atomically
-
-    write_atomically(target, data.encode("utf-8") if isinstance(data, str) else data)
-    err.print(f"wrote {escape(str(target))}")
+            write_atomically(target, render_comparison(result, language, chosen.value, content_dir).data)
+            err.print(f"wrote {escape(str(target))}")
 
 
 _WORDS = {

@@ -6,6 +6,7 @@ the CLI and by batch workers alike. Jinja2 and WeasyPrint load only when a docum
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -69,6 +70,37 @@ def render_page(template: str, variables: dict[str, Any], fmt: str, lang: str, c
     if fmt == "html":
         return Document(html.encode("utf-8"))
     return _pdf(html, folder, brand_file, lang, None)
+
+
+def render_portfolio(
+    portfolio: Any, content: Content, fmt: str, *, brand_file: Path | None = None, content_root: Path | None = None,
+    today: dt.date | None = None,
+) -> Document:
+    """The portfolio report of many enterprises (readiness.portfolio.Portfolio)."""
+    from .brand import load_brand
+    from .context import Brand
+    from .html import page_variables
+
+    lang = portfolio.lang
+    rubric = content.rubric
+    variables = page_variables(
+        lang,
+        load_brand(brand_file) if brand_file else Brand(),
+        portfolio=portfolio,
+        date=(today or dt.date.today()).isoformat(),
+        choice_labels={c.id: c.label.get(lang) for d in rubric.decisions for c in d.choices},
+        level_of=lambda score: rubric.level_for(score).level,
+    )
+    return render_page("portfolio.html", variables, fmt, lang, content_root, brand_file)
+
+
+def render_comparison(comparison: Any, lang: str, fmt: str, content_root: Path | None = None) -> Document:
+    """The progress report between two assessments (readiness.compare.Comparison)."""
+    from .context import Brand
+    from .html import page_variables
+
+    variables = page_variables(lang, Brand(), comparison=comparison, date=dt.date.today().isoformat())
+    return render_page("compare.html", variables, fmt, lang, content_root)
 
 
 def _pdf(html: str, folder: Path, brand_file: Path | None, lang: str, pdf_variant: str | None) -> Document:

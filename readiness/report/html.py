@@ -49,19 +49,38 @@ def environment(folder: Path) -> Environment:
     return env
 
 
-def template_variables(ctx: ReportContext) -> dict[str, Any]:
-    """Everything a template may use: the context's fields, `charts` and `style`."""
-    accent = charts.safe_colour(ctx.brand.primary_colour)
-    variables: dict[str, Any] = {name: getattr(ctx, name) for name in type(ctx).model_fields}
-    variables["style"] = {
+def style_variables(colour: str, lang: str) -> dict[str, Any]:
+    """The stylesheet's values: the brand colour and its tints, the font stack of the language."""
+    accent = charts.safe_colour(colour)
+    return {
         "accent": accent,
         "accent_mid": charts.tint(accent, 0.55),
         "accent_light": charts.tint(accent, 0.86),
         "accent_faint": charts.tint(accent, 0.94),
-        "fonts": Markup(charts.css_font_family(ctx.lang)),  # constant names, quoted for CSS
+        "fonts": Markup(charts.css_font_family(lang)),  # constant names, quoted for CSS
     }
-    variables["charts"] = chart_svgs(ctx, accent)
+
+
+def template_variables(ctx: ReportContext) -> dict[str, Any]:
+    """Everything a template may use: the context's fields, `charts` and `style`."""
+    variables: dict[str, Any] = {name: getattr(ctx, name) for name in type(ctx).model_fields}
+    variables["style"] = style_variables(ctx.brand.primary_colour, ctx.lang)
+    variables["charts"] = chart_svgs(ctx, variables["style"]["accent"])
     return variables
+
+
+def page_variables(lang: str, brand: Any, **fields: Any) -> dict[str, Any]:
+    """Variables for the comparison and portfolio templates: their data plus wording and style."""
+    from .labels import LABELS
+
+    return {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "t": LABELS[lang],
+        "brand": brand,
+        "style": style_variables(brand.primary_colour, lang),
+        **fields,
+    }
 
 
 def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:

@@ -1,0 +1,142 @@
+"""`readiness batch`: a report per enterprise for a whole folder, and the portfolio of them all."""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import ContentError, Issue
+from .common import ContentDirOption, Lang, LangOption, err, escape, load, user_errors
+
+
+class BatchFormat(str, Enum):
+    pdf = "pdf"
+    html = "html"
+    json = "json"
+
+
+def batch(
+    folder: Annotated[Path, typer.Argument(help="A folder of answers files (*.yaml), one per enterprise.", file_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the reports and the portfolio.", file_okay=False)],
+    fmt: Annotated[
+        BatchFormat,
+        typer.Option("--format", "-f", help="Report format per enterprise: pdf, html, or json (fast: data only, no PDFs)."),
+    ] = BatchFormat.pdf,
+    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045 - Typer reads this at run time
+    brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand file (YAML) for every report.")] = None,  # noqa: UP045
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--jobs", "-j", min=1, help="Reports rendered in parallel. Default: the number of cores."),
+    ] = None,
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", help="Replace enterprise names by stable codes in the portfolio files.")
+    ] = False,
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+) -> None:
+    """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
+
+    A file that cannot be read or assessed is listed at the end with its error; the others go on.
+    The exit code is 1 when any file failed.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .. import batch as runner
+    from ..assess import run_assessment
+    from ..portfolio import build_portfolio, enterprise_code
+    from ..report.documents import render_portfolio, write_atomically
+    from ..report.result import render_json
+    from ..report.tables import render_csv, render_xlsx
+    from ..resources import content_dir as resolve_content
+
+    with user_errors():
+        if not folder.is_dir():
+            raise ContentError([Issue(str(folder), "no such folder")], what="command line")
+        files = runner.answer_files(folder)
+        if not files:
+            raise ContentError([Issue(str(folder), "no answers files (*.yaml) in this folder")], what="command line")
+        content, _ = load(content_dir)
+        if brand:
+            from ..report.brand import load_brand
+
+            load_brand(brand)  # check it once, before any work
+        output.mkdir(parents=True, exist_ok=True)
+        workers = jobs or os.cpu_count() or 1
+        counts = {"done": 0, "failed": 0}
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("done {task.fields[done]} · failed {task.fields[failed]}"), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=False) as progress:
+            task = progress.add_task("scoring", total=len(files), done=0, failed=0)
+
+            def step(ok: bool) -> None:
+                counts["done" if ok else "failed"] += 1
+                progress.update(task, advance=1, **counts)
+
+            result = runner.assess_folder(content, files, lang.value if lang else None, step)
+            taken: set[str] = set()
+            stems = {
+                source: runner.safe_stem(str(answers.enterprise.get("name") or Path(source).stem), taken)
+                for source, answers, _ in result.assessed
+            }
+            if fmt is BatchFormat.json:
+                for source, _, assessment in result.assessed:
+                    target = output / f"{stems[source]}.json"
+                    write_atomically(target, render_json(assessment, content).encode("utf-8"))
+                    result.written.append(target)
+            else:
+                counts.update(done=0, failed=0)
+                progress.update(task, description="reports", completed=0, total=len(result.assessed), **counts)
+                jobs_list = [(folder / source, output / f"{stems[source]}.{fmt.value}", fmt.value)
+                             for source, _, _ in result.assessed]
+                rendered = runner.render_reports(
+                    jobs_list, content_root=resolve_content(content_dir), lang=lang.value if lang else None,
+                    brand_file=brand, workers=min(workers, len(jobs_list)) or 1, progress=step,
+                )
+                for target, error in rendered:
+                    if error:
+                        result.failed.append((target.name, error))
+                    else:
+                        result.written.append(target)
+
+        # One language for the whole portfolio: --lang, else the one most answers files use.
+        languages = [answers.lang for _, answers, _ in result.assessed]
+        portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
+        in_one_language = [
+            (source, a if a.language == portfolio_lang else run_assessment(content, answers, portfolio_lang))
+            for source, answers, a in result.assessed
+        ]
+        portfolio = build_portfolio(content, in_one_language, portfolio_lang, anonymise=anonymise)
+        lines = []
+        for source, _, assessment in result.assessed:
+            data = json.loads(render_json(assessment, content, compact=True))
+            if anonymise:  # the name becomes its code; the location goes, it can identify a plant
+                data["enterprise"]["name"] = enterprise_code(str(data["enterprise"].get("name") or source))
+                data["enterprise"].pop("region", None)
+            data["source"] = "" if anonymise else source
+            lines.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        outputs = {
+            "portfolio.jsonl": ("\n".join(lines) + "\n").encode("utf-8"),
+            "portfolio.csv": render_csv(portfolio).encode("utf-8"),
+            "portfolio.xlsx": render_xlsx(portfolio),
+        }
+        if fmt is not BatchFormat.json and result.assessed:
+            for kind in ("html", "pdf"):
+                outputs[f"portfolio.{kind}"] = render_portfolio(
+                    portfolio, content, kind, brand_file=brand, content_root=content_dir
+                ).data
+        for name, data in outputs.items():
+            write_atomically(output / name, data)
+        err.print(f"{len(result.written)} report(s) and {len(outputs)} portfolio file(s) in {escape(str(output))}")
+        if result.failed:
+            err.print(f"[bold red]{len(result.failed)} file(s) failed:[/]")
+            for name, error in sorted(result.failed):
+                err.print(f"  {escape(name)}: {escape(error)}")
+            raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(batch)

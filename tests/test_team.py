@@ -1,0 +1,150 @@
+"""Several respondents (merge) and progress over time (compare)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from readiness.cli import app
+from readiness.errors import AnswersError
+from readiness.loader import load_answers, write_answers
+from readiness.merge import merge_answers
+from readiness.model import Answers, Content, Respondent
+from readiness.resources import example_answers
+
+runner = CliRunner()
+ENV = {"COLUMNS": "120", "NO_COLOR": "1"}
+
+
+def persona(content: Content, name: str = "small_plant") -> Answers:
+    return load_answers(example_answers(name), content)
+
+
+def variant(base: Answers, who: str, **answers: Any) -> Answers:
+    return base.model_copy(update={"respondents": [Respondent(name=who)], "answers": {**base.answers, **answers}})
+
+
+# --- merge ---------------------------------------------------------------------------------
+
+
+def test_agreement_is_kept_without_disagreements(content: Content) -> None:
+    base = persona(content)
+    merged = merge_answers([("a.yaml", variant(base, "Li")), ("b.yaml", variant(base, "Wang"))], content)
+    assert merged.answers == base.answers
+    assert merged.disagreements == []
+    assert [r.name for r in merged.respondents] == ["Li", "Wang"]
+
+
+def test_disagreement_keeps_the_conservative_answer_and_who_said_what(content: Content) -> None:
+    base = persona(content)
+    plant = variant(base, "Plant manager", **{"data.data_owner": "cdo"})
+    it = variant(base, "IT manager", **{"data.data_owner": "part_time"})
+    merged = merge_answers([("plant.yaml", plant), ("it.yaml", it)], content)
+    assert merged.answers["data.data_owner"] == "part_time"
+    [disagreement] = merged.disagreements
+    assert disagreement.answers == {"Plant manager": "cdo", "IT manager": "part_time"}
+    optimistic = merge_answers([("plant.yaml", plant), ("it.yaml", it)], content, "optimistic")
+    assert optimistic.answers["data.data_owner"] == "cdo"
+
+
+def test_three_respondents_each_answering_their_part(content: Content) -> None:
+    base = persona(content)
+    keys = sorted(base.answers)
+    thirds = [keys[i::3] for i in range(3)]
+    parts = [
+        ("p%d.yaml" % i, base.model_copy(update={"respondents": [Respondent(name=f"R{i}")],
+                                                 "answers": {k: base.answers[k] for k in part}}))
+        for i, part in enumerate(thirds)
+    ]
+    merged = merge_answers(parts, content)
+    assert merged.answers.keys() == base.answers.keys() and merged.disagreements == []
+    assert len(merged.respondents) == 3
+
+
+def test_different_enterprises_cannot_be_merged(content: Content) -> None:
+    base = persona(content)
+    other = base.model_copy(update={"enterprise": {**base.enterprise, "industry": "steel"}})
+    with pytest.raises(AnswersError) as caught:
+        merge_answers([("a.yaml", base), ("b.yaml", other)], content)
+    assert "enterprise.industry is 'steel' here but 'textile' in a.yaml" in str(caught.value)
+
+
+def test_merge_command_writes_a_valid_file_and_the_report_lists_disagreements(tmp_path: Path, content: Content) -> None:
+    base = persona(content)
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    write_answers(a, variant(base, "Li", **{"data.data_owner": "cdo"}).model_dump(mode="json"))
+    write_answers(b, variant(base, "Wang", **{"data.data_owner": "none"}).model_dump(mode="json"))
+    merged = tmp_path / "merged.yaml"
+    result = runner.invoke(app, ["merge", str(a), str(b), "-o", str(merged)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "1 disagreement" in result.output
+    assert load_answers(merged, content).disagreements[0].answers == {"Li": "cdo", "Wang": "none"}
+    again = runner.invoke(app, ["merge", str(a), str(b), "-o", str(merged)], env=ENV)
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def _compare(tmp_path: Path, before: Answers, after: Answers, *extra: str) -> Any:
+    first, second = tmp_path / "before.yaml", tmp_path / "after.yaml"
+    write_answers(first, before.model_dump(mode="json"))
+    write_answers(second, after.model_dump(mode="json"))
+    return runner.invoke(app, ["compare", str(first), str(second), *extra], env=ENV)
+
+
+def test_level_up_and_completed_actions(tmp_path: Path, content: Content) -> None:
+    before = persona(content)
+    after = variant(before, "Li", **{"data.data_owner": "cdo", "data.data_quality": "automated"})
+    result = _compare(tmp_path, before, after, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    data_step = next(s for s in data["steps"] if s["id"] == "data")
+    assert data_step["change"] > 0 and data_step["score_after"] > data_step["score_before"]
+    assert {a["question"] for a in data["answers_changed"]} == {"data.data_owner", "data.data_quality"}
+    assert data["actions_completed"]  # appointing a data owner is no longer on the roadmap
+
+
+def test_level_down(tmp_path: Path, content: Content) -> None:
+    before = persona(content, "mature_finetune")
+    after = variant(before, "Li", **{"infrastructure.networked_equipment": 5})
+    data = json.loads(_compare(tmp_path, before, after, "-f", "json").stdout)
+    infra = next(s for s in data["steps"] if s["id"] == "infrastructure")
+    assert infra["level_after"] < infra["level_before"] and infra["change"] < 0
+
+
+def test_changed_decision_says_why(tmp_path: Path, content: Content) -> None:
+    before = persona(content, "mature_finetune")
+    after = variant(before, "Li", **{"models.labelled_examples": 20})
+    data = json.loads(_compare(tmp_path, before, after, "-f", "json").stdout)
+    strategy = next(d for d in data["decisions"] if d["id"] == "model_strategy")
+    assert strategy["changed"] and strategy["why"]
+
+
+def test_other_questionnaire_version_compares_what_still_exists(tmp_path: Path, content: Content) -> None:
+    before = persona(content)
+    old = before.model_dump(mode="json")
+    old["questionnaire_version"] = 0
+    old["answers"]["data.retired_question"] = "yes_of_course"
+    first, second = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    first.write_text(yaml.safe_dump(old, allow_unicode=True), encoding="utf-8")
+    write_answers(second, before.model_dump(mode="json"))
+    result = runner.invoke(app, ["compare", str(first), str(second), "-f", "json"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["not_compared"] == ["data.retired_question"]
+
+
+def test_compare_table_and_html(tmp_path: Path, content: Content) -> None:
+    before = persona(content)
+    after = variant(before, "Li", **{"data.data_owner": "cdo"})
+    table = _compare(tmp_path, before, after)
+    assert table.exit_code == 0 and "Progress" in table.output
+    target = tmp_path / "progress.html"
+    html = _compare(tmp_path, before, after, "-o", str(target))
+    assert html.exit_code == 0, html.output
+    assert "Answers that changed" in target.read_text(encoding="utf-8")
