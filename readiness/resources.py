@@ -20,6 +20,14 @@ def content_dir(override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get(CONTENT_ENV)
     if chosen:
         return Path(chosen)
+    return shipped_content_dir()
+
+
+def shipped_content_dir() -> Path:
+    """The content that comes with the tool, whatever --content-dir or $READINESS_CONTENT say.
+
+    The copy inside the installed package, else the source checkout (an editable install).
+    """
     packaged = Path(str(files("readiness") / "_content"))
     if (packaged / "questionnaires").is_dir():
         return packaged

@@ -116,6 +116,17 @@ def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
     assert "苏州恒锐精密机床股份有限公司" in values and "工业母机（机床）" in values
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_portfolio_html_in_both_languages(content: Content, lang: str) -> None:
+    from readiness.report.documents import render_portfolio
+
+    assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), lang)) for n in bundled_examples()]
+    html = render_portfolio(build_portfolio(content, assessed, lang), content, "html").data.decode("utf-8")
+    heading = "Enterprises and their levels" if lang == "en" else "企业清单与各环节等级"
+    assert heading in html and html.count('class="lv lv') >= 6 * len(assessed)
+    assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
+
+
 @pytest.mark.slow
 def test_batch_html_reports_in_worker_processes(park: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"

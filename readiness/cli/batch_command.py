@@ -69,7 +69,7 @@ def batch(
         counts = {"done": 0, "failed": 0}
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("done {task.fields[done]} · failed {task.fields[failed]}"), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=False) as progress:
+        with Progress(*columns, console=err.rich, transient=False) as progress:
             task = progress.add_task("scoring", total=len(files), done=0, failed=0)
 
             def step(ok: bool) -> None:

@@ -8,18 +8,37 @@ import os
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from ..errors import EXIT_INTERRUPTED, ContentError, Issue, ReadinessError
 
 if TYPE_CHECKING:
     from ..model import Content
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False)
+class _Console:
+    """A Rich console made on first use, so `readiness --help` does not pay for importing Rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    @property
+    def rich(self) -> Any:
+        """The Rich console itself, for what needs the real object (progress bars)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich, name)
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
+out = _Console(highlight=False)
 
 
 class Lang(str, Enum):

@@ -5,7 +5,6 @@ Jinja2 and WeasyPrint are imported inside the commands, so `readiness --help` st
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from ..errors import RenderError
-from ..report.pdf import PDF_VARIANTS
+from ..report import PDF_VARIANTS
 from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors
 
 if TYPE_CHECKING:
@@ -170,6 +169,8 @@ def doctor(
 def _checks(output: Path) -> list[tuple[str, str, str, str]]:
     """(check, status, detail, how to fix) rows; status is ok, warning (works, but slowly) or missing."""
     from ..report import pdf
+
+    import importlib.metadata
 
     version = ".".join(map(str, sys.version_info[:3]))
     rows = [("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, "Python 3.11 or newer")]

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import ContentError, Issue
 from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors, write_output
@@ -114,6 +112,8 @@ _WORDS = {
 
 def _comparison_table(result: Any, lang: str) -> Any:
     from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
 
     words = _WORDS[lang]
     table = Table(title=f"{words['title']} · {result.enterprise}", title_justify="left", title_style="bold", box=None)

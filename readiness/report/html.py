@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from ..errors import RenderError
-from ..resources import content_dir
+from ..resources import content_dir, shipped_content_dir
 from . import charts
 from .context import ReportContext
 
@@ -29,7 +29,7 @@ _SPACE_BEFORE_END = re.compile(r"[ \t\r\n]+(</(?:td|th|li|p|div|h[1-6]|figcaptio
 
 def template_dir(override: Path | None = None) -> Path:
     """report_templates/ of the chosen content folder, or the shipped one when that folder has none."""
-    for root in (content_dir(override), content_dir()):
+    for root in (content_dir(override), shipped_content_dir()):
         folder = root / TEMPLATE_FOLDER
         if (folder / MAIN_TEMPLATE).is_file():
             return folder.resolve()

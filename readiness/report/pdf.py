@@ -23,13 +23,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from ..errors import RenderError
+from . import PDF_VARIANTS
 
-PDF_VARIANTS = (
-    "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
-    "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/a-4e", "pdf/a-4f",
-    "pdf/ua-1", "pdf/ua-2",
-    "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g",
-)  # fmt: skip
+
 CJK_FONT_ORDER = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
                   "Noto Serif CJK SC", "AR PL UMing CN")
 CJK_PACKAGES = "fonts-noto-cjk (or the lighter fonts-wqy-microhei)"

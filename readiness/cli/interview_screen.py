@@ -1,0 +1,328 @@
+"""The interview on screen: asking, saving after each answer, step summaries (used by `readiness assess`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..interview import Interview, Slot
+from ..model import STEP_IDS
+from .common import out
+
+_WORDS = {
+    "en": {
+        "steps": "The six steps",
+        "time": "About {minutes} minutes. Your answers are saved after every question in {path}; you can stop at any time and resume later.",
+        "keys": "While answering:  ? more help   u don't know   n not relevant   b back   + add a note   s save and quit",
+        "who": "Before we start: who is answering?",
+        "your_name": "Your name",
+        "your_role": "Your role (e.g. plant manager, IT manager)",
+        "step": "Step {n} of 6",
+        "question": "Question {n} of {total} · {share:.0%} done",
+        "why": "Why this matters",
+        "prompt_single": "Your answer (1-{n})",
+        "prompt_multi": "Your answers, e.g. 1,3 (1-{n}, 0 for none)",
+        "prompt_number": "A number",
+        "prompt_percent": "A percentage, 0-100",
+        "prompt_yes_no": "1 yes / 2 no",
+        "prompt_text": "Your answer",
+        "unit": "in {unit}",
+        "current": "Current answer: {answer}. Press Enter to keep it.",
+        "note_prompt": "Note for this answer (evidence, source; empty to remove)",
+        "noted": "Note saved.",
+        "first": "This is the first question.",
+        "summary": "{score:.0f}/100 · level {level} {name} · confidence {conf:.0%}",
+        "weighed": "Answers that weighed most:",
+        "capped": "Held back: {text}",
+        "continue": "Press Enter to continue (s to save and quit)",
+        "saved": "Your answers are saved in {path}.",
+        "resume": "Resume with:  readiness assess --answers {path}",
+        "interrupted": "Interrupted.",
+        "ended": "Input ended.",
+        "done": "All questions answered. Here is the result.",
+        "report": "Produce the PDF roadmap with:  readiness report {path} -o {pdf} --lang {lang}",
+        "review_done": "Review of {title} finished.",
+        "na": "not relevant",
+        "unknown": "don't know",
+    },
+    "zh": {
+        "steps": "评估的六个环节",
+        "time": "大约需要 {minutes} 分钟。每答一题都会自动保存到 {path}，可以随时中断，之后接着答。",
+        "keys": "答题时可输入：? 更多说明   u 不清楚   n 不适用   b 返回上一题   + 添加备注   s 保存并退出",
+        "who": "开始之前，请填写答题人信息。",
+        "your_name": "您的姓名",
+        "your_role": "您的岗位（如厂长、信息化负责人）",
+        "step": "第 {n} 步（共 6 步）",
+        "question": "第 {n} 题 / 共 {total} 题 · 已完成 {share:.0%}",
+        "why": "为什么问",
+        "prompt_single": "请输入编号（1-{n}）",
+        "prompt_multi": "可多选，用逗号分隔，如 1,3（1-{n}，0 表示都没有）",
+        "prompt_number": "请输入数字",
+        "prompt_percent": "请输入百分比（0-100）",
+        "prompt_yes_no": "1 是 / 2 否",
+        "prompt_text": "请输入",
+        "unit": "单位：{unit}",
+        "current": "当前答案：{answer}。直接回车保留。",
+        "note_prompt": "为此题添加备注（依据、来源；留空则删除）",
+        "noted": "备注已保存。",
+        "first": "已经是第一题。",
+        "summary": "{score:.0f} 分 · {level} 级 {name} · 置信度 {conf:.0%}",
+        "weighed": "影响最大的回答：",
+        "capped": "等级受限：{text}",
+        "continue": "按回车继续（输入 s 保存并退出）",
+        "saved": "答案已保存到 {path}。",
+        "resume": "继续答题：readiness assess --answers {path}",
+        "interrupted": "已中断。",
+        "ended": "输入已结束。",
+        "done": "全部问题已答完，评估结果如下。",
+        "report": "生成 PDF 路线图：readiness report {path} -o {pdf} --lang {lang}",
+        "review_done": "“{title}”复核完毕。",
+        "na": "不适用",
+        "unknown": "不清楚",
+    },
+}
+
+
+class SaveAndQuit(Exception):
+    """The user typed `s`."""
+
+
+class Session:
+    """One sitting of the interview: asks, saves after each answer, shows summaries."""
+
+    def __init__(self, interview: Interview, path: Path, lang: str) -> None:
+        self.interview = interview
+        self.path = path
+        self.lang = lang
+        self.words = _WORDS[lang]
+        self.history: list[int] = []
+
+    # --- the flow ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self._welcome()
+        self._save()  # the file exists from the first moment, so "saved in ..." is always true
+        if not self.interview.data["respondents"]:
+            self._ask_respondent()
+        slot = self.interview.next_open()
+        shown_step = None
+        while slot is not None:
+            if slot.step.id != shown_step:
+                self._step_intro(slot)
+                shown_step = slot.step.id
+            went_back = self._ask(slot, keep=False)
+            if went_back is not None:
+                slot = went_back
+                continue
+            nxt = self.interview.next_open()
+            if slot.step.id != (nxt.step.id if nxt else None) and self._step_complete(slot.step.id):
+                self._step_summary(slot.step.id, pause=nxt is not None)
+            slot = nxt
+        self._finish()
+
+    def review(self, step_id: str) -> None:
+        slots = [s for s in self.interview.step_slots(step_id)]
+        position = 0
+        while position < len(slots):
+            slot = slots[position]
+            if not self.interview.visible(slot):
+                position += 1
+                continue
+            if position == 0 or slots[position - 1].step.id != slot.step.id:
+                self._step_intro(slot)
+            went_back = self._ask(slot, keep=True)
+            if went_back is not None:
+                position = next((i for i, s in enumerate(slots) if s.index == went_back.index), 0)
+                continue
+            position += 1
+        title = slots[0].step.title.get(self.lang)
+        out.print(self.words["review_done"].format(title=title))
+        self._step_summary(step_id, pause=False)
+
+    # --- asking -----------------------------------------------------------------------------
+
+    def _ask(self, slot: Slot, keep: bool) -> Slot | None:
+        """Ask until a valid answer is saved. Returns the slot to go back to, if the user asked."""
+        from ..interview import Command, parse_answer
+
+        question = slot.question
+        current = self.interview.value(question.id)
+        self._show_question(slot, current if keep or current is not None else None)
+        while True:
+            typed = out.input(Text(f"{self._prompt(question)} › ", style="bold cyan"))
+            if not typed.strip() and current is not None:
+                value: Any = current
+            else:
+                try:
+                    value = parse_answer(question, typed, self.lang)
+                except ValueError as problem:
+                    out.print(Text(f"  {problem}", style="red"))
+                    continue
+            if isinstance(value, Command):
+                if value.name == "help":
+                    self._more_help(slot)
+                elif value.name == "save":
+                    raise SaveAndQuit
+                elif value.name == "note":
+                    note = out.input(Text(f"{self.words['note_prompt']} › ", style="cyan"))
+                    self.interview.note(question.id, note)
+                    self._save()
+                    out.print(Text(f"  {self.words['noted']}", style="green"))
+                elif value.name == "back":
+                    if self.history:
+                        return self.interview.slots[self.history.pop()]
+                    out.print(Text(f"  {self.words['first']}", style="yellow"))
+                continue
+            self.interview.set(question.id, value)
+            self._save()
+            self.history.append(slot.index)
+            return None
+
+    def _prompt(self, question: Any) -> str:
+        w = self.words
+        n = len(question.options)
+        prompt = w[f"prompt_{question.type}"].format(n=n)
+        if question.unit:
+            prompt += f" ({w['unit'].format(unit=question.unit.get(self.lang))})"
+        return prompt
+
+    def _save(self) -> None:
+        from ..loader import write_answers
+
+        write_answers(self.path, self.interview.data)
+
+    # --- showing ----------------------------------------------------------------------------
+
+    def _welcome(self) -> None:
+        q = self.interview.content.questionnaire
+        lines = Text()
+        lines.append(q.description.get(self.lang).strip() + "\n\n")
+        lines.append(self.words["steps"] + "\n", style="bold")
+        for number, step in enumerate(q.playbook_steps, start=1):
+            lines.append(f"  {number}. {step.title.get(self.lang)}\n")
+        lines.append("\n" + self.words["time"].format(minutes=q.minutes, path=self.path) + "\n")
+        lines.append(self.words["keys"], style="dim")
+        out.print(Panel(lines, title=q.title.get(self.lang), title_align="left", border_style="cyan"))
+
+    def _ask_respondent(self) -> None:
+        out.print(Text(self.words["who"], style="bold"))
+        name = ""
+        while not name.strip():
+            name = out.input(Text(f"{self.words['your_name']} › ", style="bold cyan"))
+        role = out.input(Text(f"{self.words['your_role']} › ", style="bold cyan"))
+        self.interview.data["respondents"].append({"name": name.strip()[:200], "role": role.strip()[:200]})
+        self._save()
+
+    def _step_intro(self, slot: Slot) -> None:
+        step = slot.step
+        number = self.interview.step_number(step.id)
+        heading = f"{self.words['step'].format(n=number)} · " if number else ""
+        out.print()
+        out.print(Rule(f"{heading}{step.title.get(self.lang)}", style="cyan"))
+        out.print(Text(step.intro.get(self.lang).strip(), style="italic"))
+
+    def _show_question(self, slot: Slot, current: Any) -> None:
+        from ..report.context import answer_text
+
+        question = slot.question
+        number, total, share = self.interview.progress(slot)
+        step_no = self.interview.step_number(slot.step.id)
+        where = f"{self.words['step'].format(n=step_no)} · " if step_no else ""
+        head = Table.grid(expand=True, padding=(0, 2))
+        head.add_column()
+        head.add_column(justify="right")
+        head.add_row(
+            Text(f"{where}{slot.step.title.get(self.lang)} › {slot.section.title.get(self.lang)}", style="dim"),
+            Text(self.words["question"].format(n=number, total=total, share=share), style="dim"),
+        )
+        body: list[Any] = [head, Text(question.text.get(self.lang), style="bold")]
+        colon = "：" if self.lang == "zh" else ": "  # no space in Chinese, so Rich folds rather than breaks
+        body.append(Text(f"{self.words['why']}{colon}{_strip_prefix(question.help.get(self.lang))}", style="dim"))
+        labels = [o.label.get(self.lang) for o in question.options]
+        if question.type == "yes_no":
+            labels = ["是", "否"] if self.lang == "zh" else ["Yes", "No"]
+        if labels:
+            options = Table.grid(padding=(0, 2))
+            options.add_column(justify="right", style="cyan")
+            options.add_column()
+            for i, label in enumerate(labels, start=1):
+                options.add_row(str(i), label)
+            body.append(options)
+        if current is not None:
+            shown = answer_text(question, current, self.lang)
+            body.append(Text(self.words["current"].format(answer=shown), style="yellow"))
+        out.print()
+        out.print(Group(*body))
+
+    def _more_help(self, slot: Slot) -> None:
+        question = slot.question
+        extra = _strip_prefix((question.more_help or question.help).get(self.lang))
+        allowed = [self.words["unknown"] + " (u)"] if question.allow_unknown else []
+        if question.allow_not_applicable:
+            allowed.append(self.words["na"] + " (n)")
+        out.print(Panel(Text(extra.strip() + ("\n" + " · ".join(allowed) if allowed else "")), border_style="dim"))
+
+    def _step_complete(self, step_id: str) -> bool:
+        return all(
+            self.interview.value(s.question.id) is not None or not self.interview.visible(s)
+            for s in self.interview.step_slots(step_id)
+        )
+
+    def _assessment(self) -> tuple[Any, Any]:
+        from ..assess import run_assessment
+        from ..model import Answers
+
+        answers = Answers.model_validate(self.interview.data)
+        return run_assessment(self.interview.content, answers, self.lang), answers
+
+    def _step_summary(self, step_id: str, pause: bool) -> None:
+        from ..report.context import build_context
+
+        if step_id not in STEP_IDS:
+            return  # the profile and the industry module are not scored
+        assessment, answers = self._assessment()
+        context = build_context(assessment, self.interview.content, answers)
+        view = next(s for s in context.steps if s.id == step_id)
+        headline = Text(
+            self.words["summary"].format(score=view.score, level=view.level, name=view.level_name, conf=view.confidence),
+            style="bold",
+        )
+        parts: list[Any] = [headline, Text(view.level_text.strip())]
+        parts += [Text(self.words["capped"].format(text=text), style="yellow") for text in view.capped_by]
+        if view.weighty:
+            weighed = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+            weighed.add_column(ratio=3, overflow="fold")
+            weighed.add_column(ratio=2, style="cyan", overflow="fold")
+            for line in view.weighty:
+                weighed.add_row(f"• {line.question}", line.answer)
+            parts += [Text(self.words["weighed"], style="bold"), weighed]
+        out.print(Panel(Group(*parts), title=view.title, title_align="left", border_style="green"))
+        if pause:
+            typed = out.input(Text(f"{self.words['continue']} › ", style="dim"))
+            if typed.strip().lower() == "s":
+                raise SaveAndQuit
+
+    def _finish(self) -> None:
+        from ..report.console import render_console
+
+        assessment, _ = self._assessment()
+        out.print()
+        out.print(Rule(self.words["done"], style="green"))
+        out.print(render_console(assessment, self.interview.content))
+        out.print(self.words["saved"].format(path=self.path))
+        pdf = self.path.with_suffix(".pdf").name
+        out.print(Text(self.words["report"].format(path=self.path, pdf=pdf, lang=self.lang), style="bold"))
+
+
+def _strip_prefix(help_text: str) -> str:
+    """Help texts often start with their own "Why this matters:"; the label is already shown."""
+    for prefix in ("Why this matters:", "为什么问：", "为什么重要：", "为什么问:", "为什么重要:"):
+        if help_text.startswith(prefix):
+            return help_text[len(prefix) :].strip()
+    return help_text.strip()
