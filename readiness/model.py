@@ -414,6 +414,13 @@ class Scenario(Frozen):
     agent: bool = False  # plans and acts on its own: stricter prerequisites
     requires: list[Prerequisite] = Field(min_length=1)
 
+    @cached_property
+    def asked(self) -> frozenset[str]:
+        """The questions its prerequisites look at."""
+        return frozenset(
+            leaf.subject for need in self.requires for leaf in leaves(need.when) if leaf.kind in ("question", "points")
+        )
+
 
 class Rubric(Frozen):
     id: Slug
@@ -480,10 +487,11 @@ class Answers(Frozen):
 
     def value(self, question_id: str) -> AnswerValue | None:
         """The answer to any question, profile questions included (kept under `enterprise`)."""
-        step, _, key = question_id.partition(".")
-        if step == PROFILE_STEP:
-            return self.enterprise.get(key)
-        return self.answers.get(question_id)
+        return self._by_question.get(question_id)
+
+    @cached_property
+    def _by_question(self) -> dict[str, AnswerValue]:
+        return {**{f"{PROFILE_STEP}.{k}": v for k, v in self.enterprise.items()}, **self.answers}
 
 
 # --- results ------------------------------------------------------------------------------
@@ -553,6 +561,7 @@ class RoadmapItem(Frozen):
 
 
 class Blocker(Frozen):
+    id: str  # "<scenario id>#<prerequisite number>", the same in every language
     text: str
     questions: list[str]  # the answers that show the gap
     actions: list[str]  # roadmap actions that close it (only those on this roadmap)

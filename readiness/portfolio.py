@@ -91,8 +91,15 @@ def enterprise_code(name: str) -> str:
 def build_portfolio(
     content: Content, assessed: list[tuple[str, Assessment]], lang: str, anonymise: bool = False
 ) -> Portfolio:
-    """`assessed` holds (answers file name, assessment) for each enterprise that could be assessed."""
+    """`assessed` holds (answers file name, assessment) for each enterprise that could be assessed.
+
+    Wording comes from the content in `lang`, so assessments made in any language can be summed up.
+    """
     index = content.questionnaire.question_index()
+    rubric = content.rubric
+    action_titles = {a.id: a.title.get(lang) for a in rubric.actions}
+    scenario_titles = {s.id: s.title.get(lang) for s in rubric.scenarios}
+    blocker_texts = {f"{s.id}#{n}": need.text.get(lang) for s in rubric.scenarios for n, need in enumerate(s.requires, 1)}
     industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
     choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
     count = len(assessed)
@@ -102,7 +109,6 @@ def build_portfolio(
         return [Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0) for k, n in ranked]
 
     members, gaps, actions, strategies, deployments = [], Counter[str](), Counter[str](), Counter[str](), Counter[str]()
-    action_titles: dict[str, str] = {}
     demand: dict[str, dict[str, Any]] = {}
     for source, result in assessed:
         name = str(result.enterprise.get("name", "")) or source
@@ -115,16 +121,13 @@ def build_portfolio(
             for q in step.questions:
                 if q.weight and q.value is not None and q.value < 0.5 and q.status in ("answered", "unknown"):
                     gaps[q.id] += 1
-        for item in result.roadmap:
-            actions[item.id] += 1
-            action_titles[item.id] = item.title
+        actions.update(item.id for item in result.roadmap)
         for fit in result.scenarios:
             entry = demand.setdefault(
-                fit.id,
-                {"title": fit.title, "specific": fit.industry_specific, "fits": Counter[str](), "blockers": Counter[str]()},
+                fit.id, {"specific": fit.industry_specific, "fits": Counter[str](), "blockers": Counter[str]()}
             )
             entry["fits"][fit.fit] += 1
-            entry["blockers"].update(b.text for b in fit.blocked_by)
+            entry["blockers"].update(b.id for b in fit.blocked_by)
         members.append(
             Member(
                 name=enterprise_code(name) if anonymise else name,
@@ -150,13 +153,13 @@ def build_portfolio(
         scenarios.append(
             ScenarioDemand(
                 id=scenario_id,
-                title=entry["title"],
+                title=scenario_titles[scenario_id],
                 industry_specific=entry["specific"],
                 relevant=sum(fits.values()),
                 ready_now=fits["ready_now"],
                 after_roadmap=fits["after_phase_1"] + fits["after_phase_2"],
                 not_yet=fits["not_yet"],
-                top_blocker=blocker[0][0] if blocker else "",
+                top_blocker=blocker_texts[blocker[0][0]] if blocker else "",
             )
         )
     scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))

@@ -72,36 +72,67 @@ class Facts:
     levels: dict[str, int] = field(default_factory=dict)
 
 
+Test = Callable[[Facts], bool]
+# Conditions are compiled to closures once: the batch scorer evaluates thousands per second.
+_compiled: dict[int, tuple[Condition, Test]] = {}
+_NO_VALUE = (None, UNKNOWN, NOT_APPLICABLE)
+
+
 def evaluate(condition: Condition, facts: Facts) -> bool:
+    entry = _compiled.get(id(condition))
+    if entry is None or entry[0] is not condition:
+        entry = (condition, _compile(condition))
+        _compiled[id(condition)] = entry
+    return entry[1](facts)
+
+
+def _compile(condition: Condition) -> Test:
     if isinstance(condition, All):
-        return all(evaluate(c, facts) for c in condition.all)
+        parts = [_compile(c) for c in condition.all]
+        return lambda facts: all(part(facts) for part in parts)
     if isinstance(condition, Any_):
-        return any(evaluate(c, facts) for c in condition.any)
+        parts = [_compile(c) for c in condition.any]
+        return lambda facts: any(part(facts) for part in parts)
     if isinstance(condition, Not):
-        return not evaluate(condition.not_, facts)
-    return _evaluate_leaf(condition, facts)
+        inner = _compile(condition.not_)
+        return lambda facts: not inner(facts)
+    return _compile_leaf(condition)
 
 
-def _evaluate_leaf(leaf: Leaf, facts: Facts) -> bool:
-    kind, subject = leaf.kind, leaf.subject
+def _compile_leaf(leaf: Leaf) -> Test:
+    kind, subject, op, value = leaf.kind, leaf.subject, leaf.op, leaf.value
     if kind == "question":
-        raw = facts.raw(subject)
-        if leaf.op in STATE_OPERATORS:
-            return STATE_OPERATORS[leaf.op](raw)
-        if raw is None or raw in (UNKNOWN, NOT_APPLICABLE):
-            return False
-        return OPERATORS[leaf.op](raw, leaf.value)
+        if op in STATE_OPERATORS:
+            state = STATE_OPERATORS[op]
+            return lambda facts: state(facts.raw(subject))
+        compare = OPERATORS[op]
+
+        def question(facts: Facts) -> bool:
+            raw = facts.raw(subject)
+            return not (raw is None or raw == UNKNOWN or raw == NOT_APPLICABLE) and compare(raw, value)
+
+        return question
+    if kind == "factor":
+        compare = OPERATORS[op]
+
+        def factor(facts: Facts) -> bool:
+            order = facts.factor_order[subject]
+            expected = [order.index(v) for v in value] if isinstance(value, list) else order.index(value)
+            return compare(order.index(facts.factors[subject]), expected)
+
+        return factor
     if kind == "points":
-        actual: Any = facts.points(subject)
-    elif kind == "factor":
-        order = facts.factor_order[subject]
-        actual = order.index(facts.factors[subject])
-        expected = [order.index(v) for v in _as_list(leaf.value)]
-        return OPERATORS[leaf.op](actual, expected if isinstance(leaf.value, list) else expected[0])
+        get: Callable[[Facts], Any] = lambda facts: facts.points(subject)  # noqa: E731
     elif kind == "score":
-        actual = facts.scores.get(subject)
+        get = lambda facts: facts.scores.get(subject)  # noqa: E731
     else:
-        actual = facts.levels.get(subject)
-    if leaf.op in STATE_OPERATORS:
-        return actual is not None
-    return actual is not None and OPERATORS[leaf.op](actual, leaf.value)
+        get = lambda facts: facts.levels.get(subject)  # noqa: E731
+    if op in STATE_OPERATORS:
+        return lambda facts: get(facts) is not None
+    compare = OPERATORS[op]
+
+    def measured(facts: Facts) -> bool:
+        actual = get(facts)
+        return actual is not None and compare(actual, value)
+
+    return measured

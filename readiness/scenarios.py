@@ -46,13 +46,15 @@ def fit_scenarios(
         if not is_relevant(scenario, enterprise) or _ruled_out(scenario, facts):
             continue
         blockers, clears_in = [], 0
-        for need in scenario.requires:
+        for number, need in enumerate(scenario.requires, start=1):
             if rules.evaluate(need.when, facts):
                 continue
             actions = [a for a in need.unblocked_by if a in phase_of]
             clears_in = max(clears_in, max((phase_of[a] for a in actions), default=99))
             questions = sorted({leaf.subject for leaf in rules.leaves(need.when) if leaf.kind in ("question", "points")})
-            blockers.append(Blocker(text=need.text.get(lang), questions=questions, actions=actions))
+            blockers.append(
+                Blocker(id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=questions, actions=actions)
+            )
         fit = "ready_now" if not blockers else f"after_phase_{clears_in}" if clears_in <= 2 else "not_yet"
         needed = APPROACH_STAGE[scenario.approach]
         approach_now = needed if stages.index(needed) <= stages.index(strategy) else strategy
@@ -82,8 +84,7 @@ def fit_scenarios(
 
 def _ruled_out(scenario: Scenario, facts: rules.Facts) -> bool:
     """The enterprise said a question this scenario depends on does not apply to it (no welding, say)."""
-    asked = {leaf.subject for need in scenario.requires for leaf in rules.leaves(need.when) if leaf.kind in ("question", "points")}
-    return any(facts.raw(question) == NOT_APPLICABLE for question in asked)
+    return any(facts.raw(question) == NOT_APPLICABLE for question in scenario.asked)
 
 
 def _deployment(scenario: Scenario, residency: Any) -> str:

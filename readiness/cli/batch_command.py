@@ -46,10 +46,9 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import batch as runner
-    from ..assess import run_assessment
     from ..portfolio import build_portfolio, enterprise_code
     from ..report.documents import render_portfolio, write_atomically
-    from ..report.result import render_json
+    from ..report.result import result_dict
     from ..report.tables import render_csv, render_xlsx
     from ..resources import content_dir as resolve_content
 
@@ -82,10 +81,11 @@ def batch(
                 source: runner.safe_stem(str(answers.enterprise.get("name") or Path(source).stem), taken)
                 for source, answers, _ in result.assessed
             }
+            results = {source: result_dict(assessment, content) for source, _, assessment in result.assessed}
             if fmt is BatchFormat.json:
-                for source, _, assessment in result.assessed:
+                for source, data in results.items():
                     target = output / f"{stems[source]}.json"
-                    write_atomically(target, render_json(assessment, content).encode("utf-8"))
+                    write_atomically(target, _compact(data).encode("utf-8"))
                     result.written.append(target)
             else:
                 counts.update(done=0, failed=0)
@@ -105,19 +105,14 @@ def batch(
         # One language for the whole portfolio: --lang, else the one most answers files use.
         languages = [answers.lang for _, answers, _ in result.assessed]
         portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
-        in_one_language = [
-            (source, a if a.language == portfolio_lang else run_assessment(content, answers, portfolio_lang))
-            for source, answers, a in result.assessed
-        ]
-        portfolio = build_portfolio(content, in_one_language, portfolio_lang, anonymise=anonymise)
+        assessed = [(source, a) for source, _, a in result.assessed]
+        portfolio = build_portfolio(content, assessed, portfolio_lang, anonymise=anonymise)
         lines = []
-        for source, _, assessment in result.assessed:
-            data = json.loads(render_json(assessment, content, compact=True))
+        for source, data in results.items():
             if anonymise:  # the name becomes its code; the location goes, it can identify a plant
                 data["enterprise"]["name"] = enterprise_code(str(data["enterprise"].get("name") or source))
                 data["enterprise"].pop("region", None)
-            data["source"] = "" if anonymise else source
-            lines.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            lines.append(_compact({**data, "source": "" if anonymise else source}))
         outputs = {
             "portfolio.jsonl": ("\n".join(lines) + "\n").encode("utf-8"),
             "portfolio.csv": render_csv(portfolio).encode("utf-8"),
@@ -136,6 +131,10 @@ def batch(
             for name, error in sorted(result.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
+
+
+def _compact(data: dict[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,240 @@
+"""Performance figures of readiness, as ratios measured in one run (machines are noisy; ratios travel).
+
+    python benchmarks/run.py            # everything (a few minutes on 2 cores)
+    python benchmarks/run.py startup report    # some sections only
+    python benchmarks/run.py --quick    # fewer repetitions and files
+
+Each comparison runs its commands interleaved, several times, and compares medians. Peak memory is
+the largest resident set of the child process. Needs the project installed (`make setup`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+READINESS = str(BIN / "readiness")
+PYTHON = sys.executable
+EXAMPLES = ROOT / "readiness" / "examples"
+RESULTS: list[tuple[str, str, str]] = []  # (figure, value, target)
+
+
+def run(command: list[str], **options: object) -> tuple[float, int]:
+    """Wall seconds and peak memory (MB) of one command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)  # type: ignore[call-overload]
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode() if process.stderr else ''}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def medians(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, int]]:
+    """Median time and largest peak memory of each command, runs interleaved."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    memory: dict[str, int] = dict.fromkeys(commands, 0)
+    for _ in range(repeat):
+        for name, command in commands.items():
+            seconds, peak = run(command)
+            times[name].append(seconds)
+            memory[name] = max(memory[name], peak)
+    return {name: (statistics.median(values), memory[name]) for name, values in times.items()}
+
+
+def record(figure: str, value: str, target: str = "") -> None:
+    RESULTS.append((figure, value, target))
+    print(f"  {figure:<58} {value:<22} {target}", flush=True)
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def startup(quick: bool, work: Path) -> None:
+    got = medians(
+        {
+            "help": [READINESS, "--help"],
+            "typer": [PYTHON, "-c", "import typer"],
+            "typer_rich": [PYTHON, "-c", "import typer, rich"],
+        },
+        5 if quick else 15,
+    )
+    help_s = got["help"][0]
+    record("readiness --help", f"{help_s * 1000:.0f} ms")
+    record("  vs python -c 'import typer'", f"{help_s / got['typer'][0]:.2f}x")
+    record("  vs python -c 'import typer, rich'", f"{help_s / got['typer_rich'][0]:.2f}x", "target <= 1.3x")
+
+
+def report(quick: bool, work: Path) -> None:
+    example = str(EXAMPLES / "example.yaml")
+    html = work / "example-en.html"
+    subprocess.run([READINESS, "report", example, "-o", str(html), "--lang", "en"], check=True, capture_output=True)
+    weasyprint_alone = (
+        "import sys, weasyprint; "
+        "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"
+    )
+    templates = str(ROOT / "report_templates")
+    got = medians(
+        {
+            "en": [READINESS, "report", example, "-o", str(work / "en.pdf"), "--lang", "en"],
+            "zh": [READINESS, "report", example, "-o", str(work / "zh.pdf"), "--lang", "zh"],
+            "weasyprint": [PYTHON, "-c", weasyprint_alone, str(html), templates, str(work / "alone.pdf")],
+        },
+        2 if quick else 5,
+    )
+    pages = {lang: _pages(work / f"{lang}.pdf") for lang in ("en", "zh")}
+    record("report en (end to end)", f"{got['en'][0]:.2f} s, {pages['en']} pages")
+    record("report zh (end to end)", f"{got['zh'][0]:.2f} s, {pages['zh']} pages")
+    record("WeasyPrint alone on the same HTML (en)", f"{got['weasyprint'][0]:.2f} s")
+    record("report en vs WeasyPrint alone", f"{got['en'][0] / got['weasyprint'][0]:.2f}x", "target <= 1.5x")
+    record("report zh vs report en", f"{got['zh'][0] / got['en'][0]:.2f}x", "target <= 1.5x")
+    record("peak memory of one report (en / zh)", f"{got['en'][1]} / {got['zh'][1]} MB", "target < 300 MB")
+
+
+def _pages(pdf: Path) -> str:
+    from pypdf import PdfReader
+
+    return str(len(PdfReader(pdf).pages))
+
+
+def generate(count: int, folder: Path, seed: int = 7) -> None:
+    """`count` answers files: the bundled personas with answers varied at random (seeded)."""
+    sys.path.insert(0, str(ROOT))
+    from readiness.loader import load_answers, load_content, write_answers
+    from readiness.resources import content_dir
+
+    content, _ = load_content(content_dir())
+    index = content.questionnaire.question_index()
+    personas = [load_answers(p, content) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        base = rng.choice(personas).model_dump(mode="json")
+        for key in rng.sample(sorted(base["answers"]), 8):
+            question = index[key]
+            if question.type == "single":
+                base["answers"][key] = rng.choice(question.options).id
+            elif question.type in ("number", "percent"):
+                base["answers"][key] = rng.choice([b.min for b in question.bands])
+        base["enterprise"]["name"] = f"{base['enterprise']['name']} {number:04d}"
+        write_answers(folder / f"enterprise-{number:04d}.yaml", base)
+
+
+def batch(quick: bool, work: Path) -> None:
+    count = 200 if quick else 1000
+    folder = work / "park"
+    generate(count, folder)
+    parse_only = (
+        "import sys, pathlib, yaml; "
+        "[yaml.load(p.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader) "
+        "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml'))]"
+    )
+    got = medians(
+        {
+            "batch": [READINESS, "batch", str(folder), "-o", str(work / "json-out"), "-f", "json"],
+            "parse": [PYTHON, "-c", parse_only, str(folder)],
+        },
+        1 if quick else 3,
+    )
+    seconds = got["batch"][0]
+    record(f"batch --format json, {count} files (one process)", f"{seconds:.2f} s, {count / seconds:.0f} files/s", "target >= 200 files/s per core")
+    record("  vs parsing the same YAML files only", f"{seconds / got['parse'][0]:.2f}x", "target <= 3x")
+
+
+def throughput(quick: bool, work: Path) -> None:
+    count = 4 if quick else 8
+    folder = work / "eight"
+    generate(count, folder, seed=11)
+    got = medians(
+        {
+            f"jobs{n}": [READINESS, "batch", str(folder), "-o", str(work / f"pdf-{n}"), "--jobs", str(n), "--lang", "en"]
+            for n in (1, 2)
+        },
+        1 if quick else 2,
+    )
+    record(f"batch of {count} PDF reports, --jobs 1", f"{got['jobs1'][0]:.1f} s")
+    record(f"batch of {count} PDF reports, --jobs 2", f"{got['jobs2'][0]:.1f} s")
+    record("  speed-up of --jobs 2", f"{got['jobs1'][0] / got['jobs2'][0]:.2f}x", "target >= 1.7x (2 cores)")
+
+
+def portfolio(quick: bool, work: Path) -> None:
+    script = (
+        "import sys, time, pathlib; sys.path.insert(0, sys.argv[3]); "
+        "from readiness.loader import load_content, load_answers; from readiness.resources import content_dir; "
+        "from readiness.assess import run_assessment; from readiness.portfolio import build_portfolio; "
+        "from readiness.report.documents import render_portfolio; "
+        "c, _ = load_content(content_dir()); files = sorted(pathlib.Path(sys.argv[1]).glob('*.yaml'))[: int(sys.argv[2])]; "
+        "a = [(f.name, run_assessment(c, load_answers(f, c), 'en')) for f in files]; "
+        "t = time.perf_counter(); d = render_portfolio(build_portfolio(c, a, 'en'), c, 'pdf'); "
+        "print(f'{time.perf_counter() - t:.2f} {d.pages}')"
+    )
+    for count in (20, 200 if quick else 1000):
+        done = subprocess.run([PYTHON, "-c", script, str(work / "park"), str(count), str(ROOT)],
+                              capture_output=True, text=True, check=True)
+        seconds, pages = done.stdout.split()
+        record(f"portfolio PDF of {count} enterprises", f"{float(seconds):.1f} s, {pages} pages", "target < 60 s")
+
+
+def interview(quick: bool, work: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from readiness.loader import load_answers, load_content
+    from readiness.resources import content_dir
+    from tests.test_interview import script
+
+    content, _ = load_content(content_dir())
+    for name in ("small_plant", "example"):
+        target = load_answers(EXAMPLES / f"{name}.yaml", content)
+        lines = script(content, target)
+        path = work / f"interview-{name}.yaml"
+        path.unlink(missing_ok=True)
+        started = time.perf_counter()
+        subprocess.run([READINESS, "assess", "--answers", str(path)], input="\n".join(lines) + "\n",
+                       text=True, capture_output=True, check=True)
+        seconds = time.perf_counter() - started
+        shown = len(lines) - 2 - sum(1 for line in lines if line == "")  # minus respondent and step pauses
+        record(f"interview '{name}': questions shown", str(shown), "target about 60")
+        record("  whole scripted interview, per question", f"{seconds:.2f} s, {seconds / shown * 1000:.0f} ms", "target << 100 ms")
+
+
+SECTIONS: dict[str, Callable[[bool, Path], None]] = {
+    "startup": startup,
+    "report": report,
+    "batch": batch,
+    "throughput": throughput,
+    "portfolio": portfolio,
+    "interview": interview,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sections", nargs="*", help=f"sections to run, of: {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and files")
+    options = parser.parse_args()
+    unknown = set(options.sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    work = Path(tempfile.mkdtemp(prefix="readiness-bench-"))
+    try:
+        for name in options.sections or list(SECTIONS):
+            print(f"[{name}]", flush=True)
+            if name == "portfolio" and not (work / "park").exists():
+                generate(200 if options.quick else 1000, work / "park")
+            SECTIONS[name](options.quick, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
