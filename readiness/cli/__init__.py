@@ -1,6 +1,10 @@
-"""The command line: thin commands that parse, call the engine, print, and map errors to exit codes."""
+"""The command line: thin commands that parse, call the engine, print, and map errors to exit codes.
 
-from __future__ import annotations
+Start-up time matters (every --help and shell completion pays it), so command modules import the
+engine, Rich, Jinja2 and WeasyPrint inside the commands, and they do not use
+`from __future__ import annotations`: Typer would evaluate every annotation string at start-up.
+"""
+
 
 from typing import Annotated
 

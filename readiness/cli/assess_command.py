@@ -1,6 +1,5 @@
 """`readiness assess`: the guided interview in the terminal, saved after every answer."""
 
-from __future__ import annotations
 
 import sys
 from pathlib import Path

@@ -1,8 +1,6 @@
 """`readiness batch`: a report per enterprise for a whole folder, and the portfolio of them all."""
 
-from __future__ import annotations
 
-import json
 import os
 from enum import Enum
 from pathlib import Path
@@ -134,6 +132,8 @@ def batch(
 
 
 def _compact(data: dict[str, object]) -> str:
+    import json
+
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 

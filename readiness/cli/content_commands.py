@@ -1,6 +1,5 @@
 """validate, score and init: the commands that work on content and answers files."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

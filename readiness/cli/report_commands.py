@@ -3,11 +3,9 @@
 Jinja2 and WeasyPrint are imported inside the commands, so `readiness --help` stays fast.
 """
 
-from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from enum import Enum
 from pathlib import Path
@@ -82,8 +80,8 @@ def report(
 
 
 def produce(
-    content: Content,
-    answers: Answers,
+    content: "Content",
+    answers: "Answers",
     fmt: ReportFormat,
     target: Path,
     *,
@@ -223,6 +221,8 @@ def _writable(folder: Path) -> tuple[str, str, str]:
     if not folder.is_dir():
         return "missing", f"{folder} is a file, not a folder", fix
     try:
+        import tempfile
+
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:

@@ -1,8 +1,6 @@
 """merge and compare: several respondents of one enterprise, and progress over time."""
 
-from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -89,6 +87,8 @@ def compare(
             sorted(set(dropped_old) | set(dropped_new)),
         )
         if chosen is CompareFormat.json:
+            import json
+
             write_output(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", output)
         elif chosen is CompareFormat.table:
             out.print(_comparison_table(result, language))
