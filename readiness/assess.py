@@ -17,10 +17,7 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
     facts = make_facts(content, answers.value)
     steps, overall = score_steps(content, answers, facts, lang)
     factors = derive_factors(rubric, facts)
-    key_questions = {
-        step.id: sorted(q.id for q in step.questions if q.weight >= 2) for step in content.questionnaire.steps
-    }
-    explainer = Explainer(rubric, key_questions, lang)
+    explainer = Explainer(rubric, content.factor_questions, lang)
     decisions = {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
     roadmap = build_roadmap(rubric, facts, lang)
     strategy = next(d for d in rubric.decisions if d.id == "model_strategy")

@@ -62,24 +62,11 @@ def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice
 class Explainer:
     """Turns factors into reasons a reader can check: value, wording and the questions behind it."""
 
-    def __init__(self, rubric: Rubric, questions_by_step: dict[str, list[str]], lang: str) -> None:
+    def __init__(self, rubric: Rubric, factor_questions: dict[str, list[str]], lang: str) -> None:
         self.rubric = rubric
         self.lang = lang
         self.factors = {f.id: f for f in rubric.factors}
-        self.questions_by_step = questions_by_step
-
-    def questions(self, factor_id: str, seen: frozenset[str] = frozenset()) -> list[str]:
-        factor = self.factors[factor_id]
-        if factor.level_of:
-            return self.questions_by_step[factor.level_of]
-        found: list[str] = []
-        for case in factor.cases:
-            for leaf in rules.leaves(case.when):
-                if leaf.kind == "factor" and leaf.subject not in seen:
-                    found += self.questions(leaf.subject, seen | {factor_id})
-                elif leaf.kind in ("question", "points"):
-                    found.append(leaf.subject)
-        return sorted(set(found))
+        self.factor_questions = factor_questions
 
     def value_label(self, factor_id: str, value: Any) -> str:
         factor = self.factors[factor_id]
@@ -95,7 +82,7 @@ class Explainer:
             value=value,
             value_label=self.value_label(req.factor, value),
             text=req.text.get(self.lang),
-            questions=self.questions(req.factor),
+            questions=self.factor_questions[req.factor],
             met=met,
         )
 

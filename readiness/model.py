@@ -450,6 +450,31 @@ class Content(Frozen):
     rubric: Rubric
     source: str  # the folder it was loaded from, for messages
 
+    @cached_property
+    def factor_questions(self) -> dict[str, list[str]]:
+        """The questions behind each factor, followed through the factors it is derived from.
+
+        A factor that is a step's level points to that step's key questions (weight 2 or more).
+        """
+        key_questions = {
+            step.id: sorted(q.id for q in step.questions if q.weight >= 2) for step in self.questionnaire.steps
+        }
+        by_id = {f.id: f for f in self.rubric.factors}
+        found: dict[str, list[str]] = {}
+        for factor in self.rubric.factors_in_order:  # dependencies first, so they are known
+            if factor.level_of:
+                found[factor.id] = key_questions[factor.level_of]
+                continue
+            asked: set[str] = set()
+            for case in factor.cases:
+                for leaf in leaves(case.when):
+                    if leaf.kind == "factor" and leaf.subject in by_id:
+                        asked.update(found[leaf.subject])
+                    elif leaf.kind in ("question", "points"):
+                        asked.add(leaf.subject)
+            found[factor.id] = sorted(asked)
+        return found
+
 
 # --- answers ------------------------------------------------------------------------------
 

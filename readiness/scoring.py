@@ -49,11 +49,16 @@ def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> 
     contextual = content.questionnaire.contextual
     facts = rules.Facts(raw=value, points=lambda _: None)
 
+    known: dict[str, float | None] = {}  # answers do not change during one assessment
+
     def points(question_id: str) -> float | None:
-        question = index.get(question_id)
-        if question is None or (question_id in contextual and not is_visible(question, facts)):
-            return None
-        return answer_points(question, value(question_id))
+        if question_id not in known:
+            question = index.get(question_id)
+            if question is None or (question_id in contextual and not is_visible(question, facts)):
+                known[question_id] = None
+            else:
+                known[question_id] = answer_points(question, value(question_id))
+        return known[question_id]
 
     facts.points = points
     return facts

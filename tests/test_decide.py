@@ -21,7 +21,7 @@ def _decide_all(content: Content, factors: dict[str, Any], answers: dict[str, An
     raw = answers or {}
     facts = rules.Facts(raw=raw.get, points=lambda _: None, levels={})
     derive_factors(rubric, facts, factors)
-    explainer = Explainer(rubric, {s: [] for s in ("data", "infrastructure")}, "en")
+    explainer = Explainer(rubric, content.factor_questions, "en")
     return {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
 
 

@@ -79,11 +79,12 @@ def batch(
                 source: runner.safe_stem(str(answers.enterprise.get("name") or Path(source).stem), taken)
                 for source, answers, _ in result.assessed
             }
-            results = {source: result_dict(assessment, content) for source, _, assessment in result.assessed}
+            results = {source: {**result_dict(a, content), "source": source} for source, _, a in result.assessed}
+            texts = {source: _compact(data) for source, data in results.items()}  # one line of JSON each
             if fmt is BatchFormat.json:
-                for source, data in results.items():
+                for source, text in texts.items():
                     target = output / f"{stems[source]}.json"
-                    write_atomically(target, _compact(data).encode("utf-8"))
+                    write_atomically(target, text.encode("utf-8"))
                     result.written.append(target)
             else:
                 counts.update(done=0, failed=0)
@@ -105,12 +106,13 @@ def batch(
         portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
         assessed = [(source, a) for source, _, a in result.assessed]
         portfolio = build_portfolio(content, assessed, portfolio_lang, anonymise=anonymise)
-        lines = []
-        for source, data in results.items():
-            if anonymise:  # the name becomes its code; the location goes, it can identify a plant
+        lines = list(texts.values())
+        if anonymise:  # the name becomes its code; the location and the file name go, they identify a plant
+            lines = []
+            for source, data in results.items():
                 data["enterprise"]["name"] = enterprise_code(str(data["enterprise"].get("name") or source))
                 data["enterprise"].pop("region", None)
-            lines.append(_compact({**data, "source": "" if anonymise else source}))
+                lines.append(_compact({**data, "source": ""}))
         outputs = {
             "portfolio.jsonl": ("\n".join(lines) + "\n").encode("utf-8"),
             "portfolio.csv": render_csv(portfolio).encode("utf-8"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,22 +113,14 @@ def _pdf(html: str, folder: Path, brand_file: Path | None, lang: str, pdf_varian
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write through a temporary file and a rename, so a failed run never leaves half a file."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(temp, 0o666 & ~_umask())
-            Path(temp).replace(target)
+            temp.write_bytes(data)
+            temp.replace(target)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
