@@ -365,7 +365,7 @@ def _check_factor_value(factor: Factor, value: Any, report: Any) -> None:
             report(f"{v!r} is not a value of factor {factor.id}; values: {allowed}")
 
 
-def _check_content(  # noqa: C901 - a flat list of independent checks
+def _check_content(
     questionnaire: Questionnaire,
     rubric: Rubric,
     q_docs: dict[str, Document],
@@ -670,7 +670,7 @@ def _check_value(question: Question, value: Any, doc: Document, path: Path_, iss
         issues.append(doc.issue(path, f"{question.id}: {problem}"))
 
 
-def answer_problem(question: Question, value: Any) -> str | None:  # noqa: C901 - one branch per type
+def answer_problem(question: Question, value: Any) -> str | None:
     """Why `value` is not an acceptable answer to `question`, or None when it is."""
     if value == NOT_APPLICABLE:
         return None if question.allow_not_applicable else "this question cannot be answered not_applicable"

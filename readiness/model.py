@@ -16,7 +16,6 @@ STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "securit
 PROFILE_STEP = "profile"
 INDUSTRY_STEP = "industry"  # industry modules: unscored questions that feed scenario fit
 UNSCORED_STEPS = (PROFILE_STEP, INDUSTRY_STEP)
-LANGUAGES = ("en", "zh")
 SLUG = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 
 Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
@@ -162,7 +161,7 @@ class Question(Frozen):
     show_if: Condition | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> Question:  # noqa: C901 - one rule per question type, read top to bottom
+    def _shape(self) -> Question:
         if self.type in ("single", "multi"):
             if len(self.options) < 2:
                 raise ValueError(f"a {self.type} question needs at least two options")
@@ -258,9 +257,6 @@ class Questionnaire(Frozen):
                 for leaf in leaves(q.show_if)
             )
         )
-
-    def step_of(self, question_id: str) -> str:
-        return question_id.split(".", 1)[0]
 
 
 # --- rubric -------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from importlib.resources import files
 from pathlib import Path
 
 CONTENT_ENV = "READINESS_CONTENT"
-CONTENT_FOLDERS = ("questionnaires", "rubrics", "report_templates")
 DEFAULT_QUESTIONNAIRE = "ai_manufacturing"
 
 

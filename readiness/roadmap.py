@@ -67,7 +67,7 @@ def _topological(actions: list[Action], deps: dict[str, list[str]]) -> list[str]
         action = by_id[action_id]
         return (action.phase, -action.impact, position[action_id])
 
-    ready = [key(a) + (a,) for a, n in waiting.items() if n == 0]  # type: ignore[operator]
+    ready = [(*key(a), a) for a, n in waiting.items() if n == 0]
     heapq.heapify(ready)
     order: list[str] = []
     while ready:
@@ -76,7 +76,7 @@ def _topological(actions: list[Action], deps: dict[str, list[str]]) -> list[str]
         for nxt in dependents[action_id]:
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
-                heapq.heappush(ready, key(nxt) + (nxt,))  # type: ignore[operator]
+                heapq.heappush(ready, (*key(nxt), nxt))
     # The loader rejects cycles in the catalogue; the implicit security edges cannot form one
     # unless a security control itself goes live, which the content check forbids.
     if len(order) != len(actions):

@@ -109,7 +109,7 @@ def _compile_leaf(leaf: Leaf) -> Test:
 
         def question(facts: Facts) -> bool:
             raw = facts.raw(subject)
-            return not (raw is None or raw == UNKNOWN or raw == NOT_APPLICABLE) and compare(raw, value)
+            return raw not in _NO_VALUE and compare(raw, value)
 
         return question
     if kind == "factor":

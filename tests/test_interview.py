@@ -113,11 +113,8 @@ def test_invalid_inputs_are_asked_again(tmp_path: Path, content: Content) -> Non
         state["answers"].pop(key)
     path = tmp_path / "answers.yaml"
     write_answers(path, state)
-    typed = ["abc", "150", "35",  # infrastructure comes after diagnosis; it_staff is asked first
-             ]
-    lines = ["-2", "1.2k", "3"] + [""] * 0  # diagnosis.it_staff: a negative count, a shorthand, then 3
-    lines += [""]  # the diagnosis summary
-    lines += typed + [""]  # networked equipment: letters, over 100, then 35; infrastructure summary
+    lines = ["-2", "1.2k", "3", ""]  # diagnosis.it_staff: a negative count, a shorthand, then 3; the summary
+    lines += ["abc", "150", "35", ""]  # infrastructure.networked_equipment: letters, over 100, then 35; summary
     lines += ["n", "9", "2", "s"]  # data.data_owner: not applicable refused, out of range, then option 2
     result = assess(path, lines)
     assert result.exit_code == 0, result.output[-3000:]

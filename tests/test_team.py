@@ -57,7 +57,7 @@ def test_three_respondents_each_answering_their_part(content: Content) -> None:
     keys = sorted(base.answers)
     thirds = [keys[i::3] for i in range(3)]
     parts = [
-        ("p%d.yaml" % i, base.model_copy(update={"respondents": [Respondent(name=f"R{i}")],
+        (f"p{i}.yaml", base.model_copy(update={"respondents": [Respondent(name=f"R{i}")],
                                                  "answers": {k: base.answers[k] for k in part}}))
         for i, part in enumerate(thirds)
     ]

@@ -13,15 +13,15 @@ from .common import ContentDirOption, Lang, LangOption, err, load, out, system_l
 
 def assess(
     answers_file: Annotated[
-        Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
+        Optional[Path],
         typer.Option("--answers", "-a", help="The answers file: resumed if it exists, created if not. Default: answers.yaml"),
     ] = None,
-    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
+    lang: Annotated[Optional[Lang], LangOption] = None,
     review: Annotated[
-        Optional[str],  # noqa: UP045
+        Optional[str],
         typer.Option("--review", metavar="STEP", help="Go through one step's answers again to check or change them: profile, diagnosis, infrastructure, data, compute, models or security."),
     ] = None,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """The guided interview: the profile and the six steps, saved after every answer."""
     from ..interview import Interview

@@ -25,16 +25,16 @@ def batch(
         BatchFormat,
         typer.Option("--format", "-f", help="Report format per enterprise: pdf, html, or json (fast: data only, no PDFs)."),
     ] = BatchFormat.pdf,
-    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045 - Typer reads this at run time
-    brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand file (YAML) for every report.")] = None,  # noqa: UP045
+    lang: Annotated[Optional[Lang], LangOption] = None,
+    brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand file (YAML) for every report.")] = None,
     jobs: Annotated[
-        Optional[int],  # noqa: UP045
+        Optional[int],
         typer.Option("--jobs", "-j", min=1, help="Reports rendered in parallel. Default: the number of cores."),
     ] = None,
     anonymise: Annotated[
         bool, typer.Option("--anonymise", help="Replace enterprise names by stable codes in the portfolio files.")
     ] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
 

@@ -18,11 +18,11 @@ class ScoreFormat(str, Enum):
 
 def validate(
     paths: Annotated[
-        Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time
+        Optional[list[Path]],
         typer.Argument(help="Answers files to check, or content folders. None: the shipped content."),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Check content (questionnaire, rubric) and answers files without producing a report."""
     with user_errors():
@@ -67,9 +67,9 @@ def _report_warnings(warnings: list[Issue], strict: bool) -> bool:
 def score(
     answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json for other tools.")] = ScoreFormat.table,
-    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,  # noqa: UP045
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    lang: Annotated[Optional[Lang], LangOption] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Score an answers file: maturity per step, model strategy, deployment and roadmap."""
     from ..assess import run_assessment
@@ -97,9 +97,9 @@ def score(
 
 def init(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the template.")] = Path("answers.yaml"),
-    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
+    lang: Annotated[Optional[Lang], LangOption] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Write an answers template with every question, its options and why it matters, to fill by hand."""
     from ..answers_template import answers_template

@@ -38,27 +38,27 @@ SUFFIXES = {".pdf": ReportFormat.pdf, ".html": ReportFormat.html, ".htm": Report
 def report(
     answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
     output: Annotated[
-        Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
+        Optional[Path],
         typer.Option("--output", "-o", help="Where to write the report. Default: next to ANSWERS, e.g. acme.pdf."),
     ] = None,
     fmt: Annotated[
-        Optional[ReportFormat],  # noqa: UP045
+        Optional[ReportFormat],
         typer.Option("--format", "-f", help="pdf, html, md or json. Default: from the output's extension, else pdf."),
     ] = None,
-    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
+    lang: Annotated[Optional[Lang], LangOption] = None,
     brand: Annotated[
-        Optional[Path],  # noqa: UP045
+        Optional[Path],
         typer.Option("--brand", help="A brand file (YAML): firm, logo, primary_colour, contact, disclaimer."),
     ] = None,
     pdf_variant: Annotated[
-        Optional[PdfVariant],  # noqa: UP045
+        Optional[PdfVariant],
         typer.Option(
             "--pdf-variant",
             metavar="VARIANT",
             help="Write an archival (PDF/A, e.g. pdf/a-3u), accessible (pdf/ua-1) or print (pdf/x-4) PDF.",
         ),
     ] = None,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
     chosen = fmt or SUFFIXES.get(output.suffix.lower() if output else "", ReportFormat.pdf)
@@ -108,13 +108,13 @@ def produce(
 
 def demo(
     lang: Annotated[
-        Optional[Lang],  # noqa: UP045
+        Optional[Lang],
         typer.Option("--lang", "-l", help="en or zh. Default: both languages."),
     ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write into.", file_okay=False)
     ] = Path("out"),
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Report on the bundled example enterprise: a PDF and an HTML file per language (both unless --lang).
 

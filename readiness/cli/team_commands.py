@@ -25,7 +25,7 @@ def merge(
         typer.Option("--rule", help="Which answer to keep where respondents disagree: conservative (fewer points), optimistic, or first."),
     ] = MergeRule.conservative,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file.")] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045 - Typer reads this at run time
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Combine the answers of several people of one enterprise; every disagreement is kept on record."""
     from ..loader import load_answers, write_answers
@@ -58,15 +58,15 @@ def compare(
     before: Annotated[Path, typer.Argument(help="The earlier answers file.", metavar="BEFORE")],
     after: Annotated[Path, typer.Argument(help="The later answers file.", metavar="AFTER")],
     output: Annotated[
-        Optional[Path],  # noqa: UP045
+        Optional[Path],
         typer.Option("--output", "-o", help="Write to a file: .pdf, .html or .json (default: the terminal)."),
     ] = None,
     fmt: Annotated[
-        Optional[CompareFormat],  # noqa: UP045
+        Optional[CompareFormat],
         typer.Option("--format", "-f", help="table, json, html or pdf. Default: from the output's extension."),
     ] = None,
-    lang: Annotated[Optional[Lang], LangOption] = None,  # noqa: UP045
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,  # noqa: UP045
+    lang: Annotated[Optional[Lang], LangOption] = None,
+    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Show progress between two assessments: scores, levels, answers, completed actions, decisions."""
     from ..assess import run_assessment

@@ -62,7 +62,7 @@ def fit_text(text: str, size: float, width: float) -> str:
         return text
     while text and text_width(text + "…", size) > width:
         text = text[:-1]
-    return text.rstrip(" ,;:，；：、") + "…"  # noqa: RUF001 - Chinese punctuation on purpose
+    return text.rstrip(" ,;:，；：、") + "…"
 
 
 def _n(value: float) -> str:

@@ -17,9 +17,6 @@ from ..errors import ContentError, Issue
 from ..model import Answers, Content
 from .result import render_json
 
-FORMATS = ("pdf", "html", "md", "json")
-
-
 @dataclass
 class Document:
     data: bytes

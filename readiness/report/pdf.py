@@ -150,12 +150,6 @@ def check_variant(pdf_variant: str | None) -> None:
         raise RenderError(f"unknown PDF variant {pdf_variant!r}; choose one of: {', '.join(PDF_VARIANTS)}")
 
 
-def render_document(html: str, *, base_dir: Path, allowed_roots: Sequence[Path] = (), lang: str = "en") -> Any:
-    """Lay the HTML out (a weasyprint Document: pages, bookmarks, metadata) without writing a PDF."""
-    document, _ = _layout(html, base_dir, allowed_roots, lang)
-    return document
-
-
 def render_pdf(
     html: str,
     *,

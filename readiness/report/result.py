@@ -69,9 +69,5 @@ def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any
     return data
 
 
-def render_json(assessment: Assessment, content: Content, *, compact: bool = False) -> str:
-    """Indented for people; compact (one line, the fast C encoder) for JSON Lines."""
-    data = result_dict(assessment, content)
-    if compact:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def render_json(assessment: Assessment, content: Content) -> str:
+    return json.dumps(result_dict(assessment, content), ensure_ascii=False, indent=2) + "\n"
