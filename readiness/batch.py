@@ -20,6 +20,7 @@ from .assess import run_assessment
 from .errors import ReadinessError
 from .loader import load_answers, load_content
 from .model import Answers, Assessment, Content
+from .portfolio import Portfolio
 
 MAX_NAME = 80
 # Characters that are unsafe in file names on some system, and control characters.
@@ -86,6 +87,7 @@ def _start_worker(content_root: str, lang: str | None, brand_file: str | None) -
     from .resources import content_dir
 
     _worker["content"], _ = load_content(content_dir(content_root))
+    _worker["root"] = content_root
     _worker["lang"] = lang
     _worker["brand"] = brand_file
 
@@ -105,6 +107,20 @@ def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | No
         return target, str(exc)
 
 
+def _render_portfolio(portfolio: Portfolio, target: str, fmt: str) -> tuple[str, str | None]:
+    from .report.documents import render_portfolio, write_atomically
+
+    try:
+        content = _worker["content"]
+        assert isinstance(content, Content)
+        brand = Path(str(_worker["brand"])) if _worker["brand"] else None
+        document = render_portfolio(portfolio, content, fmt, brand_file=brand, content_root=Path(str(_worker["root"])))
+        write_atomically(Path(target), document.data)
+        return target, None
+    except ReadinessError as exc:
+        return target, str(exc)
+
+
 def render_reports(
     jobs: list[tuple[Path, Path, str]],
     *,
@@ -112,9 +128,15 @@ def render_reports(
     lang: str | None,
     brand_file: Path | None,
     workers: int,
+    portfolio: tuple[Portfolio, list[tuple[Path, str]]] | None = None,
     progress: Callable[[bool], None] = lambda ok: None,
-) -> list[tuple[Path, str | None]]:
-    """Render (answers file, target, format) jobs in parallel; returns (target, error or None)."""
+) -> tuple[list[tuple[Path, str | None]], list[tuple[Path, str | None]]]:
+    """Render (answers file, target, format) jobs in parallel; returns (target, error or None) for the
+    reports and for the portfolio documents.
+
+    The portfolio documents, the longest jobs, go into the same pool first, so they overlap with
+    the reports instead of following them.
+    """
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     results = []
     with ProcessPoolExecutor(
@@ -123,9 +145,12 @@ def render_reports(
         initializer=_start_worker,
         initargs=(str(content_root), lang, str(brand_file) if brand_file else None),
     ) as pool:
+        summary = portfolio[0] if portfolio else None
+        extra = [pool.submit(_render_portfolio, summary, str(dst), fmt) for dst, fmt in (portfolio[1] if portfolio else [])]
         futures = [pool.submit(_render_one, str(src), str(dst), fmt) for src, dst, fmt in jobs]
         for future in as_completed(futures):
             target, error = future.result()
             results.append((Path(target), error))
             progress(error is None)
-    return sorted(results)
+        summary_results = [(Path(target), error) for target, error in (f.result() for f in extra)]
+    return sorted(results), summary_results

@@ -45,7 +45,7 @@ def batch(
 
     from .. import batch as runner
     from ..portfolio import build_portfolio, enterprise_code
-    from ..report.documents import render_portfolio, write_atomically
+    from ..report.documents import write_atomically
     from ..report.result import result_dict
     from ..report.tables import render_csv, render_xlsx
     from ..resources import content_dir as resolve_content
@@ -79,6 +79,12 @@ def batch(
                 source: runner.safe_stem(str(answers.enterprise.get("name") or Path(source).stem), taken)
                 for source, answers, _ in result.assessed
             }
+            # One language for the whole portfolio: --lang, else the one most answers files use.
+            languages = [answers.lang for _, answers, _ in result.assessed]
+            portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
+            portfolio = build_portfolio(
+                content, [(source, a) for source, _, a in result.assessed], portfolio_lang, anonymise=anonymise
+            )
             results = {source: {**result_dict(a, content), "source": source} for source, _, a in result.assessed}
             texts = {source: _compact(data) for source, data in results.items()}  # one line of JSON each
             if fmt is BatchFormat.json:
@@ -86,26 +92,21 @@ def batch(
                     target = output / f"{stems[source]}.json"
                     write_atomically(target, text.encode("utf-8"))
                     result.written.append(target)
-            else:
+            elif result.assessed:
                 counts.update(done=0, failed=0)
                 progress.update(task, description="reports", completed=0, total=len(result.assessed), **counts)
-                jobs_list = [(folder / source, output / f"{stems[source]}.{fmt.value}", fmt.value)
-                             for source, _, _ in result.assessed]
-                rendered = runner.render_reports(
-                    jobs_list, content_root=resolve_content(content_dir), lang=lang.value if lang else None,
-                    brand_file=brand, workers=min(workers, len(jobs_list)) or 1, progress=step,
+                reports, summaries = runner.render_reports(
+                    [(folder / source, output / f"{stems[source]}.{fmt.value}", fmt.value) for source in stems],
+                    content_root=resolve_content(content_dir),
+                    lang=lang.value if lang else None,
+                    brand_file=brand,
+                    workers=min(workers, len(stems) + 2),
+                    portfolio=(portfolio, [(output / "portfolio.html", "html"), (output / "portfolio.pdf", "pdf")]),
+                    progress=step,
                 )
-                for target, error in rendered:
-                    if error:
-                        result.failed.append((target.name, error))
-                    else:
-                        result.written.append(target)
+                result.written += [target for target, error in reports if not error]
+                result.failed += [(target.name, error) for target, error in reports + summaries if error]
 
-        # One language for the whole portfolio: --lang, else the one most answers files use.
-        languages = [answers.lang for _, answers, _ in result.assessed]
-        portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
-        assessed = [(source, a) for source, _, a in result.assessed]
-        portfolio = build_portfolio(content, assessed, portfolio_lang, anonymise=anonymise)
         lines = list(texts.values())
         if anonymise:  # the name becomes its code; the location and the file name go, they identify a plant
             lines = []
@@ -113,19 +114,14 @@ def batch(
                 data["enterprise"]["name"] = enterprise_code(str(data["enterprise"].get("name") or source))
                 data["enterprise"].pop("region", None)
                 lines.append(_compact({**data, "source": ""}))
-        outputs = {
+        tables = {
             "portfolio.jsonl": ("\n".join(lines) + "\n").encode("utf-8"),
             "portfolio.csv": render_csv(portfolio).encode("utf-8"),
             "portfolio.xlsx": render_xlsx(portfolio),
         }
-        if fmt is not BatchFormat.json and result.assessed:
-            for kind in ("html", "pdf"):
-                outputs[f"portfolio.{kind}"] = render_portfolio(
-                    portfolio, content, kind, brand_file=brand, content_root=content_dir
-                ).data
-        for name, data in outputs.items():
+        for name, data in tables.items():
             write_atomically(output / name, data)
-        err.print(f"{len(result.written)} report(s) and {len(outputs)} portfolio file(s) in {escape(str(output))}")
+        err.print(f"{len(result.written)} report(s) and the portfolio in {escape(str(output))}")
         if result.failed:
             err.print(f"[bold red]{len(result.failed)} file(s) failed:[/]")
             for name, error in sorted(result.failed):
