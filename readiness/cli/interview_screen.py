@@ -324,5 +324,6 @@ def _strip_prefix(help_text: str) -> str:
     """Help texts often start with their own "Why this matters:"; the label is already shown."""
     for prefix in ("Why this matters:", "为什么问：", "为什么重要：", "为什么问:", "为什么重要:"):
         if help_text.startswith(prefix):
-            return help_text[len(prefix) :].strip()
+            rest = help_text[len(prefix) :].strip()
+            return rest[:1].upper() + rest[1:]
     return help_text.strip()
