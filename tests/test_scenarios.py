@@ -111,3 +111,20 @@ def test_agents_need_security(content: Content) -> None:
     small = load_answers(example_answers("small_plant"), content)
     agents = [s for s in run_assessment(content, small).scenarios if s.agent]
     assert agents and all(s.fit != "ready_now" for s in agents)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_explains_the_top_scenarios(content: Content, lang: str) -> None:
+    from readiness.report.context import build_context
+    from readiness.report.html import render_html
+    from readiness.report.markdown import render_markdown
+
+    answers = load_answers(example_answers("example"), content)
+    ctx = build_context(run_assessment(content, answers, lang), content, answers)
+    assert ctx.scenarios and sum(count for *_, count in ctx.scenario_counts) >= len(ctx.scenarios)
+    html = render_html(ctx)
+    assert 'id="scenarios"' in html and 'href="#scenarios"' in html
+    first = ctx.scenarios[0]
+    assert first.title in html and first.fit_label in html
+    assert any(" — " in b for s in ctx.scenarios for b in s.blockers)  # blockers name the actions that clear them
+    assert first.title in render_markdown(ctx)
