@@ -68,7 +68,7 @@ def startup(quick: bool, work: Path) -> None:
             "typer": [PYTHON, "-c", "import typer"],
             "typer_rich": [PYTHON, "-c", "import typer, rich"],
         },
-        5 if quick else 15,
+        5 if quick else 21,
     )
     help_s = got["help"][0]
     record("readiness --help", f"{help_s * 1000:.0f} ms")
@@ -153,8 +153,8 @@ def batch(quick: bool, work: Path) -> None:
 
 
 def throughput(quick: bool, work: Path) -> None:
-    count = 4 if quick else 8
-    folder = work / "eight"
+    count = 4 if quick else 12
+    folder = work / "reports"
     generate(count, folder, seed=11)
     got = medians(
         {
