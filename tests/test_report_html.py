@@ -19,7 +19,7 @@ from jinja2 import UndefinedError
 from readiness.assess import run_assessment
 from readiness.errors import RenderError
 from readiness.model import Answers, Content, Question, Respondent
-from readiness.report.context import Brand, ReportContext, build_context
+from readiness.report.context import Brand, DisagreementView, ReportContext, build_context
 from readiness.report.html import environment, render_html, template_dir, template_variables
 from readiness.report.markdown import esc, render_markdown
 from tests.conftest import make_answers
@@ -333,6 +333,8 @@ def full_context(ctx: ReportContext) -> ReportContext:
             "steps": [*steps[:-1], top],
             "overall_capped_by": ["Security holds the whole enterprise back."],
             "warnings": ["diagnosis: 1 question(s) not answered (scored 0)"],
+            "disagreements": [DisagreementView(question="Who owns data?", kept="Nobody",
+                                               said=[("Li", "A CDO"), ("<b>Wang</b>", "Nobody")])],
             "brand": Brand(firm="Firm", logo_data_uri="data:image/png;base64,AAAA", contact="c", disclaimer="d"),
         }
     )
@@ -351,6 +353,7 @@ def sparse_context(ctx: ReportContext) -> ReportContext:
             "phases": [p.model_copy(update={"actions": []}) for p in ctx.phases],
             "top_actions": [],
             "appendix": [],
+            "scenarios": [],
             "respondents": [],
             "warnings": [],
             "overall_capped_by": [],

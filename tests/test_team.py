@@ -148,3 +148,24 @@ def test_compare_table_and_html(tmp_path: Path, content: Content) -> None:
     html = _compare(tmp_path, before, after, "-o", str(target))
     assert html.exit_code == 0, html.output
     assert "Answers that changed" in target.read_text(encoding="utf-8")
+
+
+def test_the_report_lists_every_disagreement_with_who_said_what(content: Content) -> None:
+    from readiness.assess import run_assessment
+    from readiness.report.context import build_context
+    from readiness.report.html import render_html
+
+    base = persona(content)
+    merged = merge_answers(
+        [("a.yaml", variant(base, "Li", **{"data.data_owner": "cdo"})),
+         ("b.yaml", variant(base, "Wang", **{"data.data_owner": "none"}))],
+        content,
+    )
+    ctx = build_context(run_assessment(content, merged, "en"), content, merged)
+    [item] = ctx.disagreements
+    owner = content.questionnaire.question_index()["data.data_owner"]
+    label = {o.id: o.label.en for o in owner.options}
+    assert item.said == [("Li", label["cdo"]), ("Wang", label["none"])]
+    assert item.kept == label["none"]  # the conservative answer
+    html = render_html(ctx)
+    assert "Where respondents disagreed" in html and "Li:" in html and "Wang:" in html

@@ -145,6 +145,14 @@ class ScenarioView(Plain):
     blockers: list[str]  # "need — closed by: action numbers and titles"
 
 
+class DisagreementView(Plain):
+    """Respondents answered a question differently; `kept` is what the merged file uses."""
+
+    question: str
+    kept: str
+    said: list[tuple[str, str]]  # (respondent, their answer)
+
+
 class ReportContext(Plain):
     lang: str  # "en" or "zh"
     html_lang: str  # "en" or "zh-CN"
@@ -155,6 +163,7 @@ class ReportContext(Plain):
     profile: list[tuple[str, str]]  # profile questions and answers, for the cover
     date: str
     respondents: list[tuple[str, str]]  # (name, role)
+    disagreements: list[DisagreementView]
     version: str
     brand: Brand
     overall_score: float
@@ -329,6 +338,15 @@ def build_context(
         profile=profile,
         date=(today or dt.date.today()).isoformat(),
         respondents=[(r.name, r.role) for r in answers.respondents],
+        disagreements=[
+            DisagreementView(
+                question=index[d.question].text.get(lang),
+                kept=answer_text(index[d.question], d.kept, lang),
+                said=[(who, answer_text(index[d.question], value, lang)) for who, value in d.answers.items()],
+            )
+            for d in answers.disagreements
+            if d.question in index
+        ],
         version=__version__,
         brand=brand or Brand(),
         overall_score=overall.score,

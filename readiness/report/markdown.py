@@ -133,6 +133,13 @@ def _appendix(ctx: ReportContext) -> list[str]:
     lines += [f"### {esc(t['respondents'])}", ""]
     lines += [f"- {esc(n)}" + (f", {esc(r)}" if r else "") for n, r in ctx.respondents] or [esc(t["none"])]
     lines.append("")
+    if ctx.disagreements:
+        lines += [f"### {esc(t['disagreements'])}", "", esc(t["disagreements_intro"]), ""]
+        lines += _table(
+            [esc(t["question"]), esc(t["respondents"]), esc(t["kept"])],
+            [[esc(d.question), "; ".join(f"{esc(who)}: {esc(said)}" for who, said in d.said), esc(d.kept)]
+             for d in ctx.disagreements],
+        )
     if ctx.warnings:
         lines += [f"### {esc(t['warnings'])}", "", *(f"- {esc(w)}" for w in ctx.warnings), ""]
     disclaimer = esc(ctx.brand.disclaimer or t["disclaimer_default"])
