@@ -103,9 +103,9 @@ class Interview:
 
     # --- order and progress -----------------------------------------------------------------
 
-    def next_open(self, after: int = -1) -> Slot | None:
-        """The first visible, unanswered question after position `after`."""
-        for slot in self.slots[after + 1 :]:
+    def next_open(self) -> Slot | None:
+        """The first visible question without an answer."""
+        for slot in self.slots:
             if self.value(slot.question.id) is None and self.visible(slot):
                 return slot
         return None
