@@ -6,11 +6,12 @@ Every model is frozen and forbids unknown keys, so a typo in YAML fails loudly. 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from graphlib import TopologicalSorter
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, SkipValidation, Tag, model_validator
 
 STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "security")
 PROFILE_STEP = "profile"
@@ -518,9 +519,13 @@ class Answers(Frozen):
 # --- results ------------------------------------------------------------------------------
 
 
-class QuestionResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    """How one question counted. A plain dataclass: dozens are made per assessment, batch scoring
+    makes them by the thousand, and the engine's own values need no validation."""
+
     id: str
-    value: float | None  # None when not applicable or hidden by the profile
+    value: float | None  # None when not applicable or hidden by context
     weight: float
     status: Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
 
@@ -534,7 +539,7 @@ class StepResult(Frozen):
     answered: int
     total: int
     capped_by: list[str] = []  # gate texts that held the level down
-    questions: list[QuestionResult] = []
+    questions: SkipValidation[list[QuestionResult]] = []
 
 
 class Reason(Frozen):

@@ -8,6 +8,7 @@ meets, or only phase-3 actions do, leave the scenario "not yet".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import rules
@@ -24,11 +25,11 @@ APPROACH_STAGE = {
 FIT_ORDER = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
 
 
-def is_relevant(scenario: Scenario, enterprise: dict[str, Any]) -> bool:
-    industries = {enterprise.get("industry"), *(enterprise.get("secondary_industries") or [])}
-    stages = enterprise.get("value_chain_stages") or list(STAGES)
-    in_industry = "all" in scenario.industries or bool(industries & set(scenario.industries))
-    return in_industry and scenario.stage in stages
+def relevance(enterprise: dict[str, Any]) -> Callable[[Scenario], bool]:
+    """Whether a scenario belongs to the enterprise's industries (or all) and chosen value-chain stages."""
+    industries = {enterprise.get("industry"), *(enterprise.get("secondary_industries") or []), "all"}
+    stages = set(enterprise.get("value_chain_stages") or STAGES)
+    return lambda scenario: scenario.stage in stages and not industries.isdisjoint(scenario.industries)
 
 
 def fit_scenarios(
@@ -41,9 +42,10 @@ def fit_scenarios(
     lang: str,
 ) -> list[ScenarioFit]:
     phase_of = {item.id: item.phase for item in roadmap}
+    is_relevant = relevance(enterprise)
     fits = []
     for position, scenario in enumerate(rubric.scenarios):
-        if not is_relevant(scenario, enterprise) or _ruled_out(scenario, facts):
+        if not is_relevant(scenario) or _ruled_out(scenario, facts):
             continue
         blockers, clears_in = [], 0
         for number, need in enumerate(scenario.requires, start=1):
