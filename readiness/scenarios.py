@@ -62,7 +62,8 @@ def fit_scenarios(
         approach_now = needed if stages.index(needed) <= stages.index(strategy) else strategy
         fits.append(
             (
-                (FIT_ORDER.index(fit), "all" in scenario.industries, len(blockers), position),
+                # best fit first; within a fit, plain scenarios before agents, own industry before general
+                (FIT_ORDER.index(fit), scenario.agent, "all" in scenario.industries, len(blockers), position),
                 ScenarioFit(
                     id=scenario.id,
                     title=scenario.title.get(lang),
