@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Assessment, Content, DecisionResult
+from ..model import Assessment, Content, Decision, DecisionResult
 from .labels import LABELS
 
 LEVEL_COLOURS = {1: "red", 2: "dark_orange", 3: "yellow", 4: "green", 5: "bright_green"}
@@ -65,8 +65,8 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     return Group(*parts)
 
 
-def _decision_panel(result: DecisionResult, decision: object, t: dict[str, str], lang: str) -> Panel:
-    choices = {c.id: c for c in decision.choices}  # type: ignore[attr-defined]
+def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str], lang: str) -> Panel:
+    choices = {c.id: c for c in decision.choices}
     chosen = choices[result.choice]
     body = Text()
     body.append(chosen.label.get(lang), style="bold magenta")
@@ -90,7 +90,7 @@ def _decision_panel(result: DecisionResult, decision: object, t: dict[str, str],
         for flip in result.would_change_if:
             body.append(f"  → {flip.text}\n")
     body.rstrip()
-    return Panel(body, title=t[decision.id], title_align="left")  # type: ignore[attr-defined]
+    return Panel(body, title=t[decision.id], title_align="left")
 
 
 TOP_SCENARIOS = 8
