@@ -447,12 +447,8 @@ def _check_content(
                     else:
                         _check_factor_value(factor, req.value, lambda m, p=path: issues.append(ddoc.issue(p, m)))
 
-    action_ids: dict[str, Action] = {}
-    for action in rubric.actions:
-        if action.id in action_ids:
-            issues.append(Issue(f"rubrics/.../steps/{action.step}.yaml", f"duplicate action id {action.id!r}"))
-        action_ids[action.id] = action
-    positions = _action_positions(r_docs)
+    action_ids = {a.id: a for a in rubric.actions}
+    positions = _action_positions(r_docs, issues)
     for action in rubric.actions:
         doc, index = positions[action.id]
         path = ("actions", str(index))
@@ -537,12 +533,15 @@ def _texts(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
             yield from _texts(item, (*path, str(i)))
 
 
-def _action_positions(r_docs: dict[str, Document]) -> dict[str, tuple[Document, str]]:
+def _action_positions(r_docs: dict[str, Document], issues: list[Issue]) -> dict[str, tuple[Document, str]]:
+    """Where each action is defined; an id defined twice is an issue at its second place."""
     positions: dict[str, tuple[Document, str]] = {}
     for name, doc in r_docs.items():
         if name.startswith("steps/") and isinstance(doc.data, dict):
             for i, raw in enumerate(doc.data.get("actions") or []):
                 if isinstance(raw, dict) and "id" in raw:
+                    if str(raw["id"]) in positions:
+                        issues.append(doc.issue(("actions", i, "id"), f"duplicate action id {raw['id']!r}"))
                     positions.setdefault(str(raw["id"]), (doc, str(i)))
     return positions
 

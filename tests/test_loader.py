@@ -89,3 +89,12 @@ def test_untranslated_text_is_a_warning(content_copy: Path) -> None:
     )
     _, warnings = load_content(content_copy)
     assert any("untranslated" in str(w) for w in warnings)
+
+
+def test_duplicate_action_id_is_located(content_copy: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["actions"][1]["id"] = data["actions"][0]["id"]
+
+    edit_yaml(content_copy / R / "steps/security.yaml", change)
+    message = _problems(content_copy)
+    assert "steps/security.yaml:" in message and "actions.1.id: duplicate action id" in message
