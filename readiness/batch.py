@@ -93,7 +93,8 @@ def _start_worker(content_root: str, lang: str | None, brand_file: str | None) -
 
 
 def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | None]:
-    from .report.documents import render_report, write_atomically
+    from .files import write_atomically
+    from .report.documents import render_report
 
     try:
         content = _worker["content"]
@@ -108,7 +109,8 @@ def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | No
 
 
 def _render_portfolio(portfolio: Portfolio, target: str, fmt: str) -> tuple[str, str | None]:
-    from .report.documents import render_portfolio, write_atomically
+    from .files import write_atomically
+    from .report.documents import render_portfolio
 
     try:
         content = _worker["content"]

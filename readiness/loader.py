@@ -715,19 +715,8 @@ def dump_yaml(data: Any) -> str:
 
 
 def write_answers(path: Path, data: dict[str, Any]) -> None:
-    """Save an answers file atomically: a crash mid-write leaves the previous file intact."""
-    import os
-    import tempfile
+    """Save an answers file atomically and durably: a crash mid-write leaves the previous file intact."""
+    from .files import write_atomically
 
     text = "# readiness answers file: edit by hand or resume with `readiness assess --answers FILE`\n" + dump_yaml(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"), durable=True)

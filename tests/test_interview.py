@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from readiness.assess import run_assessment
 from readiness.cli import app
+from readiness.errors import ContentError
 from readiness.interview import Interview
 from readiness.loader import load_answers, write_answers
 from readiness.model import NOT_APPLICABLE, STEP_IDS, UNKNOWN, Answers, Content, Question
@@ -184,7 +185,7 @@ def test_atomic_save_keeps_the_previous_file_on_a_crash(tmp_path: Path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(ContentError, match="cannot write the file"):
         write_answers(path, {"enterprise": {"name": "After"}})
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]  # no temp file left behind

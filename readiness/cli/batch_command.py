@@ -44,8 +44,8 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import batch as runner
+    from ..files import write_atomically
     from ..portfolio import build_portfolio, enterprise_code
-    from ..report.documents import write_atomically
     from ..report.result import result_dict
     from ..report.tables import render_csv, render_xlsx
     from ..resources import content_dir as resolve_content

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..errors import EXIT_INTERRUPTED, ContentError, Issue, ReadinessError
+from ..errors import EXIT_INTERRUPTED, Issue, ReadinessError
 
 if TYPE_CHECKING:
     from ..model import Content
@@ -95,9 +95,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ContentError([Issue(str(output), f"cannot write the file: {exc.strerror}")], what="output") from None
+    from ..files import write_atomically
+
+    write_atomically(output, text.encode("utf-8"))
     err.print(f"wrote {output}")

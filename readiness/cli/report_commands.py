@@ -91,7 +91,8 @@ def produce(
     content_root: Path | None = None,
 ) -> None:
     """Render one format and write it; reports what was written on stderr."""
-    from ..report.documents import render_report, write_atomically
+    from ..files import write_atomically
+    from ..report.documents import render_report
 
     started = time.perf_counter()
     document = render_report(
@@ -166,9 +167,9 @@ def doctor(
 
 def _checks(output: Path) -> list[tuple[str, str, str, str]]:
     """(check, status, detail, how to fix) rows; status is ok, warning (works, but slowly) or missing."""
-    from ..report import pdf
-
     import importlib.metadata
+
+    from ..report import pdf
 
     version = ".".join(map(str, sys.version_info[:3]))
     rows = [("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, "Python 3.11 or newer")]

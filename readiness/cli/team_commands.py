@@ -93,7 +93,8 @@ def compare(
         elif chosen is CompareFormat.table:
             out.print(_comparison_table(result, language))
         else:
-            from ..report.documents import render_comparison, write_atomically
+            from ..files import write_atomically
+            from ..report.documents import render_comparison
 
             target = output or after.with_suffix(f".compare.{chosen.value}")
             write_atomically(target, render_comparison(result, language, chosen.value, content_dir).data)

@@ -7,15 +7,14 @@ the CLI and by batch workers alike. Jinja2 and WeasyPrint load only when a docum
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..assess import run_assessment
-from ..errors import ContentError, Issue
 from ..model import Answers, Content
 from .result import render_json
+
 
 @dataclass
 class Document:
@@ -106,18 +105,3 @@ def _pdf(html: str, folder: Path, brand_file: Path | None, lang: str, pdf_varian
         html, base_dir=folder, allowed_roots=[brand_file.parent] if brand_file else [], lang=lang, pdf_variant=pdf_variant
     )
     return Document(rendered.pdf, rendered.pages, rendered.missing_glyphs)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so a failed run never leaves half a file."""
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            temp.write_bytes(data)
-            temp.replace(target)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None

@@ -25,7 +25,6 @@ from urllib.request import url2pathname
 from ..errors import RenderError
 from . import PDF_VARIANTS
 
-
 CJK_FONT_ORDER = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
                   "Noto Serif CJK SC", "AR PL UMing CN")
 CJK_PACKAGES = "fonts-noto-cjk (or the lighter fonts-wqy-microhei)"

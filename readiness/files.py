@@ -1,0 +1,31 @@
+"""Writing files safely: the one place that does it, for answers, reports and every other output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import ContentError, Issue
+
+
+def write_atomically(target: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write through a temporary file and a rename: a crash mid-write leaves the previous file intact.
+
+    `durable` also flushes the data to disk before the rename (answers files: a killed interview
+    must not lose what was saved).
+    """
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with temp.open("wb") as stream:
+                stream.write(data)
+                if durable:
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            temp.replace(target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
