@@ -247,7 +247,7 @@ def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict
     scenario_names = sorted(p.stem for p in (folder / "scenarios").glob("*.yaml"))
     scenario_docs = _read_parts(folder / "scenarios", issues, scenario_names)
     if len(docs) < 3 or len(step_docs) < len(STEP_IDS):
-        return None, {**docs, **{f"steps/{k}": v for k, v in step_docs.items()}}
+        return None, {}
     head = dict(_expect_mapping(docs["rubric"], issues))
     ok = True
     levels = [validate(Level, docs["rubric"], d, ("levels", i), issues) for i, d in enumerate(head.get("levels", []))]
@@ -480,33 +480,36 @@ def _check_content(
 def _check_scenarios(
     rubric: Rubric, r_docs: dict[str, Document], refs: _Refs, actions: set[str], issues: list[Issue]
 ) -> None:
+    # rubric.scenarios holds the files' scenarios in file order: pair each with where it stands.
+    places = [
+        (doc, str(i))
+        for name, doc in r_docs.items()
+        if name.startswith("scenarios/")
+        for i, _ in enumerate(doc.data.get("scenarios") or [])
+    ]
     seen: set[str] = set()
-    for name, doc in r_docs.items():
-        if not name.startswith("scenarios/"):
-            continue
-        for si, raw in enumerate(doc.data.get("scenarios") or []):
-            scenario = Scenario.model_validate(raw)  # validated above; re-read to keep the file position
-            path: Path_ = ("scenarios", str(si))
-            if scenario.id in seen:
-                issues.append(doc.issue((*path, "id"), f"duplicate scenario id {scenario.id!r}"))
-            seen.add(scenario.id)
-            unknown = [i for i in scenario.industries if i not in (*INDUSTRIES, "all")]
-            if unknown:
-                issues.append(doc.issue((*path, "industries"), f"unknown industries {unknown}; use {list(INDUSTRIES)} or all"))
-            for ni, need in enumerate(scenario.requires):
-                need_path = (*path, "requires", str(ni))
-                _check_condition(need.when, refs, doc, (*need_path, "when"), issues)
-                for action in need.unblocked_by:
-                    if action not in actions:
-                        issues.append(doc.issue((*need_path, "unblocked_by"), f"unknown action {action!r}"))
-                asks = any(leaf.kind in ("question", "points") for leaf in rules.leaves(need.when))
-                if not asks and not need.unblocked_by:
-                    message = "a prerequisite must name a question or an action that meets it"
-                    issues.append(doc.issue(need_path, message))
-            if scenario.agent and not any(
-                leaf.kind == "level" and leaf.subject == "security" for n in scenario.requires for leaf in rules.leaves(n.when)
-            ):
-                issues.append(doc.issue((*path, "requires"), "an agent scenario needs a security level prerequisite"))
+    for scenario, (doc, si) in zip(rubric.scenarios, places, strict=True):
+        path: Path_ = ("scenarios", si)
+        if scenario.id in seen:
+            issues.append(doc.issue((*path, "id"), f"duplicate scenario id {scenario.id!r}"))
+        seen.add(scenario.id)
+        unknown = [i for i in scenario.industries if i not in (*INDUSTRIES, "all")]
+        if unknown:
+            issues.append(doc.issue((*path, "industries"), f"unknown industries {unknown}; use {list(INDUSTRIES)} or all"))
+        for ni, need in enumerate(scenario.requires):
+            need_path = (*path, "requires", str(ni))
+            _check_condition(need.when, refs, doc, (*need_path, "when"), issues)
+            for action in need.unblocked_by:
+                if action not in actions:
+                    issues.append(doc.issue((*need_path, "unblocked_by"), f"unknown action {action!r}"))
+            asks = any(leaf.kind in ("question", "points") for leaf in rules.leaves(need.when))
+            if not asks and not need.unblocked_by:
+                message = "a prerequisite must name a question or an action that meets it"
+                issues.append(doc.issue(need_path, message))
+        if scenario.agent and not any(
+            leaf.kind == "level" and leaf.subject == "security" for n in scenario.requires for leaf in rules.leaves(n.when)
+        ):
+            issues.append(doc.issue((*path, "requires"), "an agent scenario needs a security level prerequisite"))
 
 
 def _check_scale(question: Question, doc: Document, path: Path_, issues: list[Issue]) -> None:
