@@ -121,7 +121,7 @@ def decide(
 def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choice, explainer: Explainer) -> list[Flip]:
     """The single-factor, one-notch changes that would change the choice."""
     baseline = dict(facts.factors)
-    involved = _closure({r.factor for c in decision.choices for r in (*c.requires, *c.supports)}, explainer)
+    involved = rubric.decision_factors[decision.id]
     flips: list[Flip] = []
     for factor in rubric.factors:
         if factor.id not in involved or factor.depends_on:
@@ -154,17 +154,6 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
                     )
                 )
     return flips
-
-
-def _closure(factor_ids: set[str], explainer: Explainer) -> set[str]:
-    found = set(factor_ids)
-    pending = list(factor_ids)
-    while pending:
-        for dep in explainer.factors[pending.pop()].depends_on:
-            if dep not in found:
-                found.add(dep)
-                pending.append(dep)
-    return found
 
 
 def _flip_text(explainer: Explainer, factor: Factor, old: Any, new: Any, choice: Choice) -> str:

@@ -438,6 +438,21 @@ class Rubric(Frozen):
         graph = {f.id: set(f.depends_on) & set(by_id) for f in self.factors}
         return [by_id[i] for i in TopologicalSorter(graph).static_order()]
 
+    @cached_property
+    def decision_factors(self) -> dict[str, frozenset[str]]:
+        """Per decision, the factors its choices test and every factor those are derived from."""
+        by_id = {f.id: f for f in self.factors}
+        found: dict[str, frozenset[str]] = {}
+        for decision in self.decisions:
+            involved = {r.factor for c in decision.choices for r in (*c.requires, *c.supports)}
+            pending = list(involved)
+            while pending:
+                for dep in by_id[pending.pop()].depends_on - involved:
+                    involved.add(dep)
+                    pending.append(dep)
+            found[decision.id] = frozenset(involved)
+        return found
+
     def level_for(self, score: float) -> Level:
         return [lvl for lvl in self.levels if score >= lvl.min_score][-1]
 
