@@ -1,17 +1,18 @@
-"""Pydantic models: the content (questionnaire, rubric), the answers and the results.
+"""The content (questionnaire, rubric), the answers and the results.
 
-Every model is frozen and forbids unknown keys, so a typo in YAML fails loudly. No I/O here.
+Content and answers are pydantic models, frozen and forbidding unknown keys, so a typo in YAML
+fails loudly. Results are frozen dataclasses made by the engine. No I/O here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from graphlib import TopologicalSorter
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, SkipValidation, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "security")
 PROFILE_STEP = "profile"
@@ -532,12 +533,13 @@ class Answers(Frozen):
 
 
 # --- results ------------------------------------------------------------------------------
+# Plain frozen dataclasses: the engine makes a few hundred per assessment and batch scoring makes
+# them by the hundred thousand; values the engine computed itself need no validation.
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionResult:
-    """How one question counted. A plain dataclass: dozens are made per assessment, batch scoring
-    makes them by the thousand, and the engine's own values need no validation."""
+    """How one question counted."""
 
     id: str
     value: float | None  # None when not applicable or hidden by context
@@ -545,7 +547,8 @@ class QuestionResult:
     status: Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
 
 
-class StepResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class StepResult:
     id: str
     score: float
     level: int
@@ -553,11 +556,12 @@ class StepResult(Frozen):
     confidence: float
     answered: int
     total: int
-    capped_by: list[str] = []  # gate texts that held the level down
-    questions: SkipValidation[list[QuestionResult]] = []
+    capped_by: list[str] = field(default_factory=list)  # gate texts that held the level down
+    questions: list[QuestionResult] = field(default_factory=list)
 
 
-class Reason(Frozen):
+@dataclass(frozen=True, slots=True)
+class Reason:
     factor: str
     factor_label: str
     value: str | int
@@ -567,7 +571,8 @@ class Reason(Frozen):
     met: bool = True
 
 
-class Flip(Frozen):
+@dataclass(frozen=True, slots=True)
+class Flip:
     factor: str
     from_value: str | int
     to_value: str | int
@@ -575,21 +580,24 @@ class Flip(Frozen):
     text: str
 
 
-class PathStage(Frozen):
+@dataclass(frozen=True, slots=True)
+class PathStage:
     choice: str
     status: Literal["done", "current", "next", "later"]
-    when: list[str] = []  # the requirements still open before this stage
+    when: list[str] = field(default_factory=list)  # the requirements still open before this stage
 
 
-class DecisionResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class DecisionResult:
     choice: str
     runner_up: str
     reasons: list[Reason]
     would_change_if: list[Flip]
-    path: list[PathStage] = []
+    path: list[PathStage] = field(default_factory=list)
 
 
-class RoadmapItem(Frozen):
+@dataclass(frozen=True, slots=True)
+class RoadmapItem:
     id: str
     step: str
     phase: int
@@ -601,14 +609,16 @@ class RoadmapItem(Frozen):
     support: str | None = None
 
 
-class Blocker(Frozen):
+@dataclass(frozen=True, slots=True)
+class Blocker:
     id: str  # "<scenario id>#<prerequisite number>", the same in every language
     text: str
     questions: list[str]  # the answers that show the gap
     actions: list[str]  # roadmap actions that close it (only those on this roadmap)
 
 
-class ScenarioFit(Frozen):
+@dataclass(frozen=True, slots=True)
+class ScenarioFit:
     id: str
     title: str
     description: str
@@ -625,7 +635,8 @@ class ScenarioFit(Frozen):
     agent: bool
 
 
-class Assessment(Frozen):
+@dataclass(frozen=True, slots=True)
+class Assessment:
     enterprise: dict[str, Any]
     questionnaire_id: str
     questionnaire_version: int
@@ -635,5 +646,5 @@ class Assessment(Frozen):
     factors: dict[str, str | int]
     decisions: dict[str, DecisionResult]
     roadmap: list[RoadmapItem]
-    scenarios: list[ScenarioFit] = []
-    warnings: list[str] = []
+    scenarios: list[ScenarioFit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

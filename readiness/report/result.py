@@ -44,8 +44,8 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         ],
         "model_strategy": _decision(assessment.decisions["model_strategy"], decisions["model_strategy"], lang),
         "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
-        "scenarios": [s.model_dump() for s in assessment.scenarios],
-        "roadmap": [item.model_dump() for item in assessment.roadmap],
+        "scenarios": [_fields(s) for s in assessment.scenarios],
+        "roadmap": [_fields(item) for item in assessment.roadmap],
         "factors": assessment.factors,
         "warnings": assessment.warnings,
     }
@@ -58,15 +58,24 @@ def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any
         "choice_label": labels[result.choice],
         "runner_up": result.runner_up,
         "runner_up_label": labels[result.runner_up],
-        "reasons": [r.model_dump() for r in result.reasons],
+        "reasons": [_fields(r) for r in result.reasons],
         "would_change_if": [
             {"factor": f.factor, "from": f.from_value, "to": f.to_value, "choice": f.choice, "text": f.text}
             for f in result.would_change_if
         ],
     }
     if result.path:
-        data["path"] = [p.model_dump() for p in result.path]
+        data["path"] = [_fields(p) for p in result.path]
     return data
+
+
+def _fields(result: Any) -> Any:
+    """A result dataclass as plain data, recursively (dataclasses.asdict also deep-copies every value)."""
+    if isinstance(result, list):
+        return [_fields(item) for item in result]
+    if hasattr(result, "__dataclass_fields__"):
+        return {name: _fields(getattr(result, name)) for name in result.__dataclass_fields__}
+    return result
 
 
 def render_json(assessment: Assessment, content: Content) -> str:
