@@ -172,10 +172,10 @@ def portfolio(quick: bool, work: Path) -> None:
     script = (
         "import sys, time, pathlib; sys.path.insert(0, sys.argv[3]); "
         "from readiness.loader import load_content, load_answers; from readiness.resources import content_dir; "
-        "from readiness.assess import run_assessment; from readiness.portfolio import build_portfolio; "
+        "from readiness.assess import run_assessment; from readiness.portfolio import build_portfolio, portfolio_entry; "
         "from readiness.report.documents import render_portfolio; "
         "c, _ = load_content(content_dir()); files = sorted(pathlib.Path(sys.argv[1]).glob('*.yaml'))[: int(sys.argv[2])]; "
-        "a = [(f.name, run_assessment(c, load_answers(f, c), 'en')) for f in files]; "
+        "a = [portfolio_entry(f.name, run_assessment(c, load_answers(f, c), 'en')) for f in files]; "
         "t = time.perf_counter(); d = render_portfolio(build_portfolio(c, a, 'en'), c, 'pdf'); "
         "print(f'{time.perf_counter() - t:.2f} {d.pages}')"
     )

@@ -1,15 +1,18 @@
-"""Assess a whole folder of answers files and write one report each, plus the portfolio.
+"""Assess a whole folder of answers files, then write one report each and the portfolio.
 
-Scoring runs in this process (it is fast); rendering PDFs runs in worker processes, one document
-per core, started with `forkserver` or `spawn` because forked children that have imported Pango
-are known to crash.
+Scoring a large folder is shared among worker processes. On Linux they are forked, so they start
+at once with the content already loaded; nothing graphical has been loaded at that point.
+Rendering runs in workers started with `forkserver` or `spawn`, because forked children that
+have imported Pango are known to crash.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,19 +22,35 @@ from pathlib import Path
 from .assess import run_assessment
 from .errors import ReadinessError
 from .loader import load_answers, load_content
-from .model import Answers, Assessment, Content
-from .portfolio import Portfolio
+from .model import Content
+from .portfolio import Entry, Portfolio, enterprise_code, portfolio_entry
+from .report.result import result_dict
 
 MAX_NAME = 80
 # Characters that are unsafe in file names on some system, and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# Below this many files, starting workers costs more than it saves.
+PARALLEL_FROM = 64
+CHUNK = 25  # files per task: large enough to keep messages few, small enough to share the work evenly
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One enterprise assessed: what the batch writes and sums up, small enough to cross processes."""
+
+    source: str  # answers file name
+    name: str  # the enterprise's name, or the file's stem when it has none
+    lang: str  # the language of the answers file
+    result: bytes  # the JSON result on one line, with its "source"
+    line: bytes  # its line in portfolio.jsonl: the result, anonymised when asked
+    entry: Entry
 
 
 @dataclass
 class BatchResult:
-    written: list[Path] = field(default_factory=list)
+    scored: list[Scored] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, error)
-    assessed: list[tuple[str, Answers, Assessment]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
 
 
 def answer_files(folder: Path) -> list[Path]:
@@ -52,30 +71,95 @@ def safe_stem(name: str, taken: set[str]) -> str:
     return stem
 
 
-def assess_folder(
-    content: Content, files: list[Path], lang: str | None, progress: Callable[[bool], None] = lambda ok: None
+def score_file(content: Content, path: Path, lang: str | None, anonymise: bool) -> Scored:
+    answers = load_answers(path, content)
+    assessment = run_assessment(content, answers, lang)
+    data = {**result_dict(assessment, content), "source": path.name}
+    result = _compact(data)
+    line = result
+    if anonymise:  # the name becomes its code; the location and the file name go, they identify a plant
+        enterprise = data["enterprise"]
+        enterprise["name"] = enterprise_code(str(enterprise.get("name") or path.name))
+        enterprise.pop("region", None)
+        line = _compact({**data, "source": ""})
+    name = str(answers.enterprise.get("name") or path.stem)
+    return Scored(path.name, name, answers.lang, result, line, portfolio_entry(path.name, assessment))
+
+
+def _compact(data: dict[str, object]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def score_folder(
+    content: Content,
+    files: list[Path],
+    *,
+    lang: str | None,
+    anonymise: bool,
+    workers: int,
+    content_root: Path,
+    progress: Callable[[bool, int], None] = lambda ok, count: None,
 ) -> BatchResult:
-    """Load and assess every file; one bad file is recorded and skipped, never fatal."""
+    """Assess every file, in file order; one bad file is recorded and skipped, never fatal.
+
+    `progress(ok, count)` is called as files are done: `count` files, all assessed or all failed.
+    """
     result = BatchResult()
-    # Thousands of small result objects stay alive for the portfolio, and the cyclic garbage
-    # collector would keep rescanning them (a quarter of the run time for a thousand files).
-    # The engine makes no reference cycles, so collection pauses for the loop.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for path in files:
-            try:
-                answers = load_answers(path, content)
-                result.assessed.append((path.name, answers, run_assessment(content, answers, lang)))
-                progress(True)
-            except ReadinessError as exc:
-                result.failed.append((path.name, str(exc)))
-                progress(False)
-    finally:
-        gc.freeze()  # what is alive now stays alive until the end: keep it out of later scans
-        if collecting:
-            gc.enable()
+
+    def collect(outcomes: list[Scored | tuple[str, str]]) -> None:
+        for outcome in outcomes:
+            if isinstance(outcome, Scored):
+                result.scored.append(outcome)
+            else:
+                result.failed.append(outcome)
+        done = sum(isinstance(o, Scored) for o in outcomes)
+        if done:
+            progress(True, done)
+        if len(outcomes) - done:
+            progress(False, len(outcomes) - done)
+
+    # The content lives until the end: keep it out of the garbage collector's scans (and, in
+    # forked workers, out of copy-on-write).
+    gc.freeze()
+    _scorer.update(root=str(content_root), content=content, lang=lang, anonymise=anonymise)
+    paths = [str(p) for p in files]
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        for path in paths:
+            collect(_score_chunk([path]))
+        return result
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_scorer,
+        initargs=(str(content_root), lang, anonymise),
+    ) as pool:
+        for outcomes in pool.map(_score_chunk, [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]):
+            collect(outcomes)
     return result
+
+
+_scorer: dict[str, object] = {}
+
+
+def _start_scorer(content_root: str, lang: str | None, anonymise: bool) -> None:
+    if _scorer.get("root") != content_root:  # a spawned worker: load the content itself
+        from .resources import content_dir
+
+        _scorer.update(root=content_root, content=load_content(content_dir(content_root))[0])
+    _scorer.update(lang=lang, anonymise=anonymise)
+
+
+def _score_chunk(paths: list[str]) -> list[Scored | tuple[str, str]]:
+    content = _scorer["content"]
+    assert isinstance(content, Content)
+    outcomes: list[Scored | tuple[str, str]] = []
+    for path in paths:
+        try:
+            outcomes.append(score_file(content, Path(path), _scorer["lang"], bool(_scorer["anonymise"])))  # type: ignore[arg-type]
+        except ReadinessError as exc:
+            outcomes.append((Path(path).name, str(exc)))
+    return outcomes
 
 
 # --- rendering in worker processes ---------------------------------------------------------

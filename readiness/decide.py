@@ -10,7 +10,7 @@ from .model import Choice, Decision, DecisionResult, Factor, Flip, PathStage, Re
 
 def derive_factors(rubric: Rubric, facts: rules.Facts, fixed: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every factor's value, dependencies first. `fixed` pins some factors (for what-if runs)."""
-    facts.factor_order = {f.id: f.order for f in rubric.factors}
+    facts.factor_positions = rubric.factor_positions
     facts.factors = {}
     for factor in rubric.factors_in_order:
         if fixed and factor.id in fixed:
@@ -27,9 +27,9 @@ def _derive(factor: Factor, facts: rules.Facts) -> Any:
 
 
 def _holds(req: Requirement, facts: rules.Facts) -> bool:
-    order = facts.factor_order[req.factor]
-    expected = [order.index(v) for v in req.value] if isinstance(req.value, list) else order.index(req.value)
-    return rules.OPERATORS[req.op](order.index(facts.factors[req.factor]), expected)
+    position = facts.factor_positions[req.factor]
+    expected = [position[v] for v in req.value] if isinstance(req.value, list) else position[req.value]
+    return rules.OPERATORS[req.op](position[facts.factors[req.factor]], expected)
 
 
 def choose(decision: Decision, facts: rules.Facts) -> Choice:
@@ -127,21 +127,18 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
         if factor.id not in involved or factor.depends_on:
             continue  # only answers-level factors move; composites follow them
         order = factor.order
-        position = order.index(baseline[factor.id])
+        position = factor.position[baseline[factor.id]]
         for step in (1, -1):
             if not 0 <= position + step < len(order):
                 continue
             moved = order[position + step]
             # Move one factor and re-derive only the composites built on it.
             what_if = rules.Facts(
-                raw=facts.raw, points=facts.points, factor_order=facts.factor_order,
+                raw=facts.raw, points=facts.points, factor_positions=facts.factor_positions,
                 factors={**baseline, factor.id: moved}, scores=facts.scores, levels=facts.levels,
             )
-            touched = {factor.id}
-            for composite in rubric.factors_in_order:
-                if composite.depends_on & touched:
-                    what_if.factors[composite.id] = _derive(composite, what_if)
-                    touched.add(composite.id)
+            for composite in rubric.derived_from[factor.id]:
+                what_if.factors[composite.id] = _derive(composite, what_if)
             other = choose(decision, what_if)
             if other.id != chosen.id:
                 flips.append(

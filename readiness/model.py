@@ -322,6 +322,11 @@ class Factor(Frozen):
         return [1, 2, 3, 4, 5] if self.level_of else [v.id for v in self.values]
 
     @cached_property
+    def position(self) -> dict[str | int, int]:
+        """Each value's place in `order`."""
+        return {value: i for i, value in enumerate(self.order)}
+
+    @cached_property
     def depends_on(self) -> frozenset[str]:
         """The other factors this one is derived from."""
         return frozenset(leaf.subject for c in self.cases for leaf in leaves(c.when) if leaf.kind == "factor")
@@ -396,6 +401,11 @@ class Prerequisite(Frozen):
     text: Text  # the need, stated positively ("Defect images labelled by inspectors")
     unblocked_by: list[str] = []  # roadmap actions that meet it
 
+    @cached_property
+    def questions(self) -> list[str]:
+        """The answers that show the gap when it is not met."""
+        return sorted({leaf.subject for leaf in leaves(self.when) if leaf.kind in ("question", "points")})
+
 
 class Scenario(Frozen):
     id: Slug
@@ -415,9 +425,7 @@ class Scenario(Frozen):
     @cached_property
     def asked(self) -> frozenset[str]:
         """The questions its prerequisites look at."""
-        return frozenset(
-            leaf.subject for need in self.requires for leaf in leaves(need.when) if leaf.kind in ("question", "points")
-        )
+        return frozenset(question for need in self.requires for question in need.questions)
 
 
 class Rubric(Frozen):
@@ -453,6 +461,40 @@ class Rubric(Frozen):
                     pending.append(dep)
             found[decision.id] = frozenset(involved)
         return found
+
+    @cached_property
+    def factor_positions(self) -> dict[str, dict[str | int, int]]:
+        return {f.id: f.position for f in self.factors}
+
+    @cached_property
+    def derived_from(self) -> dict[str, list[Factor]]:
+        """Per factor, the composites built on it, directly or not, in the order to derive them."""
+        found: dict[str, list[Factor]] = {}
+        for factor in self.factors:
+            touched = {factor.id}
+            found[factor.id] = []
+            for composite in self.factors_in_order:
+                if composite.depends_on & touched:
+                    found[factor.id].append(composite)
+                    touched.add(composite.id)
+        return found
+
+    def scenarios_for(self, industries: frozenset[str], stages: frozenset[str]) -> list[tuple[int, Scenario]]:
+        """The catalogue's scenarios, with their positions, for these industries ("all" included) and stages.
+
+        Worked out once per combination: a park has many enterprises but few combinations.
+        """
+        key = (industries, stages)
+        found = self._scenarios_for.get(key)
+        if found is None:
+            found = self._scenarios_for[key] = [
+                (i, s) for i, s in enumerate(self.scenarios) if s.stage in stages and not industries.isdisjoint(s.industries)
+            ]
+        return found
+
+    @cached_property
+    def _scenarios_for(self) -> dict[tuple[frozenset[str], frozenset[str]], list[tuple[int, Scenario]]]:
+        return {}
 
     def level_for(self, score: float) -> Level:
         return [lvl for lvl in self.levels if score >= lvl.min_score][-1]

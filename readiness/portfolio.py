@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -88,10 +89,53 @@ def enterprise_code(name: str) -> str:
     return "E-" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:6].upper()
 
 
-def build_portfolio(
-    content: Content, assessed: list[tuple[str, Assessment]], lang: str, anonymise: bool = False
-) -> Portfolio:
-    """`assessed` holds (answers file name, assessment) for each enterprise that could be assessed.
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the portfolio needs from one assessment: ids and figures only, so that worker
+    processes can send it back cheaply; the wording comes from the content at the end."""
+
+    source: str  # answers file name
+    name: str
+    industry: str
+    size: str
+    overall_score: float
+    overall_level: int
+    confidence: float
+    step_scores: list[float]  # in STEP_IDS order
+    step_levels: list[int]
+    model_strategy: str
+    deployment: str
+    gaps: list[str]  # scored questions answered below half marks
+    actions: list[str]  # roadmap action ids
+    scenarios: list[tuple[str, bool, str, list[str]]]  # (id, industry-specific, fit, blocker ids)
+
+
+def portfolio_entry(source: str, result: Assessment) -> Entry:
+    return Entry(
+        source=source,
+        name=str(result.enterprise.get("name", "")) or source,
+        industry=str(result.enterprise.get("industry", "other")),
+        size=str(result.enterprise.get("size", "")),
+        overall_score=result.overall.score,
+        overall_level=result.overall.level,
+        confidence=result.overall.confidence,
+        step_scores=[s.score for s in result.steps],
+        step_levels=[s.level for s in result.steps],
+        model_strategy=result.decisions["model_strategy"].choice,
+        deployment=result.decisions["deployment"].choice,
+        gaps=[
+            q.id
+            for step in result.steps
+            for q in step.questions
+            if q.weight and q.value is not None and q.value < 0.5 and q.status in ("answered", "unknown")
+        ],
+        actions=[item.id for item in result.roadmap],
+        scenarios=[(f.id, f.industry_specific, f.fit, [b.id for b in f.blocked_by]) for f in result.scenarios],
+    )
+
+
+def build_portfolio(content: Content, entries: list[Entry], lang: str, anonymise: bool = False) -> Portfolio:
+    """Sum up one entry per enterprise that could be assessed (see `portfolio_entry`).
 
     Wording comes from the content in `lang`, so assessments made in any language can be summed up.
     """
@@ -102,47 +146,39 @@ def build_portfolio(
     blocker_texts = {f"{s.id}#{n}": need.text.get(lang) for s in rubric.scenarios for n, need in enumerate(s.requires, 1)}
     industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
     choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
-    count = len(assessed)
+    count = len(entries)
 
     def tally(counter: Counter[str], labels: dict[str, str], limit: int | None = None) -> list[Tally]:
         ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0) for k, n in ranked]
 
-    members, gaps, actions, strategies, deployments = [], Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    members = []
+    gaps, actions = Counter[str](), Counter[str]()
+    strategies = Counter(e.model_strategy for e in entries)
+    deployments = Counter(e.deployment for e in entries)
     demand: dict[str, dict[str, Any]] = {}
-    for source, result in assessed:
-        name = str(result.enterprise.get("name", "")) or source
-        industry = str(result.enterprise.get("industry", "other"))
-        strategy = result.decisions["model_strategy"].choice
-        deployment = result.decisions["deployment"].choice
-        strategies[strategy] += 1
-        deployments[deployment] += 1
-        for step in result.steps:
-            for q in step.questions:
-                if q.weight and q.value is not None and q.value < 0.5 and q.status in ("answered", "unknown"):
-                    gaps[q.id] += 1
-        actions.update(item.id for item in result.roadmap)
-        for fit in result.scenarios:
-            entry = demand.setdefault(
-                fit.id, {"specific": fit.industry_specific, "fits": Counter[str](), "blockers": Counter[str]()}
-            )
-            entry["fits"][fit.fit] += 1
-            entry["blockers"].update(b.id for b in fit.blocked_by)
+    for e in entries:
+        gaps.update(e.gaps)
+        actions.update(e.actions)
+        for scenario_id, specific, fit, blockers in e.scenarios:
+            entry = demand.setdefault(scenario_id, {"specific": specific, "fits": Counter[str](), "blockers": Counter[str]()})
+            entry["fits"][fit] += 1
+            entry["blockers"].update(blockers)
         members.append(
             Member(
-                name=enterprise_code(name) if anonymise else name,
-                source="" if anonymise else source,
-                industry=industry,
-                industry_label=industries.get(industry, industry),
-                size=str(result.enterprise.get("size", "")),
-                overall_score=result.overall.score,
-                overall_level=result.overall.level,
-                confidence=result.overall.confidence,
-                step_scores=[s.score for s in result.steps],
-                step_levels=[s.level for s in result.steps],
-                model_strategy=strategy,
-                deployment=deployment,
-                ready_scenarios=sum(1 for f in result.scenarios if f.fit == "ready_now"),
+                name=enterprise_code(e.name) if anonymise else e.name,
+                source="" if anonymise else e.source,
+                industry=e.industry,
+                industry_label=industries.get(e.industry, e.industry),
+                size=e.size,
+                overall_score=e.overall_score,
+                overall_level=e.overall_level,
+                confidence=e.confidence,
+                step_scores=e.step_scores,
+                step_levels=e.step_levels,
+                model_strategy=e.model_strategy,
+                deployment=e.deployment,
+                ready_scenarios=sum(1 for _, _, fit, _ in e.scenarios if fit == "ready_now"),
             )
         )
 

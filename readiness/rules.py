@@ -66,7 +66,7 @@ class Facts:
 
     raw: Callable[[str], Any]  # question id -> raw answer (None when unanswered)
     points: Callable[[str], float | None]  # question id -> value in [0, 1], None when not scored
-    factor_order: Mapping[str, list[Any]] = field(default_factory=dict)  # factor -> ordered values
+    factor_positions: Mapping[str, Mapping[Any, int]] = field(default_factory=dict)  # factor -> value -> place
     factors: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # step id or "overall" -> 0-100
     levels: dict[str, int] = field(default_factory=dict)
@@ -79,10 +79,10 @@ _NO_VALUE = (None, UNKNOWN, NOT_APPLICABLE)
 
 
 def evaluate(condition: Condition, facts: Facts) -> bool:
+    # The entry keeps the condition alive, so no other object can take its id meanwhile.
     entry = _compiled.get(id(condition))
-    if entry is None or entry[0] is not condition:
-        entry = (condition, _compile(condition))
-        _compiled[id(condition)] = entry
+    if entry is None:
+        entry = _compiled[id(condition)] = (condition, _compile(condition))
     return entry[1](facts)
 
 
@@ -116,9 +116,9 @@ def _compile_leaf(leaf: Leaf) -> Test:
         compare = OPERATORS[op]
 
         def factor(facts: Facts) -> bool:
-            order = facts.factor_order[subject]
-            expected = [order.index(v) for v in value] if isinstance(value, list) else order.index(value)
-            return compare(order.index(facts.factors[subject]), expected)
+            position = facts.factor_positions[subject]
+            expected = [position[v] for v in value] if isinstance(value, list) else position[value]
+            return compare(position[facts.factors[subject]], expected)
 
         return factor
     if kind == "points":

@@ -8,7 +8,6 @@ meets, or only phase-3 actions do, leave the scenario "not yet".
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from . import rules
@@ -25,11 +24,11 @@ APPROACH_STAGE = {
 FIT_ORDER = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
 
 
-def relevance(enterprise: dict[str, Any]) -> Callable[[Scenario], bool]:
-    """Whether a scenario belongs to the enterprise's industries (or all) and chosen value-chain stages."""
-    industries = {enterprise.get("industry"), *(enterprise.get("secondary_industries") or []), "all"}
-    stages = set(enterprise.get("value_chain_stages") or STAGES)
-    return lambda scenario: scenario.stage in stages and not industries.isdisjoint(scenario.industries)
+def relevant_scenarios(rubric: Rubric, enterprise: dict[str, Any]) -> list[tuple[int, Scenario]]:
+    """The scenarios (with their catalogue positions) of the enterprise's industries, or of all
+    industries, in the value-chain stages it chose."""
+    industries = frozenset({enterprise.get("industry"), *(enterprise.get("secondary_industries") or []), "all"})
+    return rubric.scenarios_for(industries, frozenset(enterprise.get("value_chain_stages") or STAGES))
 
 
 def fit_scenarios(
@@ -42,10 +41,12 @@ def fit_scenarios(
     lang: str,
 ) -> list[ScenarioFit]:
     phase_of = {item.id: item.phase for item in roadmap}
-    is_relevant = relevance(enterprise)
+    strategy_at = stages.index(strategy)
+    residency = facts.factors.get("data_residency")
     fits = []
-    for position, scenario in enumerate(rubric.scenarios):
-        if not is_relevant(scenario) or _ruled_out(scenario, facts):
+    for position, scenario in relevant_scenarios(rubric, enterprise):
+        # Ruled out when the enterprise said a question it depends on does not apply (no welding, say).
+        if any(facts.raw(question) == NOT_APPLICABLE for question in scenario.asked):
             continue
         blockers, clears_in = [], 0
         for number, need in enumerate(scenario.requires, start=1):
@@ -53,13 +54,11 @@ def fit_scenarios(
                 continue
             actions = [a for a in need.unblocked_by if a in phase_of]
             clears_in = max(clears_in, max((phase_of[a] for a in actions), default=99))
-            questions = sorted({leaf.subject for leaf in rules.leaves(need.when) if leaf.kind in ("question", "points")})
             blockers.append(
-                Blocker(id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=questions, actions=actions)
+                Blocker(id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=need.questions, actions=actions)
             )
         fit = "ready_now" if not blockers else f"after_phase_{clears_in}" if clears_in <= 2 else "not_yet"
         needed = APPROACH_STAGE[scenario.approach]
-        approach_now = needed if stages.index(needed) <= stages.index(strategy) else strategy
         fits.append(
             (
                 # best fit first; within a fit, plain scenarios before agents, own industry before general
@@ -76,18 +75,13 @@ def fit_scenarios(
                     data_needs=scenario.data_needs.get(lang),
                     latency=scenario.latency,
                     approach=scenario.approach,
-                    approach_now=approach_now,
-                    deployment=_deployment(scenario, facts.factors.get("data_residency")),
+                    approach_now=needed if stages.index(needed) <= strategy_at else strategy,
+                    deployment=_deployment(scenario, residency),
                     agent=scenario.agent,
                 ),
             )
         )
     return [fit for _, fit in sorted(fits, key=lambda pair: pair[0])]
-
-
-def _ruled_out(scenario: Scenario, facts: rules.Facts) -> bool:
-    """The enterprise said a question this scenario depends on does not apply to it (no welding, say)."""
-    return any(facts.raw(question) == NOT_APPLICABLE for question in scenario.asked)
 
 
 def _deployment(scenario: Scenario, residency: Any) -> str:

@@ -17,7 +17,7 @@ from readiness.batch import safe_stem
 from readiness.cli import app
 from readiness.loader import load_answers, write_answers
 from readiness.model import Content
-from readiness.portfolio import build_portfolio, enterprise_code
+from readiness.portfolio import build_portfolio, enterprise_code, portfolio_entry
 from readiness.report.tables import render_csv, render_xlsx
 from readiness.resources import bundled_examples, example_answers
 
@@ -80,7 +80,7 @@ def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:
 def test_portfolio_figures_by_hand(content: Content) -> None:
     assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), "en"))
                 for n in ("small_plant", "small_plant", "mature_finetune")]
-    portfolio = build_portfolio(content, assessed, "en")
+    portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "en")
     small, mature = assessed[0][1], assessed[2][1]
     assert portfolio.count == 3
     assert sum(portfolio.overall_levels) == 3
@@ -101,7 +101,7 @@ def test_portfolio_figures_by_hand(content: Content) -> None:
 
 def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
     assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), "zh")) for n in bundled_examples()]
-    portfolio = build_portfolio(content, assessed, "zh")
+    portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
     rows = list(csv.reader(io.StringIO(render_csv(portfolio).lstrip("\ufeff"))))
     assert rows[0][:3] == ["name", "source", "industry"] and len(rows) == len(assessed) + 1
     by_name = {row[0]: row for row in rows[1:]}
@@ -121,7 +121,8 @@ def test_portfolio_html_in_both_languages(content: Content, lang: str) -> None:
     from readiness.report.documents import render_portfolio
 
     assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), lang)) for n in bundled_examples()]
-    html = render_portfolio(build_portfolio(content, assessed, lang), content, "html").data.decode("utf-8")
+    portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], lang)
+    html = render_portfolio(portfolio, content, "html").data.decode("utf-8")
     heading = "Enterprises and their levels" if lang == "en" else "企业清单与各环节等级"
     assert heading in html and html.count('class="lv lv') >= 6 * len(assessed)
     assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html

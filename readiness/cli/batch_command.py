@@ -2,6 +2,7 @@
 
 
 import os
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -45,8 +46,7 @@ def batch(
 
     from .. import batch as runner
     from ..files import write_atomically
-    from ..portfolio import build_portfolio, enterprise_code
-    from ..report.result import result_dict
+    from ..portfolio import build_portfolio
     from ..report.tables import render_csv, render_xlsx
     from ..resources import content_dir as resolve_content
 
@@ -66,37 +66,40 @@ def batch(
         counts = {"done": 0, "failed": 0}
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("done {task.fields[done]} · failed {task.fields[failed]}"), TimeElapsedColumn())
-        with Progress(*columns, console=err.rich, transient=False) as progress:
+        # Redrawn by hand (a few times a second at most): no refresh thread while workers fork.
+        with Progress(*columns, console=err.rich, auto_refresh=False, transient=False) as progress:
             task = progress.add_task("scoring", total=len(files), done=0, failed=0)
+            shown = [0.0]
 
-            def step(ok: bool) -> None:
-                counts["done" if ok else "failed"] += 1
-                progress.update(task, advance=1, **counts)
+            def step(ok: bool, count: int = 1) -> None:
+                counts["done" if ok else "failed"] += count
+                progress.update(task, advance=count, **counts)
+                now = time.monotonic()
+                if now - shown[0] > 0.1 or progress.tasks[0].finished:
+                    progress.refresh()
+                    shown[0] = now
 
-            result = runner.assess_folder(content, files, lang.value if lang else None, step)
-            taken: set[str] = set()
-            stems = {
-                source: runner.safe_stem(str(answers.enterprise.get("name") or Path(source).stem), taken)
-                for source, answers, _ in result.assessed
-            }
-            # One language for the whole portfolio: --lang, else the one most answers files use.
-            languages = [answers.lang for _, answers, _ in result.assessed]
-            portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
-            portfolio = build_portfolio(
-                content, [(source, a) for source, _, a in result.assessed], portfolio_lang, anonymise=anonymise
+            result = runner.score_folder(
+                content, files, lang=lang.value if lang else None, anonymise=anonymise, workers=workers,
+                content_root=resolve_content(content_dir), progress=step,
             )
-            results = {source: {**result_dict(a, content), "source": source} for source, _, a in result.assessed}
-            texts = {source: _compact(data) for source, data in results.items()}  # one line of JSON each
+            taken: set[str] = set()
+            stems = {s.source: runner.safe_stem(s.name, taken) for s in result.scored}
+            # One language for the whole portfolio: --lang, else the one most answers files use.
+            languages = [s.lang for s in result.scored]
+            portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
+            portfolio = build_portfolio(content, [s.entry for s in result.scored], portfolio_lang, anonymise=anonymise)
             if fmt is BatchFormat.json:
-                for source, text in texts.items():
-                    target = output / f"{stems[source]}.json"
-                    write_atomically(target, text.encode("utf-8"))
+                for scored in result.scored:
+                    target = output / f"{stems[scored.source]}.json"
+                    write_atomically(target, scored.result)
                     result.written.append(target)
-            elif result.assessed:
+            elif result.scored:
                 counts.update(done=0, failed=0)
-                progress.update(task, description="reports", completed=0, total=len(result.assessed), **counts)
+                progress.update(task, description="reports", completed=0, total=len(result.scored), **counts)
+                progress.refresh()
                 reports, summaries = runner.render_reports(
-                    [(folder / source, output / f"{stems[source]}.{fmt.value}", fmt.value) for source in stems],
+                    [(folder / source, output / f"{stem}.{fmt.value}", fmt.value) for source, stem in stems.items()],
                     content_root=resolve_content(content_dir),
                     lang=lang.value if lang else None,
                     brand_file=brand,
@@ -107,15 +110,8 @@ def batch(
                 result.written += [target for target, error in reports if not error]
                 result.failed += [(target.name, error) for target, error in reports + summaries if error]
 
-        lines = list(texts.values())
-        if anonymise:  # the name becomes its code; the location and the file name go, they identify a plant
-            lines = []
-            for source, data in results.items():
-                data["enterprise"]["name"] = enterprise_code(str(data["enterprise"].get("name") or source))
-                data["enterprise"].pop("region", None)
-                lines.append(_compact({**data, "source": ""}))
         tables = {
-            "portfolio.jsonl": ("\n".join(lines) + "\n").encode("utf-8"),
+            "portfolio.jsonl": b"".join(s.line + b"\n" for s in result.scored),
             "portfolio.csv": render_csv(portfolio).encode("utf-8"),
             "portfolio.xlsx": render_xlsx(portfolio),
         }
@@ -127,12 +123,6 @@ def batch(
             for name, error in sorted(result.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
-
-
-def _compact(data: dict[str, object]) -> str:
-    import json
-
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def register(app: typer.Typer) -> None:

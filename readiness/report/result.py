@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Assessment, Content, DecisionResult
+from ..model import Assessment, Content, DecisionResult, ScenarioFit
 
 SCHEMA = "readiness.assessment/1"
 
@@ -44,8 +44,12 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         ],
         "model_strategy": _decision(assessment.decisions["model_strategy"], decisions["model_strategy"], lang),
         "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
-        "scenarios": [_fields(s) for s in assessment.scenarios],
-        "roadmap": [_fields(item) for item in assessment.roadmap],
+        "scenarios": [_scenario(s) for s in assessment.scenarios],
+        "roadmap": [
+            {"id": i.id, "step": i.step, "phase": i.phase, "title": i.title, "description": i.description,
+             "effort": i.effort, "impact": i.impact, "depends_on": i.depends_on, "support": i.support}
+            for i in assessment.roadmap
+        ],
         "factors": assessment.factors,
         "warnings": assessment.warnings,
     }
@@ -58,24 +62,37 @@ def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any
         "choice_label": labels[result.choice],
         "runner_up": result.runner_up,
         "runner_up_label": labels[result.runner_up],
-        "reasons": [_fields(r) for r in result.reasons],
+        "reasons": [
+            {"factor": r.factor, "factor_label": r.factor_label, "value": r.value, "value_label": r.value_label,
+             "text": r.text, "questions": r.questions, "met": r.met}
+            for r in result.reasons
+        ],
         "would_change_if": [
             {"factor": f.factor, "from": f.from_value, "to": f.to_value, "choice": f.choice, "text": f.text}
             for f in result.would_change_if
         ],
     }
     if result.path:
-        data["path"] = [_fields(p) for p in result.path]
+        data["path"] = [{"choice": p.choice, "status": p.status, "when": p.when} for p in result.path]
     return data
 
 
-def _fields(result: Any) -> Any:
-    """A result dataclass as plain data, recursively (dataclasses.asdict also deep-copies every value)."""
-    if isinstance(result, list):
-        return [_fields(item) for item in result]
-    if hasattr(result, "__dataclass_fields__"):
-        return {name: _fields(getattr(result, name)) for name in result.__dataclass_fields__}
-    return result
+def _scenario(fit: ScenarioFit) -> dict[str, Any]:
+    """The fit and what blocks it. What the scenario is (description, value, data needs) is the same
+    for every enterprise: it stays in the catalogue (rubrics/), found by `id`."""
+    return {
+        "id": fit.id,
+        "title": fit.title,
+        "stage": fit.stage,
+        "industry_specific": fit.industry_specific,
+        "fit": fit.fit,
+        "blocked_by": [{"id": b.id, "text": b.text, "questions": b.questions, "actions": b.actions} for b in fit.blocked_by],
+        "latency": fit.latency,
+        "approach": fit.approach,
+        "approach_now": fit.approach_now,
+        "deployment": fit.deployment,
+        "agent": fit.agent,
+    }
 
 
 def render_json(assessment: Assessment, content: Content) -> str:
