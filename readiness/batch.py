@@ -14,9 +14,9 @@ import multiprocessing
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .assess import run_assessment
@@ -44,13 +44,6 @@ class Scored:
     result: bytes  # the JSON result on one line, with its "source"
     line: bytes  # its line in portfolio.jsonl: the result, anonymised when asked
     entry: Entry
-
-
-@dataclass
-class BatchResult:
-    scored: list[Scored] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, error)
-    written: list[Path] = field(default_factory=list)
 
 
 def answer_files(folder: Path) -> list[Path]:
@@ -91,33 +84,13 @@ def _compact(data: dict[str, object]) -> bytes:
 
 
 def score_folder(
-    content: Content,
-    files: list[Path],
-    *,
-    lang: str | None,
-    anonymise: bool,
-    workers: int,
-    content_root: Path,
-    progress: Callable[[bool, int], None] = lambda ok, count: None,
-) -> BatchResult:
-    """Assess every file, in file order; one bad file is recorded and skipped, never fatal.
+    content: Content, files: list[Path], *, lang: str | None, anonymise: bool, workers: int, content_root: Path
+) -> Iterator[Scored | tuple[str, str]]:
+    """Assess every file and yield, in file order, what came of it: Scored, or (file name, error).
 
-    `progress(ok, count)` is called as files are done: `count` files, all assessed or all failed.
+    One bad file is recorded and skipped, never fatal. Results come as workers finish them, so the
+    caller can write them while the rest is being scored.
     """
-    result = BatchResult()
-
-    def collect(outcomes: list[Scored | tuple[str, str]]) -> None:
-        for outcome in outcomes:
-            if isinstance(outcome, Scored):
-                result.scored.append(outcome)
-            else:
-                result.failed.append(outcome)
-        done = sum(isinstance(o, Scored) for o in outcomes)
-        if done:
-            progress(True, done)
-        if len(outcomes) - done:
-            progress(False, len(outcomes) - done)
-
     # The content lives until the end: keep it out of the garbage collector's scans (and, in
     # forked workers, out of copy-on-write).
     gc.freeze()
@@ -125,8 +98,8 @@ def score_folder(
     paths = [str(p) for p in files]
     if workers < 2 or len(files) < PARALLEL_FROM:
         for path in paths:
-            collect(_score_chunk([path]))
-        return result
+            yield from _score_chunk([path])
+        return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -135,8 +108,7 @@ def score_folder(
         initargs=(str(content_root), lang, anonymise),
     ) as pool:
         for outcomes in pool.map(_score_chunk, [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]):
-            collect(outcomes)
-    return result
+            yield from outcomes
 
 
 _scorer: dict[str, object] = {}

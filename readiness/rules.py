@@ -6,6 +6,7 @@ Operators live in OPERATORS; an operator that is not there is a load error, neve
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,7 @@ STATE_OPERATORS: dict[str, Callable[[Any], bool]] = {
 }
 ALL_OPERATORS = frozenset(OPERATORS) | frozenset(STATE_OPERATORS)
 ORDERED_OPERATORS = frozenset({"gt", "gte", "lt", "lte"})
+_NUMERIC = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 
 
 @dataclass
@@ -121,18 +123,23 @@ def _compile_leaf(leaf: Leaf) -> Test:
             return compare(position[facts.factors[subject]], expected)
 
         return factor
+    if op in STATE_OPERATORS:  # "answered": whether there is a measure at all
+        if kind == "points":
+            return lambda facts: facts.points(subject) is not None
+        return lambda facts: (facts.scores if kind == "score" else facts.levels).get(subject) is not None
+    # Points, scores and levels are the engine's own numbers (or None), and the loader checked that
+    # ordered operators get a number: they compare directly, without the type checks.
+    compare = _NUMERIC.get(op) or OPERATORS[op]
     if kind == "points":
-        get: Callable[[Facts], Any] = lambda facts: facts.points(subject)  # noqa: E731
-    elif kind == "score":
-        get = lambda facts: facts.scores.get(subject)  # noqa: E731
-    else:
-        get = lambda facts: facts.levels.get(subject)  # noqa: E731
-    if op in STATE_OPERATORS:
-        return lambda facts: get(facts) is not None
-    compare = OPERATORS[op]
+
+        def points(facts: Facts) -> bool:
+            actual = facts.points(subject)
+            return actual is not None and compare(actual, value)
+
+        return points
 
     def measured(facts: Facts) -> bool:
-        actual = get(facts)
+        actual = (facts.scores if kind == "score" else facts.levels).get(subject)
         return actual is not None and compare(actual, value)
 
     return measured

@@ -52,13 +52,15 @@ def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> 
     known: dict[str, float | None] = {}  # answers do not change during one assessment
 
     def points(question_id: str) -> float | None:
-        if question_id not in known:
+        try:
+            return known[question_id]
+        except KeyError:
             question = index.get(question_id)
             if question is None or (question_id in contextual and not is_visible(question, facts)):
                 known[question_id] = None
             else:
                 known[question_id] = answer_points(question, value(question_id))
-        return known[question_id]
+            return known[question_id]
 
     facts.points = points
     return facts
@@ -95,7 +97,7 @@ def _score_questions(questions: list[Question], answers: Answers, facts: rules.F
         else:
             total += 1
             answered += raw is not None
-            value = answer_points(question, raw)
+            value = facts.points(question.id)  # visible: its answer's points, worked out once
             if raw == NOT_APPLICABLE:
                 status = "not_applicable"
             elif raw == UNKNOWN:

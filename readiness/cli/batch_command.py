@@ -71,32 +71,40 @@ def batch(
             task = progress.add_task("scoring", total=len(files), done=0, failed=0)
             shown = [0.0]
 
-            def step(ok: bool, count: int = 1) -> None:
-                counts["done" if ok else "failed"] += count
-                progress.update(task, advance=count, **counts)
+            def step(ok: bool) -> None:
+                counts["done" if ok else "failed"] += 1
+                progress.update(task, advance=1, **counts)
                 now = time.monotonic()
                 if now - shown[0] > 0.1 or progress.tasks[0].finished:
                     progress.refresh()
                     shown[0] = now
 
-            result = runner.score_folder(
-                content, files, lang=lang.value if lang else None, anonymise=anonymise, workers=workers,
-                content_root=resolve_content(content_dir), progress=step,
-            )
+            scored: list[runner.Scored] = []
+            failed: list[tuple[str, str]] = []
+            written: list[Path] = []
+            stems: dict[str, str] = {}  # answers file -> output file stem, unique, in file order
             taken: set[str] = set()
-            stems = {s.source: runner.safe_stem(s.name, taken) for s in result.scored}
+            for outcome in runner.score_folder(
+                content, files, lang=lang.value if lang else None, anonymise=anonymise, workers=workers,
+                content_root=resolve_content(content_dir),
+            ):
+                if isinstance(outcome, runner.Scored):
+                    scored.append(outcome)
+                    stems[outcome.source] = runner.safe_stem(outcome.name, taken)
+                    if fmt is BatchFormat.json:  # written now, while the workers score the rest
+                        target = output / f"{stems[outcome.source]}.json"
+                        write_atomically(target, outcome.result)
+                        written.append(target)
+                else:
+                    failed.append(outcome)
+                step(isinstance(outcome, runner.Scored))
             # One language for the whole portfolio: --lang, else the one most answers files use.
-            languages = [s.lang for s in result.scored]
+            languages = [s.lang for s in scored]
             portfolio_lang = lang.value if lang else max(sorted(set(languages)) or ["en"], key=languages.count)
-            portfolio = build_portfolio(content, [s.entry for s in result.scored], portfolio_lang, anonymise=anonymise)
-            if fmt is BatchFormat.json:
-                for scored in result.scored:
-                    target = output / f"{stems[scored.source]}.json"
-                    write_atomically(target, scored.result)
-                    result.written.append(target)
-            elif result.scored:
+            portfolio = build_portfolio(content, [s.entry for s in scored], portfolio_lang, anonymise=anonymise)
+            if fmt is not BatchFormat.json and scored:
                 counts.update(done=0, failed=0)
-                progress.update(task, description="reports", completed=0, total=len(result.scored), **counts)
+                progress.update(task, description="reports", completed=0, total=len(scored), **counts)
                 progress.refresh()
                 reports, summaries = runner.render_reports(
                     [(folder / source, output / f"{stem}.{fmt.value}", fmt.value) for source, stem in stems.items()],
@@ -107,20 +115,20 @@ def batch(
                     portfolio=(portfolio, [(output / "portfolio.html", "html"), (output / "portfolio.pdf", "pdf")]),
                     progress=step,
                 )
-                result.written += [target for target, error in reports if not error]
-                result.failed += [(target.name, error) for target, error in reports + summaries if error]
+                written += [target for target, error in reports if not error]
+                failed += [(target.name, error) for target, error in reports + summaries if error]
 
         tables = {
-            "portfolio.jsonl": b"".join(s.line + b"\n" for s in result.scored),
+            "portfolio.jsonl": b"".join(s.line + b"\n" for s in scored),
             "portfolio.csv": render_csv(portfolio).encode("utf-8"),
             "portfolio.xlsx": render_xlsx(portfolio),
         }
         for name, data in tables.items():
             write_atomically(output / name, data)
-        err.print(f"{len(result.written)} report(s) and the portfolio in {escape(str(output))}")
-        if result.failed:
-            err.print(f"[bold red]{len(result.failed)} file(s) failed:[/]")
-            for name, error in sorted(result.failed):
+        err.print(f"{len(written)} report(s) and the portfolio in {escape(str(output))}")
+        if failed:
+            err.print(f"[bold red]{len(failed)} file(s) failed:[/]")
+            for name, error in sorted(failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
 
