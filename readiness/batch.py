@@ -9,7 +9,6 @@ have imported Pango are known to crash.
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import re
 import sys
@@ -24,7 +23,7 @@ from .errors import ReadinessError
 from .loader import load_answers, load_content
 from .model import Content
 from .portfolio import Entry, Portfolio, enterprise_code, portfolio_entry
-from .report.result import result_dict
+from .report.result import json_line, result_dict
 
 MAX_NAME = 80
 # Characters that are unsafe in file names on some system, and control characters.
@@ -68,19 +67,15 @@ def score_file(content: Content, path: Path, lang: str | None, anonymise: bool) 
     answers = load_answers(path, content)
     assessment = run_assessment(content, answers, lang)
     data = {**result_dict(assessment, content), "source": path.name}
-    result = _compact(data)
+    result = json_line(data)
     line = result
     if anonymise:  # the name becomes its code; the location and the file name go, they identify a plant
         enterprise = data["enterprise"]
         enterprise["name"] = enterprise_code(str(enterprise.get("name") or path.name))
         enterprise.pop("region", None)
-        line = _compact({**data, "source": ""})
+        line = json_line({**data, "source": ""})
     name = str(answers.enterprise.get("name") or path.stem)
     return Scored(path.name, name, answers.lang, result, line, portfolio_entry(path.name, assessment))
-
-
-def _compact(data: dict[str, object]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def score_folder(

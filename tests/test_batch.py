@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -114,6 +115,14 @@ def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
     assert header[0] == "企业" and "诊断：数字化成熟度 得分" in header
     values = [c.value for c in sheet[2]] + [c.value for row in sheet.iter_rows(min_row=3) for c in row]
     assert "苏州恒锐精密机床股份有限公司" in values and "工业母机（机床）" in values
+
+
+def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(content: Content) -> None:
+    answers = load_answers(example_answers("small_plant"), content)
+    entry = portfolio_entry("evil.yaml", run_assessment(content, answers, "en"))
+    entry = dataclasses.replace(entry, name='=HYPERLINK("http://example.com","click")')
+    sheet = load_workbook(io.BytesIO(render_xlsx(build_portfolio(content, [entry], "en")))).active
+    assert sheet["A2"].value == '=HYPERLINK("http://example.com","click")' and sheet["A2"].data_type == "s"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

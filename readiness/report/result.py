@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from ..model import Assessment, Content, DecisionResult, ScenarioFit
 
@@ -96,4 +97,9 @@ def _scenario(fit: ScenarioFit) -> dict[str, Any]:
 
 
 def render_json(assessment: Assessment, content: Content) -> str:
-    return json.dumps(result_dict(assessment, content), ensure_ascii=False, indent=2) + "\n"
+    return orjson.dumps(result_dict(assessment, content), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def json_line(data: dict[str, Any]) -> bytes:
+    """A result on one line of UTF-8 JSON (for portfolio.jsonl and batch output)."""
+    return orjson.dumps(data)

@@ -50,28 +50,20 @@ def render_csv(portfolio: Portfolio) -> str:
 
 
 def render_xlsx(portfolio: Portfolio) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
     rows = portfolio_rows(portfolio, for_people=True)
-    book = Workbook(write_only=True)  # streams rows: a thousand enterprises stay fast
-    sheet = book.create_sheet("Portfolio" if portfolio.lang == "en" else "企业清单")
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
-    for column, header in enumerate(rows[0], start=1):
-        widest = max(len(str(r[column - 1])) for r in rows)
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(widest, len(str(header))) * 1.6 + 2, 48)
-    bold = Font(bold=True)
-    header = []
-    for title in rows[0]:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows[1:]:
-        sheet.append(row)
     buffer = io.BytesIO()
-    book.save(buffer)
+    # Names are data: "=..." stays text, never a formula, and web addresses stay plain text.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = book.add_worksheet("Portfolio" if portfolio.lang == "en" else "企业清单")
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, len(rows) - 1, len(rows[0]) - 1)
+    for column, header in enumerate(rows[0]):
+        widest = max(len(str(r[column])) for r in rows)
+        sheet.set_column(column, column, min(max(widest, len(str(header))) * 1.6 + 2, 48))
+    sheet.write_row(0, 0, rows[0], book.add_format({"bold": True}))
+    for number, row in enumerate(rows[1:], start=1):
+        sheet.write_row(number, 0, row)
+    book.close()
     return buffer.getvalue()
