@@ -22,7 +22,7 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
     roadmap = build_roadmap(rubric, facts, lang)
     strategy = next(d for d in rubric.decisions if d.id == "model_strategy")
     scenarios = fit_scenarios(
-        rubric, facts, answers.enterprise, roadmap, decisions["model_strategy"].choice, strategy.stages, lang
+        rubric, facts, answers, roadmap, decisions["model_strategy"].choice, strategy.stages, lang
     )
     return Assessment(
         enterprise=dict(answers.enterprise),

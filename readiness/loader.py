@@ -678,7 +678,7 @@ def answer_problem(question: Question, value: Any) -> str | None:
         return None if question.allow_not_applicable else "this question cannot be answered not_applicable"
     if value == UNKNOWN:
         return None if question.allow_unknown else "this question needs an answer; unknown is not allowed"
-    options = [o.id for o in question.options]
+    options = question.option_ids
     kind = question.type
     if kind == "single":
         if not isinstance(value, str) or value not in options:

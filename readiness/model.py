@@ -188,6 +188,10 @@ class Question(Frozen):
         return self._options.get(option_id)
 
     @cached_property
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    @cached_property
     def _options(self) -> dict[str, Option]:
         return {o.id: o for o in self.options}
 
@@ -568,6 +572,11 @@ class Answers(Frozen):
     def value(self, question_id: str) -> AnswerValue | None:
         """The answer to any question, profile questions included (kept under `enterprise`)."""
         return self._by_question.get(question_id)
+
+    @cached_property
+    def not_applicable(self) -> frozenset[str]:
+        """The questions answered "does not apply here"."""
+        return frozenset(k for k, v in self._by_question.items() if v == NOT_APPLICABLE)
 
     @cached_property
     def _by_question(self) -> dict[str, AnswerValue]:

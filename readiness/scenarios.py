@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import rules
-from .model import NOT_APPLICABLE, STAGES, Blocker, RoadmapItem, Rubric, Scenario, ScenarioFit
+from .model import STAGES, Answers, Blocker, RoadmapItem, Rubric, Scenario, ScenarioFit
 
 # The model strategy stage a scenario's approach needs (see decisions.yaml `stages`).
 APPROACH_STAGE = {
@@ -34,7 +34,7 @@ def relevant_scenarios(rubric: Rubric, enterprise: dict[str, Any]) -> list[tuple
 def fit_scenarios(
     rubric: Rubric,
     facts: rules.Facts,
-    enterprise: dict[str, Any],
+    answers: Answers,
     roadmap: list[RoadmapItem],
     strategy: str,
     stages: list[str],
@@ -44,9 +44,9 @@ def fit_scenarios(
     strategy_at = stages.index(strategy)
     residency = facts.factors.get("data_residency")
     fits = []
-    for position, scenario in relevant_scenarios(rubric, enterprise):
+    for position, scenario in relevant_scenarios(rubric, answers.enterprise):
         # Ruled out when the enterprise said a question it depends on does not apply (no welding, say).
-        if any(facts.raw(question) == NOT_APPLICABLE for question in scenario.asked):
+        if not scenario.asked.isdisjoint(answers.not_applicable):
             continue
         blockers, clears_in = [], 0
         for number, need in enumerate(scenario.requires, start=1):
