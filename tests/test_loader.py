@@ -98,3 +98,39 @@ def test_duplicate_action_id_is_located(content_copy: Path) -> None:
     edit_yaml(content_copy / R / "steps/security.yaml", change)
     message = _problems(content_copy)
     assert "steps/security.yaml:" in message and "actions.1.id: duplicate action id" in message
+
+
+ODD_DOCUMENTS = [
+    "a: 1\nb: [x, 2.5, true, null, 2026-11-30, 0x1f, .inf]\n",
+    "<<: {a: 1}\nb: 2\n",  # merge key
+    "1: a\nyes: b\n",  # keys that are not text
+    "!!set {a, b}\n",
+    "a: !!str 12\nb: '12'\n",
+    "plain text\n",
+    "a: {b: {c: [1, {d: e}]}}\n",
+    "a: 1\na: 2\n",  # a repeated key: the last one wins, as in PyYAML
+]
+
+
+@pytest.mark.parametrize("text", ODD_DOCUMENTS)
+def test_yaml_is_read_exactly_as_pyyaml_reads_it(tmp_path: Path, text: str) -> None:
+    import yaml
+
+    from readiness.loader import read_yaml
+
+    path = tmp_path / "doc.yaml"
+    path.write_text(text, encoding="utf-8")
+    expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    got = read_yaml(path, max_bytes=10_000).data
+    assert got == expected and type(got) is type(expected)
+
+
+def test_bundled_files_are_read_exactly_as_pyyaml_reads_them() -> None:
+    import yaml
+
+    from readiness.loader import read_yaml
+
+    files = [*Path("questionnaires").rglob("*.yaml"), *Path("rubrics").rglob("*.yaml"), *Path("readiness/examples").glob("*.yaml")]
+    assert len(files) > 20
+    for path in files:
+        assert read_yaml(path, max_bytes=10_000_000).data == yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
