@@ -1,16 +1,15 @@
 """The content (questionnaire, rubric), the answers and the results.
 
 Content and answers are pydantic models, frozen and forbidding unknown keys, so a typo in YAML
-fails loudly. Results are frozen dataclasses made by the engine. No I/O here.
+fails loudly. Results are named tuples made by the engine. No I/O here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from graphlib import TopologicalSorter
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -584,12 +583,11 @@ class Answers(Frozen):
 
 
 # --- results ------------------------------------------------------------------------------
-# Plain frozen dataclasses: the engine makes a few hundred per assessment and batch scoring makes
-# them by the hundred thousand; values the engine computed itself need no validation.
+# Named tuples: immutable, and the fastest to build. The engine makes a few hundred per assessment
+# and batch scoring makes them by the hundred thousand; values it computed need no validation.
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionResult:
+class QuestionResult(NamedTuple):
     """How one question counted."""
 
     id: str
@@ -598,8 +596,7 @@ class QuestionResult:
     status: Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
 
 
-@dataclass(frozen=True, slots=True)
-class StepResult:
+class StepResult(NamedTuple):
     id: str
     score: float
     level: int
@@ -607,12 +604,11 @@ class StepResult:
     confidence: float
     answered: int
     total: int
-    capped_by: list[str] = field(default_factory=list)  # gate texts that held the level down
-    questions: list[QuestionResult] = field(default_factory=list)
+    capped_by: list[str]  # gate texts that held the level down
+    questions: list[QuestionResult]
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     factor: str
     factor_label: str
     value: str | int
@@ -622,8 +618,7 @@ class Reason:
     met: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Flip:
+class Flip(NamedTuple):
     factor: str
     from_value: str | int
     to_value: str | int
@@ -631,24 +626,21 @@ class Flip:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class PathStage:
+class PathStage(NamedTuple):
     choice: str
     status: Literal["done", "current", "next", "later"]
-    when: list[str] = field(default_factory=list)  # the requirements still open before this stage
+    when: list[str]  # the requirements still open before this stage
 
 
-@dataclass(frozen=True, slots=True)
-class DecisionResult:
+class DecisionResult(NamedTuple):
     choice: str
     runner_up: str
     reasons: list[Reason]
     would_change_if: list[Flip]
-    path: list[PathStage] = field(default_factory=list)
+    path: list[PathStage]  # empty for a decision without stages
 
 
-@dataclass(frozen=True, slots=True)
-class RoadmapItem:
+class RoadmapItem(NamedTuple):
     id: str
     step: str
     phase: int
@@ -660,16 +652,14 @@ class RoadmapItem:
     support: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Blocker:
+class Blocker(NamedTuple):
     id: str  # "<scenario id>#<prerequisite number>", the same in every language
     text: str
     questions: list[str]  # the answers that show the gap
     actions: list[str]  # roadmap actions that close it (only those on this roadmap)
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioFit:
+class ScenarioFit(NamedTuple):
     id: str
     title: str
     description: str
@@ -686,8 +676,7 @@ class ScenarioFit:
     agent: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     enterprise: dict[str, Any]
     questionnaire_id: str
     questionnaire_version: int
@@ -697,5 +686,5 @@ class Assessment:
     factors: dict[str, str | int]
     decisions: dict[str, DecisionResult]
     roadmap: list[RoadmapItem]
-    scenarios: list[ScenarioFit] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    scenarios: list[ScenarioFit]
+    warnings: list[str]
