@@ -29,3 +29,13 @@ def write_atomically(target: Path, data: bytes, *, durable: bool = False) -> Non
             raise
     except OSError as exc:
         raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
+
+
+def write_directly(target: Path, data: bytes) -> None:
+    """Write in place, without the temporary file: for the many small files of one batch run, where
+    a rename each would double the cost and a run that stops part-way (it exits non-zero and says
+    so) is simply run again."""
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None

@@ -45,7 +45,7 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import batch as runner
-    from ..files import write_atomically
+    from ..files import write_atomically, write_directly
     from ..portfolio import build_portfolio
     from ..report.tables import render_csv, render_xlsx
     from ..resources import content_dir as resolve_content
@@ -93,7 +93,7 @@ def batch(
                     stems[outcome.source] = runner.safe_stem(outcome.name, taken)
                     if fmt is BatchFormat.json:  # written now, while the workers score the rest
                         target = output / f"{stems[outcome.source]}.json"
-                        write_atomically(target, outcome.result)
+                        write_directly(target, outcome.result)
                         written.append(target)
                 else:
                     failed.append(outcome)
