@@ -17,13 +17,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .assess import run_assessment
 from .errors import ReadinessError
+from .files import write_atomically, write_directly
 from .loader import load_answers, load_content
 from .model import Content
-from .portfolio import Entry, Portfolio, enterprise_code, portfolio_entry
+from .portfolio import Entry, Portfolio, build_portfolio, enterprise_code, portfolio_entry
 from .report.result import json_line, result_dict
+from .report.tables import render_csv, render_xlsx
 
 MAX_NAME = 80
 # Characters that are unsafe in file names on some system, and control characters.
@@ -144,7 +147,6 @@ def _start_worker(content_root: str, lang: str | None, brand_file: str | None) -
 
 
 def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | None]:
-    from .files import write_atomically
     from .report.documents import render_report
 
     try:
@@ -160,7 +162,6 @@ def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | No
 
 
 def _render_portfolio(portfolio: Portfolio, target: str, fmt: str) -> tuple[str, str | None]:
-    from .files import write_atomically
     from .report.documents import render_portfolio
 
     try:
@@ -207,3 +208,78 @@ def render_reports(
             progress(error is None)
         summary_results = [(Path(target), error) for target, error in (f.result() for f in extra)]
     return sorted(results), summary_results
+
+
+# --- the whole run ---------------------------------------------------------------------------
+
+
+class Progress(Protocol):
+    def start(self, phase: str, total: int) -> None: ...  # "scoring", then "reports"
+    def advance(self, ok: bool) -> None: ...
+
+
+@dataclass
+class BatchOutcome:
+    written: list[Path]  # one report per enterprise that could be assessed
+    failed: list[tuple[str, str]]  # (file, error)
+
+
+def run_batch(
+    content: Content,
+    files: list[Path],
+    output: Path,
+    *,
+    fmt: str,
+    lang: str | None,
+    brand_file: Path | None,
+    anonymise: bool,
+    workers: int,
+    content_root: Path,
+    progress: Progress,
+) -> BatchOutcome:
+    """Score every file, write a report each (json, html or pdf) and the portfolio documents and tables."""
+    scored: list[Scored] = []
+    outcome = BatchOutcome([], [])
+    stems: dict[str, str] = {}  # answers file -> output file stem: readable, unique, in file order
+    taken: set[str] = set()
+    progress.start("scoring", len(files))
+    for result in score_folder(
+        content, files, lang=lang, anonymise=anonymise, workers=workers, content_root=content_root
+    ):
+        if isinstance(result, Scored):
+            scored.append(result)
+            stems[result.source] = safe_stem(result.name, taken)
+            if fmt == "json":  # written now, while the workers score the rest
+                target = output / f"{stems[result.source]}.json"
+                write_directly(target, result.result)
+                outcome.written.append(target)
+        else:
+            outcome.failed.append(result)
+        progress.advance(isinstance(result, Scored))
+
+    # One language for the whole portfolio: the one asked for, else the one most answers files use.
+    languages = [s.lang for s in scored]
+    portfolio_lang = lang or max(sorted(set(languages)) or ["en"], key=languages.count)
+    portfolio = build_portfolio(content, [s.entry for s in scored], portfolio_lang, anonymise=anonymise)
+    if fmt != "json" and scored:
+        progress.start("reports", len(scored))
+        by_name = {path.name: path for path in files}
+        reports, summaries = render_reports(
+            [(by_name[source], output / f"{stem}.{fmt}", fmt) for source, stem in stems.items()],
+            content_root=content_root,
+            lang=lang,
+            brand_file=brand_file,
+            workers=min(workers, len(stems) + 2),
+            portfolio=(portfolio, [(output / "portfolio.html", "html"), (output / "portfolio.pdf", "pdf")]),
+            progress=progress.advance,
+        )
+        outcome.written += [target for target, error in reports if not error]
+        outcome.failed += [(target.name, error) for target, error in reports + summaries if error]
+    tables = {
+        "portfolio.jsonl": b"".join(s.line + b"\n" for s in scored),
+        "portfolio.csv": render_csv(portfolio).encode("utf-8"),
+        "portfolio.xlsx": render_xlsx(portfolio),
+    }
+    for name, data in tables.items():
+        write_atomically(output / name, data)
+    return outcome

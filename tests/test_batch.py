@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from readiness.assess import run_assessment
+from readiness import batch
 from readiness.batch import safe_stem
 from readiness.cli import app
 from readiness.loader import load_answers, write_answers
@@ -65,6 +66,20 @@ def test_batch_json_keeps_going_and_reports_the_bad_file(park: Path, tmp_path: P
     lines = (out / "portfolio.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5
     assert all(json.loads(line)["schema"] == "readiness.assessment/1" for line in lines)
+
+
+def test_scoring_in_worker_processes_writes_the_same_files(
+    park: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)  # the park is small: share it among workers anyway
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "json", "--jobs", jobs], env=ENV)
+        assert result.exit_code == 1 and "broken.yaml" in result.output, result.output
+        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix != ".xlsx"}  # xlsx holds a date
+    assert len(outputs["2"]) == 5 + 2 and outputs["1"] == outputs["2"]
 
 
 def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:
