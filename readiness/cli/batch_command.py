@@ -91,8 +91,7 @@ class _BarProgress:
 
     def start(self, phase: str, total: int) -> None:
         self.counts = {"done": 0, "failed": 0}
-        self.bar.update(self.task, description=phase, completed=0, total=total, **self.counts)
-        self.bar.start_task(self.task)
+        self.bar.reset(self.task, description=phase, total=total, **self.counts)  # the clock restarts too
         self.bar.refresh()
 
     def advance(self, ok: bool) -> None:
