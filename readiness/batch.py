@@ -89,9 +89,6 @@ def score_folder(
     One bad file is recorded and skipped, never fatal. Results come as workers finish them, so the
     caller can write them while the rest is being scored.
     """
-    # The content lives until the end: keep it out of the garbage collector's scans (and, in
-    # forked workers, out of copy-on-write).
-    gc.freeze()
     _scorer.update(root=str(content_root), content=content, lang=lang, anonymise=anonymise)
     paths = [str(p) for p in files]
     if workers < 2 or len(files) < PARALLEL_FROM:
@@ -99,14 +96,20 @@ def score_folder(
             yield from _score_chunk([path])
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_start_scorer,
-        initargs=(str(content_root), lang, anonymise),
-    ) as pool:
-        for outcomes in pool.map(_score_chunk, [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]):
-            yield from outcomes
+    # Forked workers share the loaded content until they write to it, and the garbage collector's
+    # scans would write to every object: keep what exists now out of its scans meanwhile.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_start_scorer,
+            initargs=(str(content_root), lang, anonymise),
+        ) as pool:
+            for outcomes in pool.map(_score_chunk, [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]):
+                yield from outcomes
+    finally:
+        gc.unfreeze()
 
 
 _scorer: dict[str, object] = {}
