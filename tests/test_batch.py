@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from readiness.assess import run_assessment
 from readiness import batch
+from readiness.assess import run_assessment
 from readiness.batch import safe_stem
 from readiness.cli import app
 from readiness.loader import load_answers, write_answers

@@ -127,7 +127,7 @@ class Session:
         self._finish()
 
     def review(self, step_id: str) -> None:
-        slots = [s for s in self.interview.step_slots(step_id)]
+        slots = list(self.interview.step_slots(step_id))
         position = 0
         while position < len(slots):
             slot = slots[position]
