@@ -33,7 +33,9 @@ def batch(
     brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand file (YAML) for every report.")] = None,
     jobs: Annotated[
         Optional[int],
-        typer.Option("--jobs", "-j", min=1, help="Reports rendered in parallel. Default: the number of cores."),
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes that score and render in parallel. Default: the number of cores."
+        ),
     ] = None,
     anonymise: Annotated[
         bool, typer.Option("--anonymise", help="Replace enterprise names by stable codes in the portfolio files.")
