@@ -34,7 +34,8 @@ def batch(
     jobs: Annotated[
         Optional[int],
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes that score and render in parallel. Default: the number of cores."
+            "--jobs", "-j", min=1,
+            help="Worker processes that score and render in parallel. Default: the number of cores.",
         ),
     ] = None,
     anonymise: Annotated[

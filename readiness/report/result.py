@@ -87,7 +87,9 @@ def _scenario(fit: ScenarioFit) -> dict[str, Any]:
         "stage": fit.stage,
         "industry_specific": fit.industry_specific,
         "fit": fit.fit,
-        "blocked_by": [{"id": b.id, "text": b.text, "questions": b.questions, "actions": b.actions} for b in fit.blocked_by],
+        "blocked_by": [
+            {"id": b.id, "text": b.text, "questions": b.questions, "actions": b.actions} for b in fit.blocked_by
+        ],
         "latency": fit.latency,
         "approach": fit.approach,
         "approach_now": fit.approach_now,
