@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from . import rules
@@ -33,7 +34,11 @@ def _holds(req: Requirement, facts: rules.Facts) -> bool:
 
 
 def choose(decision: Decision, facts: rules.Facts) -> Choice:
-    return next(c for c in decision.choices if all(_holds(r, facts) for r in c.requires))
+    """The first choice whose requirements all hold (the last one has none)."""
+    for choice in decision.choices:
+        if all(_holds(r, facts) for r in choice.requires):
+            return choice
+    raise AssertionError("the loader makes sure the last choice has no requirements")
 
 
 def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice:
@@ -122,6 +127,7 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
     """The single-factor, one-notch changes that would change the choice."""
     baseline = dict(facts.factors)
     involved = rubric.decision_factors[decision.id]
+    what_if = dataclasses.replace(facts)
     flips: list[Flip] = []
     for factor in rubric.factors:
         if factor.id not in involved or factor.depends_on:
@@ -133,10 +139,7 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
                 continue
             moved = order[position + step]
             # Move one factor and re-derive only the composites built on it.
-            what_if = rules.Facts(
-                raw=facts.raw, points=facts.points, factor_positions=facts.factor_positions,
-                factors={**baseline, factor.id: moved}, scores=facts.scores, levels=facts.levels,
-            )
+            what_if.factors = {**baseline, factor.id: moved}
             for composite in rubric.derived_from[factor.id]:
                 what_if.factors[composite.id] = _derive(composite, what_if)
             other = choose(decision, what_if)
