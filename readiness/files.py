@@ -28,7 +28,7 @@ def write_atomically(target: Path, data: bytes, *, durable: bool = False) -> Non
             temp.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
+        raise _cannot_write(target, exc) from None
 
 
 def write_directly(target: Path, data: bytes) -> None:
@@ -38,4 +38,8 @@ def write_directly(target: Path, data: bytes) -> None:
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output") from None
+        raise _cannot_write(target, exc) from None
+
+
+def _cannot_write(target: Path, exc: OSError) -> ContentError:
+    return ContentError([Issue(str(target), f"cannot write the file: {exc.strerror}")], what="output")

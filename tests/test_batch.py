@@ -82,6 +82,14 @@ def test_scoring_in_worker_processes_writes_the_same_files(
     assert len(outputs["2"]) == 5 + 2 and outputs["1"] == outputs["2"]
 
 
+def test_an_output_that_cannot_be_written_is_a_clear_error(park: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "苏州恒锐精密机床股份有限公司.json").mkdir(parents=True)  # a folder where a result goes
+    result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "json"], env=ENV)
+    assert result.exit_code == 1 and "cannot write the file" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "json", "--anonymise", "--lang", "zh"], env=ENV)
