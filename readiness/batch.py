@@ -279,7 +279,7 @@ def run_batch(
         outcome.written += [target for target, error in reports if not error]
         outcome.failed += [(target.name, error) for target, error in reports + summaries if error]
     tables = {
-        "portfolio.jsonl": b"".join(s.line + b"\n" for s in scored),
+        "portfolio.jsonl": b"".join(line for s in scored for line in (s.line, b"\n")),
         "portfolio.csv": render_csv(portfolio).encode("utf-8"),
         "portfolio.xlsx": render_xlsx(portfolio),
     }

@@ -161,9 +161,9 @@ def build_portfolio(content: Content, entries: list[Entry], lang: str, anonymise
         gaps.update(e.gaps)
         actions.update(e.actions)
         for scenario_id, specific, fit, blockers in e.scenarios:
-            entry = demand.setdefault(
-                scenario_id, {"specific": specific, "fits": Counter[str](), "blockers": Counter[str]()}
-            )
+            entry = demand.get(scenario_id)
+            if entry is None:
+                entry = demand[scenario_id] = {"specific": specific, "fits": Counter[str](), "blockers": Counter[str]()}
             entry["fits"][fit] += 1
             entry["blockers"].update(blockers)
         members.append(
