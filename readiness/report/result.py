@@ -46,11 +46,7 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         "model_strategy": _decision(assessment.decisions["model_strategy"], decisions["model_strategy"], lang),
         "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
         "scenarios": [_scenario(s) for s in assessment.scenarios],
-        "roadmap": [
-            {"id": i.id, "step": i.step, "phase": i.phase, "title": i.title, "description": i.description,
-             "effort": i.effort, "impact": i.impact, "depends_on": i.depends_on, "support": i.support}
-            for i in assessment.roadmap
-        ],
+        "roadmap": [item._asdict() for item in assessment.roadmap],
         "factors": assessment.factors,
         "warnings": assessment.warnings,
     }
@@ -63,18 +59,14 @@ def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any
         "choice_label": labels[result.choice],
         "runner_up": result.runner_up,
         "runner_up_label": labels[result.runner_up],
-        "reasons": [
-            {"factor": r.factor, "factor_label": r.factor_label, "value": r.value, "value_label": r.value_label,
-             "text": r.text, "questions": r.questions, "met": r.met}
-            for r in result.reasons
-        ],
+        "reasons": [r._asdict() for r in result.reasons],
         "would_change_if": [
             {"factor": f.factor, "from": f.from_value, "to": f.to_value, "choice": f.choice, "text": f.text}
             for f in result.would_change_if
         ],
     }
     if result.path:
-        data["path"] = [{"choice": p.choice, "status": p.status, "when": p.when} for p in result.path]
+        data["path"] = [p._asdict() for p in result.path]
     return data
 
 
@@ -87,9 +79,7 @@ def _scenario(fit: ScenarioFit) -> dict[str, Any]:
         "stage": fit.stage,
         "industry_specific": fit.industry_specific,
         "fit": fit.fit,
-        "blocked_by": [
-            {"id": b.id, "text": b.text, "questions": b.questions, "actions": b.actions} for b in fit.blocked_by
-        ],
+        "blocked_by": [b._asdict() for b in fit.blocked_by],
         "latency": fit.latency,
         "approach": fit.approach,
         "approach_now": fit.approach_now,
