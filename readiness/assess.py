@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+from . import rules
 from .decide import Explainer, decide, derive_factors
 from .model import Answers, Assessment, Content, StepResult
 from .roadmap import build_roadmap
-from .scenarios import fit_scenarios
+from .scenarios import fit_scenarios, relevant_scenarios
 from .scoring import make_facts, score_steps
 
 LOW_CONFIDENCE = 0.7
+PRIORITY_TEXT = "compute.priority_use_case"  # the priority use case in the respondent's own words
+NEAREST_MIN_OVERLAP = 0.2
 
 
 def run_assessment(content: Content, answers: Answers, lang: str | None = None) -> Assessment:
@@ -19,10 +24,19 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
     factors = derive_factors(rubric, facts)
     explainer = Explainer(rubric, content.factor_questions, lang)
     decisions = {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
-    roadmap = build_roadmap(rubric, facts, lang)
+    facts.decisions = {d: result.choice for d, result in decisions.items()}
+    priority = priority_scenario(content, answers)
+    boosted = frozenset(
+        action
+        for need in (rubric.scenario_index[priority].requires if priority else [])
+        if not rules.evaluate(need.when, facts)
+        for action in need.unblocked_by
+    )
+    roadmap = build_roadmap(rubric, facts, lang, boosted)
     strategy = next(d for d in rubric.decisions if d.id == "model_strategy")
     scenarios = fit_scenarios(
-        rubric, facts, answers, roadmap, decisions["model_strategy"].choice, strategy.stages, lang
+        rubric, facts, answers, [*roadmap.scheduled, *roadmap.later], decisions["model_strategy"].choice,
+        strategy.stages, lang,
     )
     return Assessment(
         enterprise=dict(answers.enterprise),
@@ -33,10 +47,54 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         steps=steps,
         factors=factors,
         decisions=decisions,
-        roadmap=roadmap,
+        roadmap=roadmap.scheduled,
+        later=roadmap.later,
+        priority_scenario=priority,
+        nearest_scenarios=[] if priority else nearest_scenarios(content, answers),
         scenarios=scenarios,
         warnings=_warnings(steps, answers, lang),
     )
+
+
+def priority_scenario(content: Content, answers: Answers) -> str | None:
+    """The catalogue scenario the respondent chose as the priority use case, if any."""
+    question = content.questionnaire.scenario_question
+    chosen = answers.value(question) if question else None
+    return str(chosen) if isinstance(chosen, str) and chosen in content.rubric.scenario_index else None
+
+
+def nearest_scenarios(content: Content, answers: Answers, count: int = 3) -> list[str]:
+    """The relevant scenarios whose wording is closest to the free-text priority use case.
+
+    Closeness is the share of the text's terms found in the scenario's title and description, in
+    both languages. Terms are pairs of adjacent Chinese characters (Chinese has no spaces) and
+    English word stems.
+    """
+    text = answers.value(PRIORITY_TEXT)
+    terms = _terms(text) if isinstance(text, str) else set()
+    if not terms:
+        return []
+    scored = []
+    for position, scenario in relevant_scenarios(content.rubric, answers.enterprise):
+        wording = " ".join((scenario.title.en, scenario.title.zh, scenario.description.en, scenario.description.zh))
+        overlap = len(terms & _terms(wording)) / len(terms)
+        if overlap >= NEAREST_MIN_OVERLAP:
+            scored.append((-overlap, position, scenario.id))
+    return [sid for *_, sid in sorted(scored)[:count]]
+
+
+def _terms(text: str) -> set[str]:
+    lowered = text.lower()
+    words = {word[:5] for word in re.findall(r"[a-z]{4,}", lowered) if word not in _COMMON_WORDS}
+    for run in re.findall(r"[\u3400-\u9fff]+", lowered):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return words
+
+
+_COMMON_WORDS = frozenset(
+    "with from that this their them they what when where which will would about into over under each "
+    "every have more most other some such than then there these those your ours".split()
+)
 
 
 def _warnings(steps: list[StepResult], answers: Answers, lang: str) -> list[str]:

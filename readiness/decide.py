@@ -17,13 +17,16 @@ def derive_factors(rubric: Rubric, facts: rules.Facts, fixed: dict[str, Any] | N
         if fixed and factor.id in fixed:
             facts.factors[factor.id] = fixed[factor.id]
         else:
-            facts.factors[factor.id] = _derive(factor, facts)
+            facts.factors[factor.id] = _derive(factor, facts, rubric)
     return dict(facts.factors)
 
 
-def _derive(factor: Factor, facts: rules.Facts) -> Any:
-    if factor.level_of:
-        return facts.levels[factor.level_of]
+def _derive(factor: Factor, facts: rules.Facts, rubric: Rubric) -> Any:
+    if factor.level_of:  # decisions read levels before gates: a gate holds a level back, not a decision
+        return facts.levels_before_gates[factor.level_of]
+    if factor.approach_of:
+        scenario = rubric.scenario_index.get(str(facts.raw(factor.approach_of)))
+        return scenario.approach if scenario else factor.default
     return next((case.value for case in factor.cases if rules.evaluate(case.when, facts)), factor.default)
 
 
@@ -79,17 +82,45 @@ class Explainer:
             return self.rubric.levels[int(value) - 1].name.get(self.lang)
         return next(v.label.get(self.lang) for v in factor.values if v.id == value)
 
-    def reason(self, req: Requirement, facts: rules.Facts, met: bool) -> Reason:
+    def reason(self, req: Requirement, facts: rules.Facts, met: bool, text: str | None = None,
+               questions: list[str] | None = None) -> Reason:
         value = facts.factors[req.factor]
         return Reason(
             factor=req.factor,
             factor_label=self.factors[req.factor].label.get(self.lang),
             value=value,
             value_label=self.value_label(req.factor, value),
-            text=req.text.get(self.lang),
-            questions=self.factor_questions[req.factor],
+            text=text or req.text.get(self.lang),
+            questions=self.factor_questions[req.factor] if questions is None else questions,
             met=met,
         )
+
+    def met_reasons(self, req: Requirement, facts: rules.Facts, generic: bool = True) -> list[Reason]:
+        """Why the requirement's factor has its value, in plain words: where its cases carry texts,
+        every case that gave the factor its value names its own decisive answers; otherwise the
+        requirement's text (or nothing, when `generic` is false)."""
+        factor = self.factors[req.factor]
+        value = facts.factors[req.factor]
+        decisive = [
+            case for case in factor.cases if case.text and case.value == value and rules.evaluate(case.when, facts)
+        ]
+        if decisive:
+            return [
+                self.reason(req, facts, True, case.text.get(self.lang), self._questions(case.when))  # type: ignore[union-attr]
+                for case in decisive
+            ]
+        if factor.default_text and value == factor.default:
+            return [self.reason(req, facts, True, factor.default_text.get(self.lang))]
+        return [self.reason(req, facts, True)] if generic else []
+
+    def _questions(self, condition: Any) -> list[str]:
+        found: set[str] = set()
+        for leaf in rules.leaves(condition):
+            if leaf.kind == "factor":
+                found.update(self.factor_questions[leaf.subject])
+            elif leaf.kind in ("question", "points"):
+                found.add(leaf.subject)
+        return sorted(found)
 
 
 def decide(
@@ -97,13 +128,15 @@ def decide(
 ) -> DecisionResult:
     chosen = choose(decision, facts)
     lang = explainer.lang
-    reasons = [explainer.reason(r, facts, True) for r in chosen.requires]
-    reasons += [explainer.reason(r, facts, True) for r in chosen.supports if _holds(r, facts)]
-    # For a choice below the top, say what kept each higher choice out (its first unmet need).
+    reasons = [reason for r in chosen.requires for reason in explainer.met_reasons(r, facts)]
+    reasons += [reason for r in chosen.supports if _holds(r, facts) for reason in explainer.met_reasons(r, facts)]
+    # For a choice below the top, say what kept each higher choice out (its first unmet need), in
+    # the words of the answers that set it where they are known.
     for higher in decision.choices[: decision.choices.index(chosen)]:
         blocking = next(r for r in higher.requires if not _holds(r, facts))
-        if all((r.factor, r.text) != (blocking.factor, blocking.text.get(lang)) for r in reasons):
-            reasons.append(explainer.reason(blocking, facts, False))
+        for reason in explainer.met_reasons(blocking, facts, generic=False) or [explainer.reason(blocking, facts, False)]:
+            if all((r.factor, r.text) != (reason.factor, reason.text) for r in reasons):
+                reasons.append(reason._replace(met=False))
 
     path = []
     if decision.stages:
@@ -141,7 +174,7 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
             # Move one factor and re-derive only the composites built on it.
             what_if.factors = {**baseline, factor.id: moved}
             for composite in rubric.derived_from[factor.id]:
-                what_if.factors[composite.id] = _derive(composite, what_if)
+                what_if.factors[composite.id] = _derive(composite, what_if, rubric)
             other = choose(decision, what_if)
             if other.id != chosen.id:
                 flips.append(

@@ -36,6 +36,7 @@ from .model import (
     Level,
     Question,
     Questionnaire,
+    RoadmapRules,
     Rubric,
     Scenario,
     Step,
@@ -232,8 +233,22 @@ def load_content(root: Path, questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> t
     errors = [i for i in issues if i.severity == "error"]
     if errors or not questionnaire or not rubric:
         raise ContentError(errors)
-    content = Content(questionnaire=questionnaire, rubric=rubric, source=str(root))
+    content = Content(questionnaire=_with_scenario_options(questionnaire, rubric), rubric=rubric, source=str(root))
     return content, [i for i in issues if i.severity == "warning"]
+
+
+def _with_scenario_options(questionnaire: Questionnaire, rubric: Rubric) -> Questionnaire:
+    """Questions that pick from the scenario catalogue get its scenarios as their options."""
+    if not any(q.options_from for step in questionnaire.steps for q in step.questions):
+        return questionnaire
+    options = [{"id": s.id, "label": s.title.model_dump()} for s in rubric.scenarios]
+    data = questionnaire.model_dump(by_alias=True, exclude_none=True)
+    for step in data["steps"]:
+        for section in step["sections"]:
+            for question in section["questions"]:
+                if question.get("options_from") == "scenarios":
+                    question["options"] = options
+    return Questionnaire.model_validate(data)
 
 
 def _read_parts(
@@ -355,6 +370,7 @@ class _Refs:
     questions: dict[str, Question]
     factors: dict[str, Factor]
     kinds: frozenset[str]
+    decisions: dict[str, frozenset[str]] | None = None  # decision id -> its choices, where decisions may be tested
 
 
 def _check_condition(cond: Condition, refs: _Refs, doc: Document, path: Path_, issues: list[Issue]) -> None:
@@ -386,6 +402,14 @@ def _check_condition(cond: Condition, refs: _Refs, doc: Document, path: Path_, i
                 report(f"unknown factor {leaf.subject!r}")
                 continue
             _check_factor_value(factor, leaf.value, report)
+        elif leaf.kind == "decision":
+            choices = (refs.decisions or {}).get(leaf.subject)
+            if choices is None:
+                report(f"unknown decision {leaf.subject!r}")
+                continue
+            wrong = [v for v in (leaf.value if isinstance(leaf.value, list) else [leaf.value]) if v not in choices]
+            if wrong:
+                report(f"{wrong[0]!r} is not a choice of {leaf.subject}; choices: {sorted(choices)}")
         elif leaf.subject not in (*STEP_IDS, "overall"):
             report(f"unknown step {leaf.subject!r}; use one of {[*STEP_IDS, 'overall']}")
         if leaf.op in rules.ORDERED_OPERATORS and leaf.kind != "factor" and not isinstance(leaf.value, int | float):
@@ -425,9 +449,8 @@ def _check_content(
                 if question.id in questions:
                     issues.append(doc.issue((*path, "id"), f"duplicate question id {question.id!r}"))
                 if question.show_if is not None:
-                    # Only questions already asked (this step or the profile) may decide visibility.
-                    earlier = {k: v for k, v in questions.items() if k.split(".")[0] in (step.id, *UNSCORED_STEPS)}
-                    refs = _Refs(earlier, {}, frozenset({"question", "points"}))
+                    # Only questions already asked may decide visibility.
+                    refs = _Refs(dict(questions), {}, frozenset({"question", "points"}))
                     _check_condition(question.show_if, refs, doc, (*path, "show_if"), issues)
                 if step.id in UNSCORED_STEPS and question.weight:
                     issues.append(doc.issue((*path, "weight"), f"{step.id} questions are not scored: weight 0"))
@@ -459,9 +482,18 @@ def _check_content(
     fdoc = r_docs["factors"]
     if len(factors) != len(rubric.factors):
         issues.append(fdoc.issue(("factors",), "factor ids must be unique"))
+    approaches = {s.approach for s in rubric.scenarios}
     for fi, factor in enumerate(rubric.factors):
         if factor.level_of and factor.level_of not in STEP_IDS:
             issues.append(fdoc.issue(("factors", fi, "level_of"), f"unknown step {factor.level_of!r}"))
+        if factor.approach_of:
+            picker = questions.get(factor.approach_of)
+            if picker is None or picker.options_from != "scenarios":
+                message = f"{factor.approach_of!r} is not a question that picks from the scenario catalogue"
+                issues.append(fdoc.issue(("factors", fi, "approach_of"), message))
+            missing = sorted(approaches - set(_factor_values(factor)))
+            if missing:
+                issues.append(fdoc.issue(("factors", fi, "values"), f"list every scenario approach; missing {missing}"))
         for ci, case in enumerate(factor.cases):
             _check_condition(case.when, all_refs, fdoc, ("factors", str(fi), "cases", str(ci), "when"), issues)
     for cycle in _cycles({f.id: set(f.depends_on) for f in rubric.factors}):
@@ -487,10 +519,13 @@ def _check_content(
 
     action_ids = {a.id: a for a in rubric.actions}
     positions = _action_positions(r_docs, issues)
+    # Triggers may test the decisions too: the roadmap is built once they are made.
+    decisions_made = {d.id: frozenset(c.id for c in d.choices) for d in rubric.decisions}
+    trigger_refs = _Refs(questions, factors, all_refs.kinds | {"decision"}, decisions_made)
     for action in rubric.actions:
         doc, index = positions[action.id]
         path = ("actions", str(index))
-        _check_condition(action.trigger, all_refs, doc, (*path, "trigger"), issues)
+        _check_condition(action.trigger, trigger_refs, doc, (*path, "trigger"), issues)
         for dep in action.depends_on:
             if dep not in action_ids:
                 issues.append(doc.issue((*path, "depends_on"), f"unknown action {dep!r}"))
@@ -501,6 +536,8 @@ def _check_content(
         issues.append(head.issue((), "the action catalogue needs go-live actions and security controls", "warning"))
 
     _check_scenarios(rubric, r_docs, all_refs, set(action_ids), issues)
+    if rubric.roadmap:
+        _check_roadmap_rules(rubric.roadmap, questions, answer_refs, head, issues)
 
     used_factors = {leaf.subject for f in rubric.factors for c in f.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"}
     used_factors |= {r.factor for d in rubric.decisions for c in d.choices for r in (*c.requires, *c.supports)}
@@ -513,6 +550,22 @@ def _check_content(
         for path, zh in _texts(doc.data, ()):
             if not _CJK.search(zh) and len(zh.split()) > 2:  # units like "Mbit/s" read the same
                 issues.append(doc.issue(path, "the Chinese text has no Chinese characters (untranslated?)", "warning"))
+
+
+def _check_roadmap_rules(
+    roadmap: RoadmapRules, questions: dict[str, Question], refs: _Refs, doc: Document, issues: list[Issue]
+) -> None:
+    size = questions.get(f"{PROFILE_STEP}.size")
+    sizes = set(size.option_ids) if size else set()
+    for band, caps in roadmap.capacity.items():
+        if band not in sizes:
+            issues.append(doc.issue(("roadmap", "capacity", band), f"{band!r} is not a size; sizes: {sorted(sizes)}"))
+        if len(caps) != 3 or any(c < 1 for c in caps):
+            issues.append(doc.issue(("roadmap", "capacity", band), "give three positive caps, one per phase"))
+    if roadmap.default_size not in roadmap.capacity:
+        issues.append(doc.issue(("roadmap", "default_size"), "the default size needs caps of its own"))
+    for i, change in enumerate(roadmap.adjust):
+        _check_condition(change.when, refs, doc, ("roadmap", "adjust", str(i), "when"), issues)
 
 
 def _check_scenarios(

@@ -50,19 +50,20 @@ class Leaf(Frozen):
     factor: str | None = None
     score: str | None = None  # a step id or "overall"
     level: str | None = None  # a step id or "overall"
+    decision: str | None = None  # a decision id: its choice (roadmap triggers only)
     op: str
     value: Scalar | list[Scalar] | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> Leaf:
-        subjects = [s for s in (self.question, self.points, self.factor, self.score, self.level) if s]
+        subjects = [s for s in (self.question, self.points, self.factor, self.score, self.level, self.decision) if s]
         if len(subjects) != 1:
-            raise ValueError("a condition names exactly one of question, points, factor, score, level")
+            raise ValueError("a condition names exactly one of question, points, factor, score, level, decision")
         return self
 
     @cached_property
     def kind(self) -> str:
-        for kind in ("question", "points", "factor", "score", "level"):
+        for kind in ("question", "points", "factor", "score", "level", "decision"):
             if getattr(self, kind):
                 return kind
         raise AssertionError("validated above")
@@ -146,6 +147,7 @@ class Question(Frozen):
     id: Slug
     type: QuestionType
     text: Text
+    short: Text | None = None  # a noun phrase naming what is asked ("networked key equipment"), for findings
     help: Text  # why this matters
     more_help: Text | None = None  # shown on request in the interview
     weight: float = Field(default=1.0, ge=0, le=10)
@@ -160,11 +162,16 @@ class Question(Frozen):
     allow_not_applicable: bool = False
     allow_unknown: bool = True
     show_if: Condition | None = None
+    # The options are the rubric's scenario catalogue, filled in by the loader; the interview offers
+    # those of the enterprise's industries and value-chain stages.
+    options_from: Literal["scenarios"] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
+        if self.options_from and (self.type != "single" or self.weight):
+            raise ValueError("options_from needs an unscored single-choice question")
         if self.type in ("single", "multi"):
-            if len(self.options) < 2:
+            if len(self.options) < 2 and not self.options_from:
                 raise ValueError(f"a {self.type} question needs at least two options")
             ids = [o.id for o in self.options]
             if len(set(ids)) != len(ids):
@@ -245,6 +252,11 @@ class Questionnaire(Frozen):
         return {q.id: q for step in self.steps for q in step.questions}
 
     @cached_property
+    def scenario_question(self) -> str | None:
+        """The question that picks the priority scenario from the catalogue, if there is one."""
+        return next((q.id for q in self._index.values() if q.options_from == "scenarios"), None)
+
+    @cached_property
     def contextual(self) -> frozenset[str]:
         """Questions shown only in some contexts (an industry, a size, a use case).
 
@@ -291,6 +303,7 @@ class FactorValue(Frozen):
 class FactorCase(Frozen):
     when: Condition
     value: str | int
+    text: Text | None = None  # the reason in plain words, shown when this case decides a choice
 
 
 class Factor(Frozen):
@@ -301,13 +314,19 @@ class Factor(Frozen):
     values: list[FactorValue] = []  # ordered from least to most
     cases: list[FactorCase] = []  # the first case that holds gives the value
     default: str | int | None = None
-    level_of: str | None = None  # shortcut: the value is this step's level, 1-5
+    default_text: Text | None = None  # the reason in plain words when no case holds
+    # Shortcuts: the value is this step's level before gates (1-5), or the typical approach of the
+    # scenario chosen in this question (the default when none is chosen).
+    level_of: str | None = None
+    approach_of: str | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> Factor:
         if self.level_of:
             if self.values or self.cases or self.default is not None:
                 raise ValueError("a level_of factor takes its values from the rubric's levels")
+        elif self.approach_of and self.cases:
+            raise ValueError("an approach_of factor takes its value from the chosen scenario")
         else:
             if len(self.values) < 2 or self.default is None:
                 raise ValueError("a factor needs at least two values and a default")
@@ -372,6 +391,7 @@ class Decision(Frozen):
 
 
 Effort = Literal["S", "M", "L"]
+LATER = 4  # the roadmap's "later" list: triggered, but beyond what the enterprise can carry in 24 months
 
 
 class Action(Frozen):
@@ -387,12 +407,28 @@ class Action(Frozen):
     support: Text | None = None  # public support: compute vouchers, model vouchers ...
     security_control: bool = False  # must be in place before any model goes live
     goes_live: bool = False  # puts a model into production use
+    pilot: bool = False  # the recommended strategy's own work: scheduled first, never left for later
+
+
+class CapacityChange(Frozen):
+    when: Condition
+    change: int = Field(ge=-5, le=5)
+
+
+class RoadmapRules(Frozen):
+    """How many actions an enterprise can carry per phase, by size band, adjusted by capacity."""
+
+    capacity: dict[str, list[int]]  # size option id -> most actions in phases 1, 2, 3
+    default_size: str  # used when the size is not known
+    adjust: list[CapacityChange] = []  # added to every phase's cap when the condition holds
+    minimum: int = Field(default=3, ge=1)  # no phase is capped below this
 
 
 STAGES = ("rnd_design", "pilot_testing", "production", "marketing_service", "management")
 INDUSTRIES = (
     "steel", "petrochemical", "new_materials", "machine_tools", "automotive", "aerospace", "textile",
-    "pharmaceuticals", "bio_manufacturing", "traditional_crafts", "electronics", "software", "other",
+    "pharmaceuticals", "bio_manufacturing", "traditional_crafts", "electronics", "software", "general_machinery",
+    "other",
 )
 Approach = Literal["prompt_retrieval", "classical_ml", "fine_tuned_small", "hybrid", "agent"]
 
@@ -442,6 +478,11 @@ class Rubric(Frozen):
     decisions: list[Decision] = []
     actions: list[Action] = []
     scenarios: list[Scenario] = []
+    roadmap: RoadmapRules | None = None
+
+    @cached_property
+    def scenario_index(self) -> dict[str, Scenario]:
+        return {s.id: s for s in self.scenarios}
 
     @cached_property
     def factors_in_order(self) -> list[Factor]:
@@ -522,6 +563,9 @@ class Content(Frozen):
         for factor in self.rubric.factors_in_order:  # dependencies first, so they are known
             if factor.level_of:
                 found[factor.id] = key_questions[factor.level_of]
+                continue
+            if factor.approach_of:
+                found[factor.id] = [factor.approach_of]
                 continue
             asked: set[str] = set()
             for case in factor.cases:
@@ -643,7 +687,7 @@ class DecisionResult(NamedTuple):
 class RoadmapItem(NamedTuple):
     id: str
     step: str
-    phase: int
+    phase: int  # 1-3; LATER when it did not fit the enterprise's capacity in the 24 months
     title: str
     description: str
     effort: Effort
@@ -685,6 +729,9 @@ class Assessment(NamedTuple):
     steps: list[StepResult]
     factors: dict[str, str | int]
     decisions: dict[str, DecisionResult]
-    roadmap: list[RoadmapItem]
+    roadmap: list[RoadmapItem]  # phases 1-3
+    later: list[RoadmapItem]  # triggered, but beyond what the enterprise can carry in 24 months
+    priority_scenario: str | None  # the catalogue scenario chosen as the priority use case
+    nearest_scenarios: list[str]  # when none was chosen: the entries closest to the respondent's words
     scenarios: list[ScenarioFit]
     warnings: list[str]

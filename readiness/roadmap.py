@@ -1,56 +1,128 @@
-"""Triggered actions -> a phased roadmap in dependency order (pure).
+"""Triggered actions -> a phased roadmap sized to the enterprise, in dependency order (pure).
 
-Phases: 1 = 0-3 months, 2 = 3-12 months, 3 = 12-24 months. An action starts no earlier than its
-catalogue phase, and after its prerequisites: in the same phase behind a quick (S) prerequisite,
-one phase later behind a longer one. Every security control comes before any model goes live.
+Phases: 1 = 0-3 months, 2 = 3-12 months, 3 = 12-24 months. Each phase holds at most as many
+actions as the enterprise can carry (the rubric's capacity by size, adjusted by IT staff and
+budget); what does not fit is listed as "later", never dropped silently.
+
+Within a phase, the recommended strategy's own work (pilot actions and everything they need)
+comes first; the rest is ranked by value and ease, with a bonus for what the priority scenario
+needs. An action starts no earlier than its catalogue phase, and after its prerequisites: in the
+same phase behind a quick (S) prerequisite, one phase later behind a longer one. Security
+controls go live with the model: every control is placed no later than the go-live that needs it,
+in the same phase at the latest.
 """
 
 from __future__ import annotations
 
 import heapq
+from typing import NamedTuple
 
 from . import rules
-from .model import Action, RoadmapItem, Rubric
+from .model import LATER, Action, RoadmapItem, RoadmapRules, Rubric
 
 PHASES = (1, 2, 3)
+EFFORT_COST = {"S": 0, "M": 1, "L": 2}
+PRIORITY_BONUS = 2  # value added to an action that meets a prerequisite of the priority scenario
+UNCAPPED = RoadmapRules(capacity={"any": [999, 999, 999]}, default_size="any")
+
+
+class Roadmap(NamedTuple):
+    scheduled: list[RoadmapItem]  # phases 1-3, in order
+    later: list[RoadmapItem]  # triggered, but beyond the enterprise's capacity within 24 months
 
 
 def triggered_actions(rubric: Rubric, facts: rules.Facts) -> list[Action]:
     return [a for a in rubric.actions if rules.evaluate(a.trigger, facts)]
 
 
-def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str) -> list[RoadmapItem]:
+def phase_caps(rules_: RoadmapRules, facts: rules.Facts) -> list[int]:
+    """The most actions the enterprise can carry in each phase."""
+    size = facts.raw("profile.size")
+    caps = rules_.capacity.get(str(size)) or rules_.capacity[rules_.default_size]
+    change = sum(c.change for c in rules_.adjust if rules.evaluate(c.when, facts))
+    return [max(rules_.minimum, cap + change) for cap in caps]
+
+
+def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozenset[str] = frozenset()) -> Roadmap:
+    """`boosted`: actions that meet a prerequisite of the priority scenario."""
     actions = triggered_actions(rubric, facts)
     by_id = {a.id: a for a in actions}
-    controls = [a.id for a in actions if a.security_control]
-    deps = {
-        a.id: sorted({d for d in a.depends_on if d in by_id} | (set(controls) if a.goes_live else set()))
-        for a in actions
-    }
+    controls = {a.id for a in actions if a.security_control}
+    stated = {a.id: sorted(d for d in a.depends_on if d in by_id) for a in actions}
+    # A go-live waits for every security control; a control may share the go-live's phase.
+    guarded = {a.id: sorted(controls) if a.goes_live else [] for a in actions}
+    deps = {a: sorted({*stated[a], *guarded[a]}) for a in by_id}
     order = _topological(actions, deps)
-    phase: dict[str, int] = {}
-    for action_id in order:
-        action = by_id[action_id]
-        earliest = action.phase
-        for dep in deps[action_id]:
-            earliest = max(earliest, phase[dep] + (0 if by_id[dep].effort == "S" else 1))
-        phase[action_id] = min(earliest, PHASES[-1])
     rank = {action_id: i for i, action_id in enumerate(order)}
-    ordered = sorted(order, key=lambda a: (phase[a], rank[a]))
-    return [
-        RoadmapItem(
-            id=a.id,
-            step=a.step,
-            phase=phase[a.id],
-            title=a.title.get(lang),
-            description=a.description.get(lang),
-            effort=a.effort,
-            impact=a.impact,
-            depends_on=deps[a.id],
-            support=a.support.get(lang) if a.support else None,
+
+    anchors: set[str] = set()  # the strategy's work and everything it needs
+    pending = [a.id for a in actions if a.pilot]
+    while pending:
+        action_id = pending.pop()
+        if action_id not in anchors:
+            anchors.add(action_id)
+            pending.extend(deps[action_id])
+
+    # A control that only a go-live needs waits for that go-live, so it is not put in quarter one
+    # for a model that goes live a year later.
+    go_lives = [a.id for a in actions if a.goes_live]
+    early = {d for a in anchors if not by_id[a].goes_live for d in stated[a]}
+    waits_for_go_live = {c for c in controls & anchors if c not in early}
+
+    def value(action_id: str) -> int:
+        action = by_id[action_id]
+        return 2 * action.impact - EFFORT_COST[action.effort] + (PRIORITY_BONUS if action_id in boosted else 0)
+
+    def key(action_id: str) -> tuple[int, int, int]:
+        return (action_id not in anchors, -value(action_id), rank[action_id])
+
+    def stated_ready(action_id: str, phase: int) -> bool:
+        if by_id[action_id].phase > phase:
+            return False
+        return all(
+            dep in placed and placed[dep] + (0 if by_id[dep].effort == "S" else 1) <= phase for dep in stated[action_id]
         )
-        for a in (by_id[i] for i in ordered)
-    ]
+
+    def ready(action_id: str, phase: int) -> bool:
+        if not stated_ready(action_id, phase):
+            return False
+        if action_id in waits_for_go_live:
+            return any(g not in placed and stated_ready(g, phase) for g in go_lives)
+        return all(dep in placed and placed[dep] <= phase for dep in guarded[action_id])
+
+    caps = phase_caps(rubric.roadmap or UNCAPPED, facts)
+    placed: dict[str, int] = {}
+    for phase, cap in zip(PHASES, caps, strict=True):
+        count = 0
+        while True:
+            candidates = [a for a in order if a not in placed and ready(a, phase)]
+            # Anchors are placed even beyond the cap: the strategy's work is never left for later.
+            candidates = [a for a in candidates if count < cap or a in anchors]
+            if not candidates:
+                break
+            best = min(candidates, key=key)
+            placed[best] = phase
+            count += 1
+
+    def item(action: Action, phase: int) -> RoadmapItem:
+        return RoadmapItem(
+            id=action.id,
+            step=action.step,
+            phase=phase,
+            title=action.title.get(lang),
+            description=action.description.get(lang),
+            effort=action.effort,
+            impact=action.impact,
+            depends_on=deps[action.id],
+            support=action.support.get(lang) if action.support else None,
+        )
+
+    scheduled = sorted(placed, key=lambda a: (placed[a], key(a)))
+    later = sorted((a for a in order if a not in placed), key=key)
+    return Roadmap(
+        scheduled=[item(by_id[a], placed[a]) for a in scheduled],
+        later=[item(by_id[a], LATER) for a in later],
+    )
 
 
 def _topological(actions: list[Action], deps: dict[str, list[str]]) -> list[str]:

@@ -1,6 +1,6 @@
 """The closed condition language used by show_if, gates, factors and action triggers.
 
-A condition is an all/any/not tree over leaves `{question|points|factor|score|level, op, value}`.
+A condition is an all/any/not tree over leaves `{question|points|factor|score|level|decision, op, value}`.
 Operators live in OPERATORS; an operator that is not there is a load error, never an eval.
 """
 
@@ -71,7 +71,9 @@ class Facts:
     factor_positions: Mapping[str, Mapping[Any, int]] = field(default_factory=dict)  # factor -> value -> place
     factors: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # step id or "overall" -> 0-100
-    levels: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)  # after gates
+    levels_before_gates: dict[str, int] = field(default_factory=dict)  # what decisions read
+    decisions: dict[str, str] = field(default_factory=dict)  # decision id -> choice, once decided
 
 
 Test = Callable[[Facts], bool]
@@ -114,6 +116,14 @@ def _compile_leaf(leaf: Leaf) -> Test:
             return raw not in _NO_VALUE and compare(raw, value)
 
         return question
+    if kind == "decision":
+        compare = OPERATORS[op]
+
+        def decision(facts: Facts) -> bool:
+            choice = facts.decisions.get(subject)
+            return choice is not None and compare(choice, value)
+
+        return decision
     if kind == "factor":
         compare = OPERATORS[op]
 

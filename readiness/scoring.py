@@ -127,6 +127,7 @@ def score_steps(content: Content, answers: Answers, facts: rules.Facts, lang: st
     for step_id, tally in tallies.items():
         facts.scores[step_id] = round(tally.score, 1)
         facts.levels[step_id] = rubric.level_for(facts.scores[step_id]).level
+    facts.levels_before_gates = dict(facts.levels)
     steps = []
     for step_id in STEP_IDS:
         tally = tallies[step_id]

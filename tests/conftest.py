@@ -46,7 +46,7 @@ def extreme_value(question: Question, best: bool) -> Any:
         return [next((o.id for o in question.options if o.exclusive), min(question.options, key=lambda o: o.points).id)]
     if question.type in ("number", "percent"):
         if best:
-            return question.upper_bound or question.bands[-1].min
+            return question.upper_bound or (question.bands[-1].min if question.bands else 1000)
         return question.lower_bound or 0
     if question.type == "yes_no":
         return best

@@ -15,8 +15,8 @@ def test_shipped_content_is_valid_without_warnings() -> None:
 def test_questionnaire_covers_the_playbook(content: Content) -> None:
     steps = content.questionnaire.steps
     assert [s.id for s in steps] == ["profile", "industry", *STEP_IDS]
-    per_step = {s.id: len(s.questions) for s in content.questionnaire.playbook_steps}
-    assert all(8 <= n <= 15 for n in per_step.values()), per_step
+    per_step = {s.id: sum(1 for q in s.questions if q.weight) for s in content.questionnaire.playbook_steps}
+    assert all(8 <= n <= 15 for n in per_step.values()), per_step  # scored questions; decision inputs aside
     assert 60 <= sum(per_step.values()) <= 90
     for step in content.questionnaire.playbook_steps:
         assert sum(1 for q in step.questions if q.show_if) >= 2, f"{step.id} has no conditional follow-ups"

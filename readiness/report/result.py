@@ -47,6 +47,9 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
         "scenarios": [_scenario(s) for s in assessment.scenarios],
         "roadmap": [item._asdict() for item in assessment.roadmap],
+        "later": [item._asdict() for item in assessment.later],
+        "priority_scenario": assessment.priority_scenario,
+        "nearest_scenarios": assessment.nearest_scenarios,
         "factors": assessment.factors,
         "warnings": assessment.warnings,
     }
