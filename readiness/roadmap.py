@@ -117,7 +117,7 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozen
             support=action.support.get(lang) if action.support else None,
         )
 
-    scheduled = sorted(placed, key=lambda a: (placed[a], key(a)))
+    scheduled = list(placed)  # in the order placed: phase by phase, prerequisites first
     later = sorted((a for a in order if a not in placed), key=key)
     return Roadmap(
         scheduled=[item(by_id[a], placed[a]) for a in scheduled],
