@@ -12,7 +12,7 @@ from typing import Any
 
 from . import rules
 from .loader import answer_problem
-from .model import NOT_APPLICABLE, PROFILE_STEP, STEP_IDS, UNKNOWN, Answers, Content, Question, Section, Step
+from .model import NOT_APPLICABLE, PROFILE_STEP, STEP_IDS, UNKNOWN, Answers, Content, Option, Question, Section, Step
 from .scoring import make_facts
 
 COMMANDS = {"?": "help", "u": "unknown", "n": "not_applicable", "b": "back", "s": "save", "+": "note"}
@@ -97,6 +97,16 @@ class Interview:
     def facts(self) -> rules.Facts:
         return make_facts(self.content, self.value)
 
+    def choices(self, question: Question) -> list[Option]:
+        """The options offered: for a question that picks from the scenario catalogue, the scenarios
+        of the enterprise's industries and value-chain stages answered so far."""
+        if question.options_from != "scenarios":
+            return question.options
+        from .scenarios import relevant_scenarios
+
+        offered = {s.id for _, s in relevant_scenarios(self.content.rubric, self.data["enterprise"])}
+        return [o for o in question.options if o.id in offered] or question.options
+
     def visible(self, slot: Slot) -> bool:
         show_if = slot.question.show_if
         return show_if is None or rules.evaluate(show_if, self.facts())
@@ -125,8 +135,11 @@ class Interview:
         return STEP_IDS.index(step_id) + 1 if step_id in STEP_IDS else 0
 
 
-def parse_answer(question: Question, text: str, lang: str) -> Any:
-    """Turn what the user typed into an answer value, a Command, or raise ValueError with a reason."""
+def parse_answer(question: Question, text: str, lang: str, options: list[Option] | None = None) -> Any:
+    """Turn what the user typed into an answer value, a Command, or raise ValueError with a reason.
+
+    `options`: the options offered, numbered from 1 (all of the question's by default)."""
+    offered = question.options if options is None else options
     typed = text.strip()
     if typed in COMMANDS:
         name = COMMANDS[typed]
@@ -138,13 +151,13 @@ def parse_answer(question: Question, text: str, lang: str) -> Any:
     if not typed:
         raise ValueError(_say(lang, "Please type an answer (or ? for help).", "请输入答案（输入 ? 查看帮助）。"))
     if question.type == "single":
-        return _checked(question, _option(question, typed, lang), lang)
+        return _checked(question, _option(question, offered, typed, lang), lang)
     if question.type == "multi":
         if typed in ("0", "-"):  # none of the options
             exclusive = [o.id for o in question.options if o.exclusive]
             return _checked(question, exclusive[:1], lang)
         parts = [p for p in re.split(r"[,\s，、]+", typed) if p]
-        return _checked(question, [_option(question, p, lang) for p in parts], lang)
+        return _checked(question, [_option(question, offered, p, lang) for p in parts], lang)
     if question.type in ("number", "percent"):
         return _checked(question, _number(typed.removesuffix("%").strip(), lang), lang)
     if question.type == "yes_no":
@@ -159,14 +172,12 @@ def parse_answer(question: Question, text: str, lang: str) -> Any:
     return typed
 
 
-def _option(question: Question, typed: str, lang: str) -> str:
+def _option(question: Question, offered: list[Option], typed: str, lang: str) -> str:
     if typed.isdigit():
         number = int(typed)
-        if 1 <= number <= len(question.options):
-            return question.options[number - 1].id
-        raise ValueError(
-            _say(lang, f"Choose a number from 1 to {len(question.options)}.", f"请输入 1 到 {len(question.options)} 之间的编号。")
-        )
+        if 1 <= number <= len(offered):
+            return offered[number - 1].id
+        raise ValueError(_say(lang, f"Choose a number from 1 to {len(offered)}.", f"请输入 1 到 {len(offered)} 之间的编号。"))
     if question.option(typed):
         return typed
     raise ValueError(_say(lang, f"{typed!r} is not one of the options.", f"“{typed}”不是可选项。"))

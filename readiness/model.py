@@ -439,6 +439,9 @@ class Prerequisite(Frozen):
     when: Condition
     text: Text  # the need, stated positively ("Defect images labelled by inspectors")
     unblocked_by: list[str] = []  # roadmap actions that meet it
+    # A need for labelled examples: no blocker where the enterprise starts a vision or process-data
+    # scenario with a vendor model and a person reviewing every result, since the reviews are the labels.
+    labels: bool = False
 
     @cached_property
     def questions(self) -> list[str]:
@@ -715,7 +718,7 @@ class ScenarioFit(NamedTuple):
     data_needs: str
     latency: str
     approach: str  # the scenario's typical approach
-    approach_now: str  # the model strategy this enterprise should start it with
+    approach_now: str  # how this enterprise should start it: a strategy stage, or vendor_review
     deployment: str  # where this enterprise should run it
     agent: bool
 

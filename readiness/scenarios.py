@@ -22,6 +22,9 @@ APPROACH_STAGE = {
     "hybrid": "hybrid",
 }
 FIT_ORDER = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
+# Approaches that need a task model trained on labelled data; under prompt engineering they start
+# with a vendor model and a person reviewing every result.
+TASK_MODEL_APPROACHES = frozenset({"classical_ml", "fine_tuned_small"})
 
 
 def relevant_scenarios(rubric: Rubric, enterprise: dict[str, Any]) -> list[tuple[int, Scenario]]:
@@ -49,8 +52,9 @@ def fit_scenarios(
         if not scenario.asked.isdisjoint(answers.not_applicable):
             continue
         blockers, clears_in = [], 0
+        reviewed_start = strategy == "prompt_engineering" and scenario.approach in TASK_MODEL_APPROACHES
         for number, need in enumerate(scenario.requires, start=1):
-            if rules.evaluate(need.when, facts):
+            if (need.labels and reviewed_start) or rules.evaluate(need.when, facts):
                 continue
             actions = [a for a in need.unblocked_by if a in phase_of]
             clears_in = max(clears_in, max((phase_of[a] for a in actions), default=99))
@@ -75,7 +79,9 @@ def fit_scenarios(
                     data_needs=scenario.data_needs.get(lang),
                     latency=scenario.latency,
                     approach=scenario.approach,
-                    approach_now=needed if stages.index(needed) <= strategy_at else strategy,
+                    approach_now=(
+                        "vendor_review" if reviewed_start else needed if stages.index(needed) <= strategy_at else strategy
+                    ),
                     deployment=_deployment(scenario, residency),
                     agent=scenario.agent,
                 ),

@@ -23,12 +23,12 @@ runner = CliRunner()
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 
-def keystroke(question: Question, value: Any) -> str:
+def keystroke(question: Question, value: Any, interview: Interview | None = None) -> str:
     if value == UNKNOWN:
         return "u"
     if value == NOT_APPLICABLE:
         return "n"
-    ids = [o.id for o in question.options]
+    ids = [o.id for o in (interview.choices(question) if interview else question.options)]
     if question.type == "single":
         return str(ids.index(value) + 1)
     if question.type == "multi":
@@ -46,7 +46,7 @@ def script(content: Content, target: Answers, state: dict[str, Any] | None = Non
     while slot is not None:
         value = target.value(slot.question.id)
         assert value is not None, f"the persona does not answer {slot.question.id}"
-        lines.append(keystroke(slot.question, value))
+        lines.append(keystroke(slot.question, value, interview))
         interview.set(slot.question.id, value)
         nxt = interview.next_open()
         if slot.step.id in STEP_IDS and nxt is not None and nxt.step.id != slot.step.id:

@@ -29,5 +29,7 @@ def test_persona_outcome(content: Content, name: str) -> None:
     assert deployment.choice == expected["deployment"]
     met = {r.factor for r in (*strategy.reasons, *deployment.reasons) if r.met}
     assert set(expected["reasons_include"]) <= met, met
+    named = {q for r in deployment.reasons if r.met for q in r.questions}
+    assert set(expected["deciding_answers"]) <= named, named
     assert expected["overall_level_min"] <= result.overall.level <= expected["overall_level_max"]
     assert result.roadmap

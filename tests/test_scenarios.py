@@ -67,11 +67,20 @@ def test_visual_inspection_ready_with_labels_and_network(content: Content, matur
     assert fit.fit == "ready_now" and fit.blocked_by == []
 
 
-def test_visual_inspection_without_labelled_images(content: Content, mature: Answers) -> None:
-    fit = _fit(content, _changed(mature, **{"models.labelled_examples": 0}), "production.visual_inspection")
-    assert fit.fit in ("after_phase_1", "after_phase_2")
+def test_labels_block_a_fine_tuning_start(content: Content, mature: Answers) -> None:
+    fit = _fit(content, _changed(mature, **{"data.labelling_practice": "pass_fail"}), "production.visual_inspection")
+    assert fit.approach_now == "fine_tuning"
+    assert fit.fit in ("after_phase_1", "after_phase_2", "not_yet")
     assert [b.actions for b in fit.blocked_by] == [["data.label_samples"]]
-    assert fit.blocked_by[0].questions == []  # a factor, shown through the action that meets it
+
+
+def test_labels_are_no_blocker_for_a_vendor_model_start(content: Content, mature: Answers) -> None:
+    """Under prompt engineering a vision scenario starts with a vendor model and a person reviewing
+    every result: the reviews are the labels, so missing labels do not hold it back."""
+    answers = _changed(mature, **{"models.labelled_examples": 0, "data.labelling_practice": "pass_fail"})
+    fit = _fit(content, answers, "production.visual_inspection")
+    assert fit.approach_now == "vendor_review"
+    assert fit.fit == "ready_now" and fit.blocked_by == []
 
 
 def test_visual_inspection_without_networked_equipment(content: Content, mature: Answers) -> None:
@@ -82,7 +91,7 @@ def test_visual_inspection_without_networked_equipment(content: Content, mature:
 
 
 def test_without_labels_and_network_both_block(content: Content, mature: Answers) -> None:
-    answers = _changed(mature, **{"models.labelled_examples": 0, "infrastructure.networked_equipment": 5})
+    answers = _changed(mature, **{"data.labelling_practice": "pass_fail", "infrastructure.networked_equipment": 5})
     fit = _fit(content, answers, "production.visual_inspection")
     assert len(fit.blocked_by) == 2
 
@@ -104,7 +113,7 @@ def test_approach_never_runs_ahead_of_the_model_strategy(content: Content) -> No
     small = load_answers(example_answers("small_plant"), content)
     result = run_assessment(content, small)
     assert result.decisions["model_strategy"].choice == "prompt_engineering"
-    assert {s.approach_now for s in result.scenarios} == {"prompt_engineering"}
+    assert {s.approach_now for s in result.scenarios} <= {"prompt_engineering", "vendor_review"}
 
 
 def test_agents_need_security(content: Content) -> None:

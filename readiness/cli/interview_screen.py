@@ -38,7 +38,8 @@ _WORDS = {
         "noted": "Note saved.",
         "first": "This is the first question.",
         "summary": "{score:.0f}/100 · level {level} {name} · confidence {conf:.0%}",
-        "weighed": "Answers that weighed most:",
+        "strengths": "Strengths:",
+        "gaps": "Gaps:",
         "capped": "Held back: {text}",
         "continue": "Press Enter to continue (s to save and quit)",
         "saved": "Your answers are saved in {path}.",
@@ -73,7 +74,8 @@ _WORDS = {
         "noted": "备注已保存。",
         "first": "已经是第一题。",
         "summary": "{score:.0f} 分 · {level} 级 {name} · 置信度 {conf:.0%}",
-        "weighed": "影响最大的回答：",
+        "strengths": "优势：",
+        "gaps": "差距：",
         "capped": "等级受限：{text}",
         "continue": "按回车继续（输入 s 保存并退出）",
         "saved": "答案已保存到 {path}。",
@@ -160,7 +162,7 @@ class Session:
                 value: Any = current
             else:
                 try:
-                    value = parse_answer(question, typed, self.lang)
+                    value = parse_answer(question, typed, self.lang, self.interview.choices(question))
                 except ValueError as problem:
                     out.print(Text(f"  {problem}", style="red"))
                     continue
@@ -186,7 +188,7 @@ class Session:
 
     def _prompt(self, question: Any) -> str:
         w = self.words
-        n = len(question.options)
+        n = len(self.interview.choices(question))
         prompt = w[f"prompt_{question.type}"].format(n=n)
         if question.unit:
             prompt += f" ({w['unit'].format(unit=question.unit.get(self.lang))})"
@@ -244,7 +246,7 @@ class Session:
         body: list[Any] = [head, Text(question.text.get(self.lang), style="bold")]
         colon = "：" if self.lang == "zh" else ": "  # no space in Chinese, so Rich folds rather than breaks
         body.append(Text(f"{self.words['why']}{colon}{_strip_prefix(question.help.get(self.lang))}", style="dim"))
-        labels = [o.label.get(self.lang) for o in question.options]
+        labels = [o.label.get(self.lang) for o in self.interview.choices(question)]
         if question.type == "yes_no":
             labels = ["是", "否"] if self.lang == "zh" else ["Yes", "No"]
         if labels:
@@ -295,13 +297,14 @@ class Session:
         )
         parts: list[Any] = [headline, Text(view.level_text.strip())]
         parts += [Text(self.words["capped"].format(text=text), style="yellow") for text in view.capped_by]
-        if view.weighty:
-            weighed = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-            weighed.add_column(ratio=3, overflow="fold")
-            weighed.add_column(ratio=2, style="cyan", overflow="fold")
-            for line in view.weighty:
-                weighed.add_row(f"• {line.question}", line.answer)
-            parts += [Text(self.words["weighed"], style="bold"), weighed]
+        for heading, lines in ((self.words["strengths"], view.strengths), (self.words["gaps"], view.gaps)):
+            if lines:
+                listed = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+                listed.add_column(ratio=3, overflow="fold")
+                listed.add_column(ratio=2, style="cyan", overflow="fold")
+                for line in lines:
+                    listed.add_row(Text(f"• {line.short}"), Text(line.answer))
+                parts += [Text(heading, style="bold"), listed]
         out.print(Panel(Group(*parts), title=view.title, title_align="left", border_style="green"))
         if pause:
             typed = out.input(Text(f"{self.words['continue']} › ", style="dim"))

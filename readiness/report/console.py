@@ -97,13 +97,12 @@ TOP_SCENARIOS = 8
 
 
 def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
-    strategy_labels = {"prompt_engineering": "prompt_retrieval", "fine_tuning": "fine_tuned_small", "hybrid": "hybrid"}
     table = Table(title=t["scenarios"], title_justify="left", title_style="bold", box=None, pad_edge=False)
     for column in (t["fit"], "", t["start_with"], t["blocked_by"]):
         table.add_column(column, overflow="fold")
     for scenario in assessment.scenarios[:TOP_SCENARIOS]:
         style = {"ready_now": "green", "after_phase_1": "yellow", "after_phase_2": "dark_orange"}.get(scenario.fit, "red")
-        start = t["approach_" + strategy_labels.get(scenario.approach_now, "prompt_retrieval")]
+        start = t["start_" + scenario.approach_now]
         start += f" · {t['deployment_' + scenario.deployment]}"
         blockers = scenario.blocked_by[0].text if scenario.blocked_by else "—"
         if len(scenario.blocked_by) > 1:

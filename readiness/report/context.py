@@ -23,13 +23,19 @@ from ..model import (
     Decision,
     DecisionResult,
     Question,
+    ScenarioFit,
+    leaves,
 )
+from ..assess import PRIORITY_TEXT
 from .labels import LABELS
 
 TOP_ACTIONS = 5
 TOP_SCENARIOS = 8
-STRATEGY_APPROACH = {"prompt_engineering": "prompt_retrieval", "fine_tuning": "fine_tuned_small", "hybrid": "hybrid"}
-SHOWN_PER_LIST = 4  # strengths, gaps and weighty answers per step
+SHOWN_PER_LIST = 4  # strengths and gaps per step
+CURRENT_STATE_LINES = 12  # what the answers showed, per step
+SUMMARY_REASONS = 2  # decisive reasons shown under each decision on the summary page
+_WHY_PREFIX = re.compile(r"^(Why this matters:|为什么问：)\s*")
+_SENTENCE = re.compile(r"(?<=[.。!！?？])\s*")
 
 
 class Plain(BaseModel):
@@ -49,10 +55,20 @@ class Brand(Plain):
 class AnswerLine(Plain):
     question_id: str
     question: str
+    short: str  # what is asked, as a noun phrase (the question itself where none is given)
     answer: str
     points: float | None  # 0-1, None when not scored
     weight: float
     note: str = ""
+
+
+class GapView(Plain):
+    """A weak answer as a finding: what was said, why it matters, which actions close it."""
+
+    short: str
+    answer: str
+    consequence: str
+    fixes: list[str]  # "number. title (phase)" of the roadmap actions it triggered
 
 
 class StepView(Plain):
@@ -64,7 +80,7 @@ class StepView(Plain):
     score: float
     level: int
     level_name: str
-    level_text: str  # what this step looks like at the reached level
+    level_text: str  # what this step typically looks like at the reached level (a definition)
     next_level_name: str  # empty at level 5
     next_level_score: float | None
     next_level_text: str
@@ -72,17 +88,17 @@ class StepView(Plain):
     answered: int
     total: int
     capped_by: list[str]
+    current_state: list[AnswerLine]  # what this enterprise's answers said, in questionnaire order
     strengths: list[AnswerLine]
-    gaps: list[AnswerLine]
-    weighty: list[AnswerLine]  # the answers that moved this step's score most
+    gaps: list[GapView]
 
 
 class ReasonView(Plain):
     text: str
     factor: str
     value: str
-    met: bool
-    questions: list[str]
+    met: bool  # false: a reason the higher choice was not made
+    evidence: list[tuple[str, str]]  # (what was asked, this enterprise's answer) behind the reason
 
 
 class StageView(Plain):
@@ -120,6 +136,14 @@ class ActionView(Plain):
     support: str
 
 
+class PriorityView(Plain):
+    """The priority use case the advice is built around."""
+
+    title: str  # the catalogue scenario's title; empty when none was chosen
+    words: str  # the respondent's own description
+    nearest: list[str]  # when none was chosen: the closest catalogue entries
+
+
 class PhaseView(Plain):
     number: int
     label: str
@@ -141,7 +165,9 @@ class ScenarioView(Plain):
     industry_specific: bool
     value: str
     data_needs: str
-    start_with: str  # approach and deployment for this enterprise, worded
+    technique: str  # the scenario's typical technique
+    start_with: str  # how this enterprise should start it, and where it runs
+    priority: bool  # the enterprise's priority use case
     blockers: list[str]  # "need — closed by: action numbers and titles"
 
 
@@ -177,10 +203,12 @@ class ReportContext(Plain):
     steps: list[StepView]
     model_strategy: DecisionView
     deployment: DecisionView
+    priority: PriorityView
     top_actions: list[ActionView]
     scenarios: list[ScenarioView]  # the most relevant ones, best fit first
     scenario_counts: list[tuple[str, str, int]]  # (fit, label, how many), every fit class
     phases: list[PhaseView]
+    later: list[ActionView]  # triggered, but beyond what the enterprise can carry in 24 months
     appendix: list[AppendixStep]
     warnings: list[str]
 
@@ -191,7 +219,7 @@ def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
     if raw is None:
         return "未作答" if zh else "not answered"
     if raw == UNKNOWN:
-        return "不清楚" if zh else "don't know"
+        return "不清楚（按没有计）" if zh else "not known (treated as none)"
     if raw == NOT_APPLICABLE:
         return "不适用" if zh else "not applicable"
     if question.type == "single":
@@ -209,6 +237,12 @@ def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
     return str(raw)
 
 
+def consequence(question: Question, lang: str) -> str:
+    """Why an answer matters: the first sentence of the question's help."""
+    text = _WHY_PREFIX.sub("", question.help.get(lang).strip())
+    return _SENTENCE.split(text, maxsplit=1)[0]
+
+
 def short_title(title: str) -> str:
     """"Data: mechanism and experience libraries" -> "Data"; "数据：机理库与经验库" -> "数据"."""
     return re.split(r"[:：]", title, maxsplit=1)[0].strip() or title
@@ -223,16 +257,34 @@ def build_context(
     questionnaire = content.questionnaire
     index = questionnaire.question_index()
 
+    def short(qid: str) -> str:
+        question = index[qid]
+        return (question.short or question.text).get(lang)
+
     def line(qid: str, points: float | None = None) -> AnswerLine:
         question = index[qid]
         return AnswerLine(
             question_id=qid,
             question=question.text.get(lang),
+            short=short(qid),
             answer=answer_text(question, answers.value(qid), lang),
             points=points,
             weight=question.weight,
             note=answers.notes.get(qid, ""),
         )
+
+    plan = [*assessment.roadmap, *assessment.later]
+    numbers = {item.id: i for i, item in enumerate(plan, start=1)}
+    titles = {item.id: item.title for item in plan}
+    phase_labels = {item.id: t[f"phase_{item.phase}"] if item.phase <= 3 else t["later"] for item in plan}
+    fixes_for: dict[str, list[str]] = {}  # question -> the planned actions its answer triggered
+    for action in rubric.actions:
+        if action.id in numbers:
+            for leaf in leaves(action.trigger):
+                if leaf.kind in ("question", "points"):
+                    fixes_for.setdefault(leaf.subject, []).append(
+                        t["action_ref"] % (numbers[action.id], titles[action.id], phase_labels[action.id])
+                    )
 
     steps = []
     for number, (step, result) in enumerate(zip(questionnaire.playbook_steps, assessment.steps, strict=True), start=1):
@@ -240,11 +292,20 @@ def build_context(
         by_value = sorted(scored, key=lambda q: (-q.value * q.weight, q.id))  # type: ignore[operator]
         strengths = [line(q.id, q.value) for q in by_value if q.value is not None and q.value >= 0.75][:SHOWN_PER_LIST]
         gaps = [
-            line(q.id, q.value)
+            GapView(
+                short=short(q.id),
+                answer=answer_text(index[q.id], answers.value(q.id), lang),
+                consequence=consequence(index[q.id], lang),
+                fixes=sorted(set(fixes_for.get(q.id, [])), key=lambda fix: int(fix.split(".")[0])),
+            )
             for q in sorted(result.questions, key=lambda q: (-(q.weight * (1 - (q.value or 0))), q.id))
-            if q.weight and q.value is not None and q.value < 0.5 and q.status != "not_reached"
+            if q.weight and q.value is not None and q.value < 0.5 and q.status in ("answered", "unknown")
         ][:SHOWN_PER_LIST]
-        weighty = [line(q.id, q.value) for q in sorted(scored, key=lambda q: (-q.weight, q.id))][:SHOWN_PER_LIST]
+        current = [
+            line(q.id, q.value)
+            for q in result.questions
+            if q.status in ("answered", "unknown") and index[q.id].type != "text"
+        ][:CURRENT_STATE_LINES]
         nxt = rubric.levels[result.level] if result.level < 5 else None
         steps.append(
             StepView(
@@ -264,15 +325,13 @@ def build_context(
                 answered=result.answered,
                 total=result.total,
                 capped_by=result.capped_by,
+                current_state=current,
                 strengths=strengths,
                 gaps=gaps,
-                weighty=weighty,
             )
         )
 
     step_titles = {s.id: s.title.get(lang) for s in questionnaire.steps}
-    numbers = {item.id: i for i, item in enumerate(assessment.roadmap, start=1)}
-    titles = {item.id: item.title for item in assessment.roadmap}
     actions = [
         ActionView(
             id=item.id,
@@ -287,9 +346,10 @@ def build_context(
             depends_on_numbers=[numbers[d] for d in item.depends_on],
             support=item.support or "",
         )
-        for item in assessment.roadmap
+        for item in plan
     ]
-    top = sorted(actions, key=lambda a: (a.phase, -a.impact, a.number))[:TOP_ACTIONS]
+    scheduled = [a for a in actions if a.phase <= 3]
+    top = scheduled[:TOP_ACTIONS]  # the roadmap is already ranked: the strategy's own work first
 
     profile_step = questionnaire.steps[0]
     profile = [
@@ -305,6 +365,12 @@ def build_context(
         for step in questionnaire.steps
     ]
     stages = {o.id: o.label.get(lang) for o in index[f"{PROFILE_STEP}.value_chain_stages"].options}
+    scenario_titles = {s.id: s.title.get(lang) for s in rubric.scenarios}
+    priority = PriorityView(
+        title=scenario_titles.get(assessment.priority_scenario or "", ""),
+        words=str(answers.value(PRIORITY_TEXT) or "").strip(),
+        nearest=[scenario_titles[sid] for sid in assessment.nearest_scenarios],
+    )
     scenarios = [
         ScenarioView(
             id=s.id,
@@ -316,13 +382,15 @@ def build_context(
             industry_specific=s.industry_specific,
             value=s.value,
             data_needs=s.data_needs,
-            start_with=f"{t['approach_' + STRATEGY_APPROACH[s.approach_now]]} · {t['deployment_' + s.deployment]}",
+            technique=t["approach_" + s.approach],
+            start_with=f"{t['start_' + s.approach_now]} · {t['deployment_' + s.deployment]}",
+            priority=s.id == assessment.priority_scenario,
             blockers=[
                 b.text + (f" — {t['closed_by']}: " + "; ".join(f"{numbers[a]}. {titles[a]}" for a in b.actions) if b.actions else "")
                 for b in s.blocked_by
             ],
         )
-        for s in assessment.scenarios[:TOP_SCENARIOS]
+        for s in _priority_first(assessment)[:TOP_SCENARIOS]
     ]
     fits = [s.fit for s in assessment.scenarios]
     industry_q = index.get(f"{PROFILE_STEP}.industry")
@@ -358,20 +426,40 @@ def build_context(
         levels=[(lvl.level, lvl.name.get(lang), lvl.min_score) for lvl in rubric.levels],
         level_descriptions=[lvl.description.get(lang) for lvl in rubric.levels],
         steps=steps,
-        model_strategy=_decision_view(assessment.decisions["model_strategy"], decisions["model_strategy"], t, lang),
-        deployment=_decision_view(assessment.decisions["deployment"], decisions["deployment"], t, lang),
+        model_strategy=_decision_view(
+            assessment.decisions["model_strategy"], decisions["model_strategy"], t, lang, index, answers
+        ),
+        deployment=_decision_view(assessment.decisions["deployment"], decisions["deployment"], t, lang, index, answers),
+        priority=priority,
         top_actions=top,
         scenarios=scenarios,
         scenario_counts=[(f, t[f"fit_{f}"], fits.count(f)) for f in ("ready_now", "after_phase_1", "after_phase_2", "not_yet")],
         phases=[
-            PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in actions if a.phase == p]) for p in (1, 2, 3)
+            PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in scheduled if a.phase == p]) for p in (1, 2, 3)
         ],
+        later=[a for a in actions if a.phase > 3],
         appendix=[a for a in appendix if a.lines],
         warnings=assessment.warnings,
     )
 
 
-def _decision_view(result: DecisionResult, decision: Decision, t: dict[str, str], lang: str) -> DecisionView:
+def _priority_first(assessment: Assessment) -> list[ScenarioFit]:
+    """The scenarios best fit first, with the priority use case at the top."""
+    return sorted(assessment.scenarios, key=lambda s: s.id != assessment.priority_scenario)
+
+
+def _decision_view(
+    result: DecisionResult,
+    decision: Decision,
+    t: dict[str, str],
+    lang: str,
+    index: dict[str, Question],
+    answers: Answers,
+) -> DecisionView:
+    def evidence(questions: list[str]) -> list[tuple[str, str]]:
+        shown = [(index[q], answers.value(q)) for q in questions if q in index]
+        return [((q.short or q.text).get(lang), answer_text(q, raw, lang)) for q, raw in shown if raw is not None]
+
     choices = {c.id: c for c in decision.choices}
     chosen = choices[result.choice]
     return DecisionView(
@@ -383,7 +471,9 @@ def _decision_view(result: DecisionResult, decision: Decision, t: dict[str, str]
         runner_up=result.runner_up,
         runner_up_label=choices[result.runner_up].label.get(lang),
         reasons=[
-            ReasonView(text=r.text, factor=r.factor_label, value=r.value_label, met=r.met, questions=r.questions)
+            ReasonView(
+                text=r.text, factor=r.factor_label, value=r.value_label, met=r.met, evidence=evidence(r.questions)
+            )
             for r in result.reasons
         ],
         would_change_if=[f.text for f in result.would_change_if],

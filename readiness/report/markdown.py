@@ -42,6 +42,9 @@ def render_markdown(ctx: ReportContext) -> str:
     for phase in ctx.phases:
         lines += [f"### {esc(t['phase_n'] % phase.number)} · {esc(phase.label)}", ""]
         lines += [line for action in phase.actions for line in _action(action, t)] or [esc(t["no_actions"]), ""]
+    if ctx.later:
+        lines += [f"### {esc(t['later'])}", "", esc(t["later_intro"]), ""]
+        lines += [f"- {a.number}. {esc(a.title)}" for a in ctx.later] + [""]
     lines += _appendix(ctx)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -53,7 +56,10 @@ def _scenarios(ctx: ReportContext) -> list[str]:
         return [*lines, esc(t["no_scenarios"]), ""]
     lines += [" · ".join(f"{esc(label)}: {count}" for _, label, count in ctx.scenario_counts), ""]
     for s in ctx.scenarios:
-        lines += [f"### {esc(s.title)} ({esc(s.fit_label)})", "", f"*{esc(s.stage)} · {esc(t['start_with'])}: {esc(s.start_with)}*", ""]
+        badge = f" · {esc(t['priority_badge'])}" if s.priority else ""
+        lines += [f"### {esc(s.title)} ({esc(s.fit_label)}{badge})", ""]
+        lines += [f"*{esc(s.stage)} · {esc(t['technique'])}: {esc(s.technique)}*", ""]
+        lines += [f"**{esc(t['start_with'])}:** {esc(s.start_with)}", ""]
         lines += [esc(s.description), "", f"**{esc(t['scenario_value'])}:** {esc(s.value)}", ""]
         lines += [f"**{esc(t['scenario_data'])}:** {esc(s.data_needs)}", ""]
         if s.blockers:
@@ -81,8 +87,15 @@ def _summary(ctx: ReportContext) -> list[str]:
         "",
     ]
     lines += [f"> **{esc(t['capped'])}:** {esc(text)}" for text in ctx.overall_capped_by]
+    priority = ctx.priority
+    lines += [f"**{esc(t['priority_use_case'])}:** {esc(priority.title or ('' if priority.words else t['priority_none']))}", ""]
+    if priority.words:
+        lines += [f"{esc(t['priority_words'])}: {esc(priority.words)}", ""]
+    if not priority.title and priority.nearest:
+        lines += [esc(t["priority_not_in_catalogue"] % t["list_sep"].join(priority.nearest)), ""]
     for decision in (ctx.model_strategy, ctx.deployment):
-        lines += [f"- **{esc(decision.title)}: {esc(decision.label)}.** {esc(decision.summary)}"]
+        why = " ".join(esc(r.text) for r in [r for r in decision.reasons if r.met][:2])
+        lines += [f"- **{esc(decision.title)}: {esc(decision.label)}.** {esc(decision.summary)} {why}".rstrip()]
     lines += ["", f"### {esc(t['priority_actions'])}", ""]
     lines += [f"- **{a.number}. {esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
               for a in ctx.top_actions] or [esc(t["no_actions"])]
@@ -108,17 +121,17 @@ def _step(step: StepView, t: dict[str, str]) -> list[str]:
         lines += [f"**{esc(target)}:** {esc(step.next_level_text)}", ""]
     for text in step.capped_by:
         lines += [f"> **{esc(t['capped'])}:** {esc(text)}", ""]
+    if step.current_state:
+        lines += [f"### {esc(t['current_state'])}", ""]
+        lines += _table(["", esc(t["answer"])], [[esc(a.short), esc(a.answer)] for a in step.current_state])
     lines += _answer_list(t["strengths"], step.strengths, t["no_strengths"])
-    lines += _answer_list(t["gaps"], step.gaps, t["no_gaps"])
-    if step.weighty:
-        lines += [f"### {esc(t['weighty'])}", ""]
-        lines += _table(
-            [esc(t["question"]), esc(t["answer"]), esc(t["weight"]), esc(t["points"])],
-            [[esc(a.question), esc(a.answer), f"{a.weight:g}", "" if a.points is None else f"{a.points:.0%}"]
-             for a in step.weighty],
-            "llrr",
-        )
-    return lines
+    lines += [f"### {esc(t['gaps'])}", ""]
+    lines += [
+        f"- **{esc(g.short)}: {esc(g.answer)}.** {esc(g.consequence)} "
+        f"*{esc(t['fix'])}:* {esc(t['list_sep'].join(g.fixes) or t['no_fix'])}"
+        for g in step.gaps
+    ] or [esc(t["no_gaps"])]
+    return [*lines, ""]
 
 
 def _appendix(ctx: ReportContext) -> list[str]:
@@ -148,21 +161,21 @@ def _appendix(ctx: ReportContext) -> list[str]:
 
 def _answer_list(title: str, answers: list[AnswerLine], empty: str) -> list[str]:
     lines = [f"### {esc(title)}", ""]
-    lines += [f"- {esc(a.question)} **{esc(a.answer)}**" for a in answers] or [esc(empty)]
+    lines += [f"- {esc(a.short)}: **{esc(a.answer)}**" for a in answers] or [esc(empty)]
     return [*lines, ""]
 
 
 def _decision(decision: DecisionView, t: dict[str, str]) -> list[str]:
     lines = [f"### {esc(decision.title)}{t['title_sep']}{esc(decision.label)}", "", esc(decision.summary), ""]
     lines += [f"{esc(t['runner_up'])}: {esc(decision.runner_up_label)}", ""]
-    if decision.reasons:
-        lines += [f"**{esc(t['conditions'])}**", ""]
-        lines += [
-            f"- [{'x' if r.met else ' '}] {esc(r.text)} ({esc(r.factor)}: {esc(r.value)}; "
-            f"{esc(t['met'] if r.met else t['not_met'])})"
-            for r in decision.reasons
-        ]
-        lines.append("")
+    for met, heading in ((True, t["why_choice"]), (False, t["why_not"])):
+        shown = [r for r in decision.reasons if r.met == met]
+        if shown:
+            lines += [f"**{esc(heading)}**", ""]
+            for r in shown:
+                said = t["list_sep"].join(f"{asked}: {answer}" for asked, answer in r.evidence) or f"{r.factor}: {r.value}"
+                lines.append(f"- {esc(r.text)} ({esc(t['your_answers'])}: {esc(said)})")
+            lines.append("")
     if decision.path:
         lines += [f"**{esc(t['path'])}**", ""]
         for i, stage in enumerate(decision.path, start=1):
