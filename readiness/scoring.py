@@ -17,6 +17,7 @@ from .model import (
     QuestionResult,
     Rubric,
     StepResult,
+    leaves,
 )
 
 
@@ -70,6 +71,12 @@ def is_visible(question: Question, facts: rules.Facts) -> bool:
     return question.show_if is None or rules.evaluate(question.show_if, facts)
 
 
+def _follows_not_applicable(question: Question, answers: Answers) -> bool:
+    return question.show_if is not None and any(
+        leaf.kind in ("question", "points") and leaf.subject in answers.not_applicable for leaf in leaves(question.show_if)
+    )
+
+
 @dataclass(frozen=True)
 class _Tally:
     score: float  # 0-100
@@ -92,8 +99,10 @@ def _score_questions(questions: list[Question], answers: Answers, facts: rules.F
     for question in questions:
         raw = answers.value(question.id)
         if not is_visible(question, facts):
-            status = "hidden" if question.id in contextual else "not_reached"
-            value = None if status == "hidden" else 0.0
+            # A follow-up of a question that does not apply here does not apply either.
+            hidden = question.id in contextual or _follows_not_applicable(question, answers)
+            status = "hidden" if hidden else "not_reached"
+            value = None if hidden else 0.0
         else:
             total += 1
             answered += raw is not None

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readiness.assess import run_assessment
-from readiness.model import UNKNOWN, Answers, Content, Question
+from readiness.model import UNKNOWN, Answers, Content, Question, leaves
 from readiness.report.result import render_json
 from readiness.scoring import answer_points
 from tests.conftest import extreme_value, make_answers
@@ -130,3 +130,16 @@ def test_improving_one_answer_never_lowers_a_score(content: Content, data: st.Da
     for old, new in zip(before.steps, after.steps, strict=True):
         assert new.score >= old.score, (question.id, old.id)
         assert new.level >= old.level, (question.id, old.id)
+
+
+def test_follow_ups_of_a_not_applicable_question_do_not_apply(content: Content) -> None:
+    """A firm without production equipment answers the equipment questions "not applicable"; their
+    follow-ups leave the calculation too, instead of counting as absent capabilities."""
+    best = make_answers(content, lambda q: extreme_value(q, True))
+    step = next(s for s in content.questionnaire.playbook_steps if s.id == "infrastructure")
+    parents = {leaf.subject for q in step.questions if q.show_if for leaf in leaves(q.show_if)}
+    without = _with(best, **{q.id: "not_applicable" for q in step.questions if q.allow_not_applicable and q.id in parents})
+    result = _step(run_assessment(content, without), "infrastructure")
+    follow_ups = [q for q in result.questions if q.status in ("hidden", "not_reached")]
+    assert follow_ups and all(q.status == "hidden" for q in follow_ups)
+    assert result.score == 100.0
