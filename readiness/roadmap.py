@@ -5,8 +5,7 @@ actions as the enterprise can carry (the rubric's capacity by size, adjusted by 
 budget); what does not fit is listed as "later", never dropped silently.
 
 Within a phase, the recommended strategy's own work (pilot actions and everything they need)
-comes first; the rest is ranked by value and ease, with a bonus for what the priority scenario
-needs. An action starts no earlier than its catalogue phase, and after its prerequisites: in the
+comes first, then what the priority scenario still needs; the rest is ranked by value and ease. An action starts no earlier than its catalogue phase, and after its prerequisites: in the
 same phase behind a quick (S) prerequisite, one phase later behind a longer one. Security
 controls go live with the model: every control is placed no later than the go-live that needs it,
 in the same phase at the latest.
@@ -22,7 +21,6 @@ from .model import LATER, Action, RoadmapItem, RoadmapRules, Rubric
 
 PHASES = (1, 2, 3)
 EFFORT_COST = {"S": 0, "M": 1, "L": 2}
-PRIORITY_BONUS = 2  # value added to an action that meets a prerequisite of the priority scenario
 UNCAPPED = RoadmapRules(capacity={"any": [999, 999, 999]}, default_size="any")
 
 
@@ -55,13 +53,18 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozen
     order = _topological(actions, deps)
     rank = {action_id: i for i, action_id in enumerate(order)}
 
-    anchors: set[str] = set()  # the strategy's work and everything it needs
-    pending = [a.id for a in actions if a.pilot]
-    while pending:
-        action_id = pending.pop()
-        if action_id not in anchors:
-            anchors.add(action_id)
-            pending.extend(deps[action_id])
+    def with_prerequisites(start: list[str]) -> set[str]:
+        found: set[str] = set()
+        pending = list(start)
+        while pending:
+            action_id = pending.pop()
+            if action_id not in found:
+                found.add(action_id)
+                pending.extend(deps[action_id])
+        return found
+
+    anchors = with_prerequisites([a.id for a in actions if a.pilot])  # the strategy's work and what it needs
+    boosted = with_prerequisites([a for a in boosted if a in by_id])  # what the priority scenario needs
 
     # A control that only a go-live needs waits for that go-live, so it is not put in quarter one
     # for a model that goes live a year later.
@@ -71,10 +74,10 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozen
 
     def value(action_id: str) -> int:
         action = by_id[action_id]
-        return 2 * action.impact - EFFORT_COST[action.effort] + (PRIORITY_BONUS if action_id in boosted else 0)
+        return 2 * action.impact - EFFORT_COST[action.effort]
 
-    def key(action_id: str) -> tuple[int, int, int]:
-        return (action_id not in anchors, -value(action_id), rank[action_id])
+    def key(action_id: str) -> tuple[bool, bool, int, int]:
+        return (action_id not in anchors, action_id not in boosted, -value(action_id), rank[action_id])
 
     def stated_ready(action_id: str, phase: int) -> bool:
         if by_id[action_id].phase > phase:

@@ -230,7 +230,7 @@ class Session:
         out.print(Text(step.intro.get(self.lang).strip(), style="italic"))
 
     def _show_question(self, slot: Slot, current: Any) -> None:
-        from ..report.context import answer_text
+        from ..report.context import answer_text, help_text
 
         question = slot.question
         number, total, share = self.interview.progress(slot)
@@ -245,7 +245,7 @@ class Session:
         )
         body: list[Any] = [head, Text(question.text.get(self.lang), style="bold")]
         colon = "：" if self.lang == "zh" else ": "  # no space in Chinese, so Rich folds rather than breaks
-        body.append(Text(f"{self.words['why']}{colon}{_strip_prefix(question.help.get(self.lang))}", style="dim"))
+        body.append(Text(f"{self.words['why']}{colon}{help_text(question, self.lang)}", style="dim"))
         labels = [o.label.get(self.lang) for o in self.interview.choices(question)]
         if question.type == "yes_no":
             labels = ["是", "否"] if self.lang == "zh" else ["Yes", "No"]
@@ -263,8 +263,10 @@ class Session:
         out.print(Group(*body))
 
     def _more_help(self, slot: Slot) -> None:
+        from ..report.context import help_text
+
         question = slot.question
-        extra = _strip_prefix((question.more_help or question.help).get(self.lang))
+        extra = help_text(question, self.lang, more=True)
         allowed = [self.words["unknown"] + " (u)"] if question.allow_unknown else []
         if question.allow_not_applicable:
             allowed.append(self.words["na"] + " (n)")
@@ -322,11 +324,3 @@ class Session:
         pdf = self.path.with_suffix(".pdf").name
         out.print(Text(self.words["report"].format(path=self.path, pdf=pdf, lang=self.lang), style="bold"))
 
-
-def _strip_prefix(help_text: str) -> str:
-    """Help texts often start with their own "Why this matters:"; the label is already shown."""
-    for prefix in ("Why this matters:", "为什么问：", "为什么重要：", "为什么问:", "为什么重要:"):
-        if help_text.startswith(prefix):
-            rest = help_text[len(prefix) :].strip()
-            return rest[:1].upper() + rest[1:]
-    return help_text.strip()

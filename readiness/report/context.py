@@ -34,7 +34,7 @@ TOP_SCENARIOS = 8
 SHOWN_PER_LIST = 4  # strengths and gaps per step
 CURRENT_STATE_LINES = 12  # what the answers showed, per step
 SUMMARY_REASONS = 2  # decisive reasons shown under each decision on the summary page
-_WHY_PREFIX = re.compile(r"^(Why this matters:|为什么问：)\s*")
+_WHY_PREFIX = re.compile(r"^(Why this matters|为什么问|为什么重要)\s*[:：]\s*")
 _SENTENCE = re.compile(r"(?<=[.。!！?？])\s*")
 
 
@@ -237,10 +237,15 @@ def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
     return str(raw)
 
 
+def help_text(question: Question, lang: str, more: bool = False) -> str:
+    """The question's help without its own "Why this matters:" (the label is shown beside it)."""
+    text = _WHY_PREFIX.sub("", ((question.more_help or question.help) if more else question.help).get(lang).strip())
+    return text[:1].upper() + text[1:]
+
+
 def consequence(question: Question, lang: str) -> str:
     """Why an answer matters: the first sentence of the question's help."""
-    text = _WHY_PREFIX.sub("", question.help.get(lang).strip())
-    return _SENTENCE.split(text, maxsplit=1)[0]
+    return _SENTENCE.split(help_text(question, lang), maxsplit=1)[0]
 
 
 def short_title(title: str) -> str:
@@ -276,7 +281,7 @@ def build_context(
     plan = [*assessment.roadmap, *assessment.later]
     numbers = {item.id: i for i, item in enumerate(plan, start=1)}
     titles = {item.id: item.title for item in plan}
-    phase_labels = {item.id: t[f"phase_{item.phase}"] if item.phase <= 3 else t["later"] for item in plan}
+    phase_labels = {item.id: t[f"phase_{item.phase}"] if item.phase <= 3 else t["phase_later"] for item in plan}
     fixes_for: dict[str, list[str]] = {}  # question -> the planned actions its answer triggered
     for action in rubric.actions:
         if action.id in numbers:
