@@ -91,10 +91,11 @@ def _terms(text: str) -> set[str]:
     return words
 
 
-_COMMON_WORDS = frozenset(
-    "with from that this their them they what when where which will would about into over under each "
-    "every have more most other some such than then there these those your ours".split()
-)
+_COMMON_WORDS = frozenset({
+    "with", "from", "that", "this", "their", "them", "they", "what", "when", "where", "which", "will", "would",
+    "about", "into", "over", "under", "each", "every", "have", "more", "most", "other", "some", "such", "than",
+    "then", "there", "these", "those", "your", "ours",
+})
 
 
 def _warnings(steps: list[StepResult], answers: Answers, lang: str) -> list[str]:

@@ -79,8 +79,9 @@ def compare(
                         after=answer_text(index[question.id], now, lang),
                     )
                 )
-    old_actions = {item.id: item.title for item in old.roadmap}
-    new_actions = {item.id: item.title for item in new.roadmap}
+    # Actions held for later are still open: only an action no longer triggered at all is done.
+    old_actions = {item.id: item.title for item in (*old.roadmap, *old.later)}
+    new_actions = {item.id: item.title for item in (*new.roadmap, *new.later)}
     labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
     decisions = []
     for decision_id, result in new.decisions.items():

@@ -134,7 +134,8 @@ def decide(
     # the words of the answers that set it where they are known.
     for higher in decision.choices[: decision.choices.index(chosen)]:
         blocking = next(r for r in higher.requires if not _holds(r, facts))
-        for reason in explainer.met_reasons(blocking, facts, generic=False) or [explainer.reason(blocking, facts, False)]:
+        worded = explainer.met_reasons(blocking, facts, generic=False) or [explainer.reason(blocking, facts, False)]
+        for reason in worded:
             if all((r.factor, r.text) != (reason.factor, reason.text) for r in reasons):
                 reasons.append(reason._replace(met=False))
 

@@ -5,7 +5,8 @@ actions as the enterprise can carry (the rubric's capacity by size, adjusted by 
 budget); what does not fit is listed as "later", never dropped silently.
 
 Within a phase, the recommended strategy's own work (pilot actions and everything they need)
-comes first, then what the priority scenario still needs; the rest is ranked by value and ease. An action starts no earlier than its catalogue phase, and after its prerequisites: in the
+comes first, then what the priority scenario still needs; the rest is ranked by value and ease.
+An action starts no earlier than its catalogue phase, and after its prerequisites: in the
 same phase behind a quick (S) prerequisite, one phase later behind a longer one. Security
 controls go live with the model: every control is placed no later than the go-live that needs it,
 in the same phase at the latest.

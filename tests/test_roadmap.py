@@ -109,7 +109,9 @@ def test_a_micro_firm_starts_with_its_priority_pilot(content: Content) -> None:
         ({}, "hybrid"),
     ],
 )
-def test_every_strategy_brings_its_pilot_and_go_live(content: Content, overrides: dict[str, Any], strategy: str) -> None:
+def test_every_strategy_brings_its_pilot_and_go_live(
+    content: Content, overrides: dict[str, Any], strategy: str
+) -> None:
     result = _assess(content, strategy != "prompt_engineering", "medium", **overrides)
     assert result.decisions["model_strategy"].choice == strategy
     ids = {item.id for item in result.roadmap}
@@ -127,7 +129,9 @@ def test_every_action_can_be_triggered(content: Content) -> None:
     edge_heavy = {"compute.latency_need": "real_time", "compute.acts_on_equipment": "closed_loop",
                   "compute.data_residency": "must_stay", "compute.connectivity": "unreliable"}
     mixed_use = {"models.use_cases": ["knowledge_qa", "visual_inspection"], "models.prior_ai_use": "prompt_rag_pilot"}
-    vision_only = {"models.use_cases": ["visual_inspection"], "compute.priority_scenario": "production.visual_inspection"}
+    vision_only = {
+        "models.use_cases": ["visual_inspection"], "compute.priority_scenario": "production.visual_inspection"
+    }
     fired: set[str] = set()
     for best in (False, True):
         for size in SIZES:

@@ -12,6 +12,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
+from ..assess import PRIORITY_TEXT
 from ..model import (
     NOT_APPLICABLE,
     PROFILE_STEP,
@@ -26,7 +27,6 @@ from ..model import (
     ScenarioFit,
     leaves,
 )
-from ..assess import PRIORITY_TEXT
 from .labels import LABELS
 
 TOP_ACTIONS = 5
@@ -440,7 +440,8 @@ def build_context(
         scenarios=scenarios,
         scenario_counts=[(f, t[f"fit_{f}"], fits.count(f)) for f in ("ready_now", "after_phase_1", "after_phase_2", "not_yet")],
         phases=[
-            PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in scheduled if a.phase == p]) for p in (1, 2, 3)
+            PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in scheduled if a.phase == p])
+            for p in (1, 2, 3)
         ],
         later=[a for a in actions if a.phase > 3],
         appendix=[a for a in appendix if a.lines],

@@ -88,7 +88,8 @@ def _summary(ctx: ReportContext) -> list[str]:
     ]
     lines += [f"> **{esc(t['capped'])}:** {esc(text)}" for text in ctx.overall_capped_by]
     priority = ctx.priority
-    lines += [f"**{esc(t['priority_use_case'])}:** {esc(priority.title or ('' if priority.words else t['priority_none']))}", ""]
+    shown = priority.title or ("" if priority.words else t["priority_none"])
+    lines += [f"**{esc(t['priority_use_case'])}:** {esc(shown)}", ""]
     if priority.words:
         lines += [f"{esc(t['priority_words'])}: {esc(priority.words)}", ""]
     if not priority.title and priority.nearest:
@@ -173,7 +174,8 @@ def _decision(decision: DecisionView, t: dict[str, str]) -> list[str]:
         if shown:
             lines += [f"**{esc(heading)}**", ""]
             for r in shown:
-                said = t["list_sep"].join(f"{asked}: {answer}" for asked, answer in r.evidence) or f"{r.factor}: {r.value}"
+                said = t["list_sep"].join(f"{asked}: {answer}" for asked, answer in r.evidence)
+                said = said or f"{r.factor}: {r.value}"
                 lines.append(f"- {esc(r.text)} ({esc(t['your_answers'])}: {esc(said)})")
             lines.append("")
     if decision.path:
