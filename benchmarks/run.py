@@ -147,7 +147,7 @@ def generate(count: int, folder: Path, seed: int = 7) -> None:
             question = index[key]
             if question.type == "single":
                 base["answers"][key] = rng.choice(question.options).id
-            elif question.type in ("number", "percent"):
+            elif question.type in ("number", "percent") and question.bands:
                 base["answers"][key] = rng.choice([b.min for b in question.bands])
         base["enterprise"]["name"] = f"{base['enterprise']['name']} {number:04d}"
         write_answers(folder / f"enterprise-{number:04d}.yaml", base)

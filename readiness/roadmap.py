@@ -94,19 +94,31 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozen
             return any(g not in placed and stated_ready(g, phase) for g in go_lives)
         return all(dep in placed and placed[dep] <= phase for dep in guarded[action_id])
 
+    # Placing an action can make ready only what depends on it, and the controls that wait for a
+    # go-live once the go-live's own prerequisites are placed.
+    dependents: dict[str, set[str]] = {a: set() for a in by_id}
+    for action_id, prerequisites in deps.items():
+        for dep in prerequisites:
+            dependents[dep].add(action_id)
+    for go_live in go_lives:
+        for dep in stated[go_live]:
+            dependents[dep] |= waits_for_go_live
+
     caps = phase_caps(rubric.roadmap or UNCAPPED, facts)
     placed: dict[str, int] = {}
     for phase, cap in zip(PHASES, caps, strict=True):
         count = 0
-        while True:
-            candidates = [a for a in order if a not in placed and ready(a, phase)]
+        candidates = {a for a in order if a not in placed and ready(a, phase)}
+        while candidates:
             # Anchors are placed even beyond the cap: the strategy's work is never left for later.
-            candidates = [a for a in candidates if count < cap or a in anchors]
-            if not candidates:
+            allowed = candidates if count < cap else candidates & anchors
+            if not allowed:
                 break
-            best = min(candidates, key=key)
+            best = min(allowed, key=key)
             placed[best] = phase
             count += 1
+            candidates.discard(best)
+            candidates |= {a for a in dependents[best] if a not in placed and ready(a, phase)}
 
     def item(action: Action, phase: int) -> RoadmapItem:
         return RoadmapItem(
