@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Assessment, Content, Decision, DecisionResult
+from .context import short_title
 from .labels import LABELS
 
 LEVEL_COLOURS = {1: "red", 2: "dark_orange", 3: "yellow", 4: "green", 5: "bright_green"}
@@ -40,7 +41,7 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
         if step.capped_by:
             level.append(" *", style="bold")
         steps.add_row(
-            f"{number}. {titles[step.id]}",
+            f"{number}. {short_title(titles[step.id])}",
             f"{step.score:5.1f}",
             _bar(step.score),
             level,
@@ -53,6 +54,14 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     if capped:
         parts.append(Text("\n".join(capped), style="dim"))
 
+    scenario_titles = {sc.id: sc.title.get(lang) for sc in content.rubric.scenarios}
+    if assessment.priority_scenario:
+        parts.append(Text.assemble((f"{t['priority_use_case']}{t['colon']}", "bold"),
+                                   scenario_titles[assessment.priority_scenario]))
+    elif assessment.nearest_scenarios:
+        nearest = t["list_sep"].join(scenario_titles[sid] for sid in assessment.nearest_scenarios)
+        parts.append(Text.assemble((f"{t['priority_use_case']}{t['colon']}", "bold"),
+                                   t["priority_not_in_catalogue"] % nearest))
     decisions = {d.id: d for d in content.rubric.decisions}
     for key in ("model_strategy", "deployment"):
         parts.append(_decision_panel(assessment.decisions[key], decisions[key], t, lang))
@@ -68,29 +77,41 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
 def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str], lang: str) -> Panel:
     choices = {c.id: c for c in decision.choices}
     chosen = choices[result.choice]
-    body = Text()
-    body.append(chosen.label.get(lang), style="bold magenta")
-    body.append(f"   ({t['runner_up']}: {choices[result.runner_up].label.get(lang)})\n", style="dim")
-    body.append(chosen.summary.get(lang).strip() + "\n")
+    head = Text()
+    head.append(chosen.label.get(lang), style="bold magenta")
+    head.append(f"   ({t['runner_up']}{t['colon']}{choices[result.runner_up].label.get(lang)})", style="dim")
+    parts: list[RenderableType] = [head, Text(chosen.summary.get(lang).strip())]
+    # A grid keeps each mark beside its text: long Chinese lines have no spaces to break at.
+    reasons = _marked_lines()
     for reason in result.reasons:
         mark, style = ("✓", "green") if reason.met else ("✗", "red")
-        body.append(f"  {mark} ", style=style)
-        body.append(f"{reason.text}  ")
-        body.append(f"[{reason.factor_label}: {reason.value_label}]\n", style="dim")
+        line = Text(reason.text)
+        line.append(f"  [{reason.factor_label}{t['colon']}{reason.value_label}]", style="dim")
+        reasons.add_row(Text(mark, style=style), line)
+    parts.append(reasons)
     if result.path:
-        body.append(f"{t['path']}:\n", style="bold")
+        parts.append(Text(f"{t['path']}{t['colon']}", style="bold"))
+        stages = _marked_lines()
         for stage in result.path:
-            label = choices[stage.choice].label.get(lang)
-            body.append(f"  {t['stage_' + stage.status]}: {label}")
+            line = Text(f"{t['stage_' + stage.status]}{t['colon']}{choices[stage.choice].label.get(lang)}")
             if stage.when and stage.status == "next":
-                body.append(f" — {t['stage_when']}: " + "; ".join(stage.when), style="dim")
-            body.append("\n")
+                line.append(f" — {t['stage_when']}{t['colon']}" + t["list_sep"].join(stage.when), style="dim")
+            stages.add_row("", line)
+        parts.append(stages)
     if result.would_change_if:
-        body.append(f"{t['would_change']}:\n", style="bold")
+        parts.append(Text(f"{t['would_change']}{t['colon']}", style="bold"))
+        flips = _marked_lines()
         for flip in result.would_change_if:
-            body.append(f"  → {flip.text}\n")
-    body.rstrip()
-    return Panel(body, title=t[decision.id], title_align="left")
+            flips.add_row("→", Text(flip.text))
+        parts.append(flips)
+    return Panel(Group(*parts), title=t[decision.id], title_align="left")
+
+
+def _marked_lines() -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, justify="right")
+    grid.add_column(overflow="fold")
+    return grid
 
 
 TOP_SCENARIOS = 8
@@ -120,7 +141,10 @@ def _roadmap_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
         table.add_column(column)
     for item in assessment.roadmap[:TOP_ACTIONS]:
         table.add_row(t[f"phase_{item.phase}"], item.title, item.effort, "●" * item.impact)
+    notes = []
     rest = len(assessment.roadmap) - TOP_ACTIONS
     if rest > 0:
-        return Group(table, Text(t["more_actions"].format(n=rest), style="dim"))
-    return table
+        notes.append(Text(t["more_actions"].format(n=rest), style="dim"))
+    if assessment.later:
+        notes.append(Text(t["later_count"].format(n=len(assessment.later)), style="dim"))
+    return Group(table, *notes) if notes else table
