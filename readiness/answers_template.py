@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .model import INDUSTRY_STEP, STEP_IDS, Content, Question
 
-_WORDS = {
+_WORDS: dict[str, dict[str, Any]] = {
     "en": {
         "head": "Answers file for: {title} (version {version})",
         "how": [

@@ -26,13 +26,13 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
     decisions = {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
     facts.decisions = {d: result.choice for d, result in decisions.items()}
     priority = priority_scenario(content, answers)
-    boosted = frozenset(
+    priority_needs = frozenset(
         action
         for need in (rubric.scenario_index[priority].requires if priority else [])
         if not rules.evaluate(need.when, facts)
         for action in need.unblocked_by
     )
-    roadmap = build_roadmap(rubric, facts, lang, boosted)
+    roadmap = build_roadmap(rubric, facts, lang, priority_needs)
     strategy = next(d for d in rubric.decisions if d.id == "model_strategy")
     scenarios = fit_scenarios(
         rubric, facts, answers, [*roadmap.scheduled, *roadmap.later], decisions["model_strategy"].choice,

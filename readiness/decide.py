@@ -6,7 +6,18 @@ import dataclasses
 from typing import Any
 
 from . import rules
-from .model import Choice, Decision, DecisionResult, Factor, Flip, PathStage, Reason, Requirement, Rubric
+from .model import (
+    Choice,
+    Decision,
+    DecisionResult,
+    Factor,
+    Flip,
+    PathStage,
+    Reason,
+    Requirement,
+    Rubric,
+    StageStatus,
+)
 
 
 def derive_factors(rubric: Rubric, facts: rules.Facts, fixed: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -144,7 +155,9 @@ def decide(
         current = decision.stages.index(chosen.id)
         by_id = {c.id: c for c in decision.choices}
         for i, stage_id in enumerate(decision.stages):
-            status = "done" if i < current else "current" if i == current else "next" if i == current + 1 else "later"
+            status: StageStatus = (
+                "done" if i < current else "current" if i == current else "next" if i == current + 1 else "later"
+            )
             open_needs = [r.text.get(lang) for r in by_id[stage_id].requires if not _holds(r, facts)]
             path.append(PathStage(choice=stage_id, status=status, when=open_needs if i > current else []))
 

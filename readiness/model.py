@@ -93,7 +93,8 @@ def _condition_kind(data: Any) -> str:
             if key in data:
                 return key
         return "leaf"
-    return {All: "all", Any_: "any", Not: "not"}.get(type(data), "leaf")
+    kinds: dict[type, str] = {All: "all", Any_: "any", Not: "not"}
+    return kinds.get(type(data), "leaf")
 
 
 # Tagged by shape so a mistake reports against the one form it resembles, not all four.
@@ -634,13 +635,18 @@ class Answers(Frozen):
 # and batch scoring makes them by the hundred thousand; values it computed need no validation.
 
 
+QuestionStatus = Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
+StageStatus = Literal["done", "current", "next", "later"]
+Fit = Literal["ready_now", "after_phase_1", "after_phase_2", "not_yet"]
+
+
 class QuestionResult(NamedTuple):
     """How one question counted."""
 
     id: str
     value: float | None  # None when not applicable or hidden by context
     weight: float
-    status: Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
+    status: QuestionStatus
 
 
 class StepResult(NamedTuple):
@@ -675,7 +681,7 @@ class Flip(NamedTuple):
 
 class PathStage(NamedTuple):
     choice: str
-    status: Literal["done", "current", "next", "later"]
+    status: StageStatus
     when: list[str]  # the requirements still open before this stage
 
 
@@ -712,7 +718,7 @@ class ScenarioFit(NamedTuple):
     description: str
     stage: str
     industry_specific: bool
-    fit: Literal["ready_now", "after_phase_1", "after_phase_2", "not_yet"]
+    fit: Fit
     blocked_by: list[Blocker]
     value: str
     data_needs: str

@@ -42,8 +42,10 @@ def phase_caps(rules_: RoadmapRules, facts: rules.Facts) -> list[int]:
     return [max(rules_.minimum, cap + change) for cap in caps]
 
 
-def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozenset[str] = frozenset()) -> Roadmap:
-    """`boosted`: actions that meet a prerequisite of the priority scenario."""
+def build_roadmap(
+    rubric: Rubric, facts: rules.Facts, lang: str, priority_needs: frozenset[str] = frozenset()
+) -> Roadmap:
+    """`priority_needs`: actions that meet a prerequisite of the priority scenario."""
     actions = triggered_actions(rubric, facts)
     by_id = {a.id: a for a in actions}
     controls = {a.id for a in actions if a.security_control}
@@ -65,7 +67,7 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, lang: str, boosted: frozen
         return found
 
     anchors = with_prerequisites([a.id for a in actions if a.pilot])  # the strategy's work and what it needs
-    boosted = with_prerequisites([a for a in boosted if a in by_id])  # what the priority scenario needs
+    boosted = with_prerequisites([a for a in priority_needs if a in by_id])  # what the priority scenario needs
 
     # A control that only a go-live needs waits for that go-live, so it is not put in quarter one
     # for a model that goes live a year later.

@@ -139,17 +139,17 @@ def _compile_leaf(leaf: Leaf) -> Test:
         return lambda facts: (facts.scores if kind == "score" else facts.levels).get(subject) is not None
     # Points, scores and levels are the engine's own numbers (or None), and the loader checked that
     # ordered operators get a number: they compare directly, without the type checks.
-    compare = _NUMERIC.get(op) or OPERATORS[op]
+    compare_measure: Callable[[Any, Any], bool] = _NUMERIC.get(op) or OPERATORS[op]
     if kind == "points":
 
         def points(facts: Facts) -> bool:
             actual = facts.points(subject)
-            return actual is not None and compare(actual, value)
+            return actual is not None and compare_measure(actual, value)
 
         return points
 
     def measured(facts: Facts) -> bool:
         actual = (facts.scores if kind == "score" else facts.levels).get(subject)
-        return actual is not None and compare(actual, value)
+        return actual is not None and compare_measure(actual, value)
 
     return measured

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import rules
-from .model import STAGES, Answers, Blocker, RoadmapItem, Rubric, Scenario, ScenarioFit
+from .model import STAGES, Answers, Blocker, Fit, RoadmapItem, Rubric, Scenario, ScenarioFit
 
 # The model strategy stage a scenario's approach needs (see decisions.yaml `stages`).
 APPROACH_STAGE = {
@@ -21,7 +21,7 @@ APPROACH_STAGE = {
     "fine_tuned_small": "fine_tuning",
     "hybrid": "hybrid",
 }
-FIT_ORDER = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
+FIT_ORDER: tuple[Fit, ...] = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
 # Approaches that need a task model trained on labelled data; under prompt engineering they start
 # with a vendor model and a person reviewing every result.
 TASK_MODEL_APPROACHES = frozenset({"classical_ml", "fine_tuned_small"})
@@ -61,7 +61,7 @@ def fit_scenarios(
             blockers.append(
                 Blocker(id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=need.questions, actions=actions)
             )
-        fit = "ready_now" if not blockers else f"after_phase_{clears_in}" if clears_in <= 2 else "not_yet"
+        fit: Fit = "ready_now" if not blockers else FIT_ORDER[clears_in] if clears_in <= 2 else "not_yet"
         needed = APPROACH_STAGE[scenario.approach]
         fits.append(
             (

@@ -15,6 +15,7 @@ from .model import (
     Content,
     Question,
     QuestionResult,
+    QuestionStatus,
     Rubric,
     StepResult,
     leaves,
@@ -98,6 +99,7 @@ def _score_questions(questions: list[Question], answers: Answers, facts: rules.F
     answered = total = 0
     for question in questions:
         raw = answers.value(question.id)
+        status: QuestionStatus
         if not is_visible(question, facts):
             # A follow-up of a question that does not apply here does not apply either.
             hidden = question.id in contextual or _follows_not_applicable(question, answers)
