@@ -6,6 +6,7 @@ so the rules for what is a valid answer are the loader's and are tested without 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,6 +190,8 @@ def _number(typed: str, lang: str) -> float | int:
             _say(lang, f"{typed!r} is not a number. Write it in full, e.g. 1200 or 1,200.", f"“{typed}”不是数字，请完整填写，例如 1200 或 1,200。")
         )
     number = float(typed.replace(",", ""))
+    if not math.isfinite(number):  # hundreds of digits
+        raise ValueError(_say(lang, "That number is too large.", "数字太大。"))
     return int(number) if number.is_integer() else number
 
 

@@ -6,7 +6,10 @@ inside the document, so a content author fixes a file in one pass.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -97,20 +100,16 @@ def _is_tag(item: str) -> bool:
     return item in {"all", "any", "not", "leaf", "list[str]", "str", "int", "float", "bool"}
 
 
-def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Document:
-    """Parse one YAML file safely. Raises ContentError with the file and line on any problem."""
+def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = False) -> Document:
+    """Parse one YAML file safely. Raises ContentError with the file and line on any problem.
+
+    Only regular files are read (never pipes, FIFOs or devices; /dev/stdin only when a file is
+    redirected to it), and at most `max_bytes`.
+    Anchors and aliases, repeated keys and numbers that are not plain decimals (YAML 1.1 reads
+    010 as 8 and 1:10 as 70; .nan and .inf are not numbers one can score) are refused.
+    """
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ContentError([Issue(name, f"the file is {size:,} bytes; the limit is {max_bytes:,}")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Issue(name, "no such file")]) from None
-    except IsADirectoryError:
-        raise ContentError([Issue(name, "this is a folder, not a YAML file")]) from None
-    except OSError as exc:
-        raise ContentError([Issue(name, f"cannot read the file: {exc.strerror}")]) from None
+    raw = _read_bytes(path, name, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,9 +120,9 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Docu
         raise ContentError([Issue(name, "the file is empty")])
     loader = _Loader(text)
     try:
-        if not allow_aliases and ("&" in text or "*" in text):
+        if not allow_aliases and _MAYBE_ANCHOR.search(text):
             _refuse_aliases(text, name)
-        data = loader.get_single_data() if "*" in text else _construct(loader)
+        data = _construct(loader, name, shared=allow_aliases and "*" in text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = f"not valid YAML: {exc.problem or exc.context}"
@@ -138,42 +137,248 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = True) -> Docu
     return Document(name, data, text)
 
 
+def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    """At most `max_bytes` of a regular file; anything else (a FIFO, a device, a pipe) is refused unread."""
+    fd, size = _open_regular(path, name, max_bytes)
+    chunks: list[bytes] = []
+    left = max_bytes + 1  # one byte more than allowed tells a file that grew (or a /proc file) from one that fits
+    try:
+        while left > 0:
+            chunk = os.read(fd, min(left, max(size + 1, 65_536)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise ContentError([Issue(name, f"cannot read the file: {exc.strerror}")]) from None
+    finally:
+        os.close(fd)
+    if left <= 0:
+        raise ContentError([Issue(name, f"the file is larger than the limit of {max_bytes:,} bytes")])
+    return b"".join(chunks)
+
+
+def _open_regular(path: Path, name: str, max_bytes: int) -> tuple[int, int]:
+    """An open descriptor of a regular file no larger than `max_bytes`, and its size."""
+    if name == "-":
+        message = "reading from standard input is not supported; save the YAML to a file and give its path"
+        raise ContentError([Issue(name, message)])
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the open file is checked before any read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ContentError([Issue(name, "no such file")]) from None
+    except OSError as exc:
+        raise ContentError([Issue(name, f"cannot read the file: {exc.strerror}")]) from None
+    info = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = "this is a folder, not a YAML file"
+    elif not stat.S_ISREG(info.st_mode):
+        kind = "a pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
+        problem = (
+            f"not a regular file but {kind}; pipes, FIFOs, devices and a piped /dev/stdin are not read: "
+            "save the YAML to a file and give its path"
+        )
+    elif info.st_size > max_bytes:
+        problem = f"the file is {info.st_size:,} bytes; the limit is {max_bytes:,}"
+    if problem:
+        os.close(fd)
+        raise ContentError([Issue(name, problem)])
+    return fd, info.st_size
+
+
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_NUMBERS = (_INT, _FLOAT)
+_MERGE_OR_STR = (_STR, "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+_Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode  # looked up once per node
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# An anchor (&) or alias (*) starts a token, so it never follows a letter or digit ("R&D", "Q&A").
+_MAYBE_ANCHOR = re.compile(r"[&*](?<!\w[&*])")
+_MAX_SHOWN = 50  # problems listed from one file
 
 
 class _NotPlain(Exception):
     pass
 
 
-def _construct(loader: Any) -> Any:
+class _Shared(Exception):
+    """A node reached twice: an alias the anchor check did not see."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _construct(loader: Any, name: str, shared: bool) -> Any:
     """What `loader.get_single_data()` returns, a third faster for documents without aliases.
 
     Mappings with text keys, lists and text are built directly from the parsed nodes; other scalars
     (numbers, booleans, dates) go to PyYAML's own constructor. Anything else (merge keys, other
-    kinds of keys, explicit tags) hands the whole document back to PyYAML.
+    kinds of keys, explicit tags) and documents that may share nodes (`shared`: aliases allowed
+    and used) are checked, then handed back to PyYAML whole. Repeated keys and numbers that are
+    not plain decimals are refused, all at once.
     """
     node = loader.get_single_node()
     if node is None:
         return None
+    problems: list[tuple[yaml.Node, str]] = []
+    data = None
     try:
-        return _plain(loader, node)
+        if shared:
+            raise _NotPlain
+        data = _plain(loader, node, problems, set())
+    except _Shared as exc:
+        mark = exc.node.start_mark
+        message = "YAML anchors and aliases (& and *) are not allowed; write each value out in full"
+        raise ContentError([Issue(name, message, mark.line + 1, mark.column + 1)]) from None
     except _NotPlain:
-        return loader.construct_document(node)
+        problems.clear()
+        _check_nodes(loader, node, problems, set())
+        if not problems:
+            data = loader.construct_document(node)
+    if problems:
+        raise ContentError(_located(name, node, problems))
+    return data
 
 
-def _plain(loader: Any, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node)
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+def _plain(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, str]], seen: set[int]) -> Any:
+    if isinstance(node, _Scalar):
+        return node.value if node.tag == _STR else _scalar(loader, node, problems)
+    if id(node) in seen:  # only an alias reaches a node twice; building it again could take gigabytes
+        raise _Shared(node)
+    seen.add(id(node))
+    if isinstance(node, _Mapping) and node.tag == _MAP:
         data = {}
         for key, value in node.value:
-            if key.tag != _STR or not isinstance(key, yaml.ScalarNode):
+            if key.tag != _STR or not isinstance(key, _Scalar):
                 raise _NotPlain
-            data[key.value] = _plain(loader, value)
+            data[key.value] = _plain(loader, value, problems, seen)
+        if len(data) < len(node.value):  # a key given twice
+            _repeated_keys(node, problems)
         return data
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_plain(loader, item) for item in node.value]
+    if isinstance(node, _Sequence) and node.tag == _SEQ:
+        return [_plain(loader, item, problems, seen) for item in node.value]
     raise _NotPlain
+
+
+def _check_nodes(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, str]], seen: set[int]) -> None:
+    """The checks `_plain` makes, for documents PyYAML builds itself."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _MERGE_OR_STR:
+            _scalar(loader, node, problems)  # built now and kept: PyYAML builds each node once
+    elif isinstance(node, yaml.MappingNode):
+        _repeated_keys(node, problems)
+        for key, value in node.value:
+            _check_nodes(loader, key, problems, seen)
+            _check_nodes(loader, value, problems, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_nodes(loader, item, problems, seen)
+
+
+def _repeated_keys(node: yaml.MappingNode, problems: list[tuple[yaml.Node, str]]) -> None:
+    """A key given twice in one mapping, naming both lines (YAML itself silently keeps the last)."""
+    firsts: dict[tuple[str, Any], yaml.Node] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            first = firsts.setdefault((key.tag, key.value), key)
+            if first is not key:
+                message = (
+                    f"the key {key.value!r} is given twice, on line {first.start_mark.line + 1} and on line "
+                    f"{key.start_mark.line + 1}; keep one of them (YAML would silently use the last)"
+                )
+                problems.append((key, message))
+
+
+# What PyYAML's constructors raise, besides ConstructorError, for a value that does not fit its
+# explicit tag (`!!timestamp abc`, `!!bool x`, `!!int ²`).
+_VALUE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, str]]) -> Any:
+    """A number, boolean, date or null, as PyYAML builds it; None for a number that is refused."""
+    if node.tag in _NUMBERS and not _small_decimal(node.value) and _bad_number(loader, node, problems):
+        return None
+    try:
+        return loader.construct_object(node)
+    except _VALUE_ERRORS:
+        kind = node.tag.rsplit(":", 1)[-1]
+        message = f"{node.value[:40]!r} cannot be read as a {kind}"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+
+
+def _bad_number(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, str]]) -> bool:
+    problem = _number_problem(loader, node)
+    if problem:
+        problems.append((node, problem))
+    return problem is not None
+
+
+def _small_decimal(text: str) -> bool:
+    """The common case, checked quickly: a whole number such as 0, 12 or 2026."""
+    return text.isascii() and text.isdigit() and len(text) < 20 and (text[0] != "0" or len(text) == 1)
+
+
+def _number_problem(loader: Any, node: yaml.ScalarNode) -> str | None:
+    """Why a number in the file is not a plain, finite decimal number, or None when it is."""
+    text = node.value
+    plain = (_PLAIN_INT if node.tag == _INT else _PLAIN_FLOAT).fullmatch(text)
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if plain:
+        return None if math.isfinite(float(text)) else f"{shown} is too large a number; write a plain decimal number"
+    try:
+        value = loader.construct_object(node) if len(text) <= 40 else None
+    except Exception:  # PyYAML's int() and float() raise ValueError on odd explicit tags
+        value = None
+    if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf, -.inf
+        return f"{shown} is not a finite number; write a plain decimal number, e.g. 10 or 2.5"
+    read: str | None
+    if isinstance(value, float):
+        read = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    else:
+        read = str(value) if isinstance(value, int) and len(text) <= 40 else None
+    if read is None:
+        return f"{shown!r} is not a plain decimal number; write numbers like 10 or 2.5 (or quote text)"
+    if ":" in text:
+        return f"YAML reads {text} as the base-60 number {read}; write {read}, or quote \"{text}\" if it is text"
+    digits = text.lstrip("+-")
+    if node.tag == _INT and len(digits) > 1 and digits.startswith("0") and digits.replace("_", "").isdigit():
+        decimal = text[: len(text) - len(digits)] + (digits.replace("_", "").lstrip("0") or "0")
+        return f"YAML reads {text} as the octal number {read}; numbers are plain decimals: write {decimal}, not {text}"
+    return f"YAML reads {text} as {read}; numbers are plain decimals: write {read}, not {text}"
+
+
+def _located(name: str, root: yaml.Node, problems: list[tuple[yaml.Node, str]]) -> list[Issue]:
+    """Issues for problem nodes, each with its line, column and path in the document."""
+    wanted = {id(node) for node, _ in problems[:_MAX_SHOWN]}
+    paths: dict[int, Path_] = {}
+    stack: list[tuple[yaml.Node, Path_]] = [(root, ())]
+    seen: set[int] = set()
+    while stack and len(paths) < len(wanted):
+        node, path = stack.pop()
+        if id(node) in wanted:
+            paths.setdefault(id(node), path)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                inner = (*path, str(key.value))
+                stack += [(key, inner), (value, inner)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*path, str(i))) for i, item in enumerate(node.value)]
+    issues = [
+        Issue(name, message, node.start_mark.line + 1, node.start_mark.column + 1, ".".join(paths.get(id(node), ())))
+        for node, message in problems[:_MAX_SHOWN]
+    ]
+    if len(problems) > _MAX_SHOWN:
+        issues.append(Issue(name, f"and {len(problems) - _MAX_SHOWN} more problems of these kinds"))
+    return issues
 
 
 def _refuse_aliases(text: str, name: str) -> None:
@@ -181,7 +386,7 @@ def _refuse_aliases(text: str, name: str) -> None:
     for token in yaml.scan(text, Loader=_Loader):
         if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
             mark = token.start_mark
-            message = "YAML anchors and aliases (& and *) are not allowed in answers files"
+            message = "YAML anchors and aliases (& and *) are not allowed; write each value out in full"
             raise ContentError([Issue(name, message, mark.line + 1, mark.column + 1)])
 
 
@@ -788,6 +993,8 @@ def answer_problem(question: Question, value: Any) -> str | None:
     elif kind in ("number", "percent"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"expected a number, got {value!r}"
+        if not _finite(value):
+            return f"{value!r} is not a finite number; write a plain decimal number, e.g. 10 or 2.5"
         low, high = question.lower_bound, question.upper_bound
         if low is not None and value < low:
             return f"{value:g} is below the minimum {low:g}"
@@ -801,6 +1008,13 @@ def answer_problem(question: Question, value: Any) -> str | None:
     elif len(value) > 2000:
         return "the text is longer than 2,000 characters"
     return None
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def dump_yaml(data: Any) -> str:

@@ -7,6 +7,7 @@ AI scenarios are in demand (to match suppliers to that demand).
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -84,9 +85,11 @@ class Portfolio(Plain):
     members: list[Member]
 
 
-def enterprise_code(name: str) -> str:
-    """A stable code for a name: the same enterprise gets the same code in every run."""
-    return "E-" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:6].upper()
+def enterprise_code(name: str, key: bytes) -> str:
+    """A stable code for a name: the same enterprise gets the same code in every run with the same
+    key (HMAC-SHA256), and without the key a code cannot be found by hashing a list of names."""
+    digest = hmac.new(key, name.strip().encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return "E-" + digest[:8].upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +137,12 @@ def portfolio_entry(source: str, result: Assessment) -> Entry:
     )
 
 
-def build_portfolio(content: Content, entries: list[Entry], lang: str, anonymise: bool = False) -> Portfolio:
+def build_portfolio(content: Content, entries: list[Entry], lang: str) -> Portfolio:
     """Sum up one entry per enterprise that could be assessed (see `portfolio_entry`).
 
     Wording comes from the content in `lang`, so assessments made in any language can be summed up.
+    Anonymised runs anonymise the answers before they are assessed (`batch.anonymised`), so their
+    entries already carry codes and no file names.
     """
     index = content.questionnaire.question_index()
     rubric = content.rubric
@@ -168,8 +173,8 @@ def build_portfolio(content: Content, entries: list[Entry], lang: str, anonymise
             entry["blockers"].update(blockers)
         members.append(
             Member(
-                name=enterprise_code(e.name) if anonymise else e.name,
-                source="" if anonymise else e.source,
+                name=e.name,
+                source=e.source,
                 industry=e.industry,
                 industry_label=industries.get(e.industry, e.industry),
                 size=e.size,

@@ -1,6 +1,7 @@
 """`readiness assess`: the guided interview in the terminal, saved after every answer."""
 
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -8,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EXIT_INTERRUPTED, ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, err, load, out, system_lang, user_errors
+from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, plain, system_lang, user_errors
 
 
 def assess(
@@ -28,13 +29,20 @@ def assess(
     from ..loader import load_answers
     from .interview_screen import SaveAndQuit, Session
 
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as held:
         if answers_file is None and not sys.stdin.isatty():
             raise ContentError(
                 [Issue("stdin", "the interview needs a terminal; to script it, pass --answers FILE (or fill a file from `readiness init`)")],
                 what="input",
             )
         path = answers_file or Path("answers.yaml")
+        from ..files import hold_lock
+
+        # One interview per answers file: a second one refuses at once instead of silently
+        # overwriting the first one's answers. Released on any exit, Ctrl-C and kill -9 included.
+        if not held.enter_context(hold_lock(path)):
+            err.print(f"[yellow]warning:[/] {escape(str(path))} cannot be locked here: "
+                      "make sure no other interview uses it at the same time")
         content, _ = load(content_dir)
         if path.exists():
             interview = Interview.resume(content, load_answers(path, content))
@@ -56,10 +64,10 @@ def assess(
             words = session.words
             what = words["interrupted"] if isinstance(stop, KeyboardInterrupt) else words["ended"]
             gap = "" if chosen == "zh" else " "
-            err.print(f"\n{what}{gap}{words['saved'].format(path=path)}\n{words['resume'].format(path=path)}")
+            err.print(plain(f"\n{what}{gap}{words['saved'].format(path=path)}\n{words['resume'].format(path=path)}"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except SaveAndQuit:
-            out.print(f"{session.words['saved'].format(path=path)}\n{session.words['resume'].format(path=path)}")
+            out.print(plain(f"{session.words['saved'].format(path=path)}\n{session.words['resume'].format(path=path)}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -27,7 +27,7 @@ def batch(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the reports and the portfolio.", file_okay=False)],
     fmt: Annotated[
         BatchFormat,
-        typer.Option("--format", "-f", help="Report format per enterprise: pdf, html, or json (fast: data only, no PDFs)."),
+        typer.Option("--format", "-f", help="Report format per enterprise: pdf or html (for people), or json (for tools; fast: data only, no PDFs)."),
     ] = BatchFormat.pdf,
     lang: Annotated[Optional[Lang], LangOption] = None,
     brand: Annotated[Optional[Path], typer.Option("--brand", help="A brand file (YAML) for every report.")] = None,
@@ -39,14 +39,24 @@ def batch(
         ),
     ] = None,
     anonymise: Annotated[
-        bool, typer.Option("--anonymise", help="Replace enterprise names by stable codes in the portfolio files.")
+        bool,
+        typer.Option(
+            "--anonymise",
+            help=(
+                "Anonymise every file written: enterprise names become codes (report files are named by them), "
+                "and regions, respondents' names, notes and file names are left out. The codes are keyed by a "
+                "secret: $READINESS_ANONYMISE_KEY if set, else OUTPUT/.anonymise-key, made on first use and "
+                "reused by later runs into the same folder (same key, same codes). Do not share the key."
+            ),
+        ),
     ] = False,
     content_dir: Annotated[Optional[Path], ContentDirOption] = None,
 ) -> None:
     """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
 
     A file that cannot be read or assessed is listed at the end with its error; the others go on.
-    The exit code is 1 when any file failed.
+    Entries named *.yaml that are not regular files (FIFOs, devices, folders) are listed as skipped.
+    The exit code is 1 when any file failed or was skipped.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -56,15 +66,20 @@ def batch(
     with user_errors():
         if not folder.is_dir():
             raise ContentError([Issue(str(folder), "no such folder")], what="command line")
-        files = runner.answer_files(folder)
+        files, skipped = runner.scan_folder(folder)
         if not files:
-            raise ContentError([Issue(str(folder), "no answers files (*.yaml) in this folder")], what="command line")
+            raise ContentError([Issue(str(folder), "no answers files (*.yaml) in this folder"),
+                                *(Issue(name, reason) for name, reason in skipped)], what="command line")
         content, _ = load(content_dir)
         if brand:
             from ..report.brand import load_brand
 
             load_brand(brand)  # check it once, before any work
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = "it is a file, not a folder" if output.is_file() else exc.strerror or str(exc)
+            raise ContentError([Issue(str(output), f"cannot create the output folder: {reason}")], what="output") from None
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("done {task.fields[done]} · failed {task.fields[failed]}"), TimeElapsedColumn())
         # Redrawn by hand, a few times a second at most: no refresh thread while workers fork.
@@ -73,11 +88,13 @@ def batch(
                 content, files, output,
                 fmt=fmt.value, lang=lang.value if lang else None, brand_file=brand, anonymise=anonymise,
                 workers=jobs or os.cpu_count() or 1, content_root=resolve_content(content_dir),
-                progress=_BarProgress(bar),
+                progress=_BarProgress(bar), skipped=skipped,
             )
         err.print(f"{len(outcome.written)} report(s) and the portfolio in {escape(str(output))}")
+        if outcome.new_key:
+            err.print(f"new anonymisation key in {escape(str(outcome.new_key))}: keep it for later runs, do not share it")
         if outcome.failed:
-            err.print(f"[bold red]{len(outcome.failed)} file(s) failed:[/]")
+            err.print(f"[bold red]{len(outcome.failed)} file(s) failed or were skipped:[/]")
             for name, error in sorted(outcome.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)

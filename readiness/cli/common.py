@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import locale
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.exceptions import TyperException
 
-from ..errors import EXIT_INTERRUPTED, Issue, ReadinessError
+from ..errors import EXIT_ERROR, EXIT_INTERRUPTED, Issue, ReadinessError
+from ..terminal import printable
 
 if TYPE_CHECKING:
     from ..model import Content
@@ -37,8 +39,9 @@ class _Console:
         return getattr(self.rich, name)
 
 
-err = _Console(stderr=True, highlight=False, soft_wrap=True)
-out = _Console(highlight=False)
+# No highlighting and no :emoji: codes: what the user wrote is shown as written.
+err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = _Console(highlight=False, emoji=False)
 
 
 class Lang(str, Enum):
@@ -56,7 +59,12 @@ ContentDirOption = typer.Option(
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn expected failures into one clear message and an exit code, never a traceback."""
+    """The error boundary of every command: one clear line and an exit code, never a traceback.
+
+    Expected failures (ReadinessError) give their message and exit code; Ctrl-C gives exit 130;
+    typer.Exit and Typer's usage errors pass through. Anything else is a bug: one line naming it
+    and the crash log that holds the traceback, and exit 1.
+    """
     try:
         yield
     except ReadinessError as exc:
@@ -65,12 +73,66 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("\ninterrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort, TyperException):
+        raise
+    except Exception as exc:
+        log = write_crash_log(exc)
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        where = f"details in {log}" if log else "no crash log could be written"
+        err.print(f"[bold red]internal error:[/] {escape(what)}; {escape(where)}")
+        raise typer.Exit(EXIT_ERROR) from None
 
 
-def escape(text: str) -> str:
+def crash_log_folders() -> Iterator[Path]:
+    """Where crash logs go: $XDG_CACHE_HOME/readiness (else ~/.cache/readiness), else the temporary folder."""
+    import tempfile
+
+    cache = os.environ.get("XDG_CACHE_HOME")
+    if not cache:
+        with contextlib.suppress(RuntimeError):  # no home folder
+            cache = str(Path.home() / ".cache")
+    if cache:
+        yield Path(cache) / "readiness"
+    yield Path(tempfile.gettempdir())
+
+
+def write_crash_log(exc: BaseException) -> Path | None:
+    """The traceback in crash-<timestamp>-<random>.log (mode 0600) in the cache folder, else in the
+    temporary folder; None when neither can be written."""
+    import sys
+    import tempfile
+    import time
+    import traceback
+
+    from .. import __version__
+
+    text = "".join(traceback.format_exception(exc))
+    head = f"readiness {__version__}, Python {sys.version.split()[0]}\ncommand: {' '.join(sys.argv)}\n\n"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for folder in crash_log_folders():
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f"crash-{stamp}-", suffix=".log", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+                stream.write(head + text)
+            return Path(name)
+        except OSError:
+            continue
+    return None
+
+
+def escape(text: object) -> str:
+    """User text for a Rich markup string: controls made visible (`printable`), markup escaped."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(printable(text))
+
+
+def plain(text: object, style: str = "") -> Any:
+    """User text as a Rich Text (never parsed as markup), controls made visible (`printable`)."""
+    from rich.text import Text
+
+    return Text(printable(text), style=style)
 
 
 def load(override: Path | None) -> tuple[Content, list[Issue]]:
@@ -90,12 +152,12 @@ def system_lang() -> str:
     return "zh" if code.lower().startswith("zh") else "en"
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Print to stdout, or write the file only once the text is complete."""
+def write_output(text: str, output: Path | None, inputs: Iterable[Path | None] = ()) -> None:
+    """Print to stdout, or write the file only once the text is complete (never over one of `inputs`)."""
     if output is None:
         typer.echo(text, nl=False)
         return
     from ..files import write_atomically
 
-    write_atomically(output, text.encode("utf-8"))
-    err.print(f"wrote {output}")
+    write_atomically(output, text.encode("utf-8"), inputs=inputs)
+    err.print(f"wrote {escape(str(output))}")

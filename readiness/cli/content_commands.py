@@ -77,20 +77,29 @@ def score(
     from ..report.result import render_json
 
     with user_errors():
+        from ..files import content_inputs
+        from ..resources import content_dir as resolve_content
+
+        inputs = [answers_file, *content_inputs(resolve_content(content_dir))]
         content, _ = load(content_dir)
         answers = load_answers(answers_file, content)
         assessment = run_assessment(content, answers, lang.value if lang else None)
         if fmt is ScoreFormat.json:
-            write_output(render_json(assessment, content), output)
+            write_output(render_json(assessment, content), output, inputs)
             return
         from ..report.console import render_console
 
         if output:
+            import io
+
             from rich.console import Console
 
-            with output.open("w", encoding="utf-8") as handle:
-                Console(file=handle, width=110, no_color=True).print(render_console(assessment, content))
-            err.print(f"wrote {output}")
+            # Rendered in full first, then written by the one safe writer: a failure leaves no file.
+            buffer = io.StringIO()
+            Console(file=buffer, width=110, no_color=True, force_terminal=False).print(
+                render_console(assessment, content)
+            )
+            write_output(buffer.getvalue(), output, inputs)
         else:
             out.print(render_console(assessment, content))
 
@@ -105,10 +114,15 @@ def init(
     from ..answers_template import answers_template
 
     with user_errors():
+        from ..files import content_inputs, refuse_inputs
+        from ..resources import content_dir as resolve_content
+
+        inputs = content_inputs(resolve_content(content_dir))
+        refuse_inputs(output, inputs)  # the questionnaire itself, whatever --force says
         if output.exists() and not force:
             raise ContentError([Issue(str(output), "already exists; use --force to overwrite it")], what="output")
         content, _ = load(content_dir)
-        write_output(answers_template(content, lang.value if lang else system_lang()), output)
+        write_output(answers_template(content, lang.value if lang else system_lang()), output, inputs)
 
 
 def register(app: typer.Typer) -> None:

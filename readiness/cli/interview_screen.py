@@ -13,7 +13,8 @@ from rich.text import Text
 
 from ..interview import Interview, Slot
 from ..model import STEP_IDS
-from .common import out
+from ..terminal import printable
+from .common import out, plain
 
 _WORDS = {
     "en": {
@@ -144,7 +145,7 @@ class Session:
                 continue
             position += 1
         title = slots[0].step.title.get(self.lang)
-        out.print(self.words["review_done"].format(title=title))
+        out.print(plain(self.words["review_done"].format(title=title)))
         self._step_summary(step_id, pause=False)
 
     # --- asking -----------------------------------------------------------------------------
@@ -157,14 +158,14 @@ class Session:
         current = self.interview.value(question.id)
         self._show_question(slot, current if keep or current is not None else None)
         while True:
-            typed = out.input(Text(f"{self._prompt(question)} › ", style="bold cyan"))
+            typed = out.input(plain(f"{self._prompt(question)} › ", style="bold cyan"))
             if not typed.strip() and current is not None:
                 value: Any = current
             else:
                 try:
                     value = parse_answer(question, typed, self.lang, self.interview.choices(question))
                 except ValueError as problem:
-                    out.print(Text(f"  {problem}", style="red"))
+                    out.print(plain(f"  {problem}", style="red"))
                     continue
             if isinstance(value, Command):
                 if value.name == "help":
@@ -204,13 +205,13 @@ class Session:
     def _welcome(self) -> None:
         q = self.interview.content.questionnaire
         lines = Text()
-        lines.append(q.description.get(self.lang).strip() + "\n\n")
+        lines.append(printable(q.description.get(self.lang).strip()) + "\n\n")
         lines.append(self.words["steps"] + "\n", style="bold")
         for number, step in enumerate(q.playbook_steps, start=1):
-            lines.append(f"  {number}. {step.title.get(self.lang)}\n")
-        lines.append("\n" + self.words["time"].format(minutes=q.minutes, path=self.path) + "\n")
+            lines.append(printable(f"  {number}. {step.title.get(self.lang)}") + "\n")
+        lines.append("\n" + printable(self.words["time"].format(minutes=q.minutes, path=self.path)) + "\n")
         lines.append(self.words["keys"], style="dim")
-        out.print(Panel(lines, title=q.title.get(self.lang), title_align="left", border_style="cyan"))
+        out.print(Panel(lines, title=plain(q.title.get(self.lang)), title_align="left", border_style="cyan"))
 
     def _ask_respondent(self) -> None:
         out.print(Text(self.words["who"], style="bold"))
@@ -226,8 +227,8 @@ class Session:
         number = self.interview.step_number(step.id)
         heading = f"{self.words['step'].format(n=number)} · " if number else ""
         out.print()
-        out.print(Rule(f"{heading}{step.title.get(self.lang)}", style="cyan"))
-        out.print(Text(step.intro.get(self.lang).strip(), style="italic"))
+        out.print(Rule(plain(f"{heading}{step.title.get(self.lang)}"), style="cyan"))
+        out.print(plain(step.intro.get(self.lang).strip(), style="italic"))
 
     def _show_question(self, slot: Slot, current: Any) -> None:
         from ..report.context import answer_text, help_text
@@ -240,12 +241,12 @@ class Session:
         head.add_column()
         head.add_column(justify="right")
         head.add_row(
-            Text(f"{where}{slot.step.title.get(self.lang)} › {slot.section.title.get(self.lang)}", style="dim"),
+            plain(f"{where}{slot.step.title.get(self.lang)} › {slot.section.title.get(self.lang)}", style="dim"),
             Text(self.words["question"].format(n=number, total=total, share=share), style="dim"),
         )
-        body: list[Any] = [head, Text(question.text.get(self.lang), style="bold")]
+        body: list[Any] = [head, plain(question.text.get(self.lang), style="bold")]
         colon = "：" if self.lang == "zh" else ": "  # no space in Chinese, so Rich folds rather than breaks
-        body.append(Text(f"{self.words['why']}{colon}{help_text(question, self.lang)}", style="dim"))
+        body.append(plain(f"{self.words['why']}{colon}{help_text(question, self.lang)}", style="dim"))
         labels = [o.label.get(self.lang) for o in self.interview.choices(question)]
         if question.type == "yes_no":
             labels = ["是", "否"] if self.lang == "zh" else ["Yes", "No"]
@@ -254,11 +255,11 @@ class Session:
             options.add_column(justify="right", style="cyan")
             options.add_column()
             for i, label in enumerate(labels, start=1):
-                options.add_row(str(i), label)
+                options.add_row(str(i), plain(label))
             body.append(options)
         if current is not None:
             shown = answer_text(question, current, self.lang)
-            body.append(Text(self.words["current"].format(answer=shown), style="yellow"))
+            body.append(plain(self.words["current"].format(answer=shown), style="yellow"))
         out.print()
         out.print(Group(*body))
 
@@ -270,7 +271,7 @@ class Session:
         allowed = [self.words["unknown"] + " (u)"] if question.allow_unknown else []
         if question.allow_not_applicable:
             allowed.append(self.words["na"] + " (n)")
-        out.print(Panel(Text(extra.strip() + ("\n" + " · ".join(allowed) if allowed else "")), border_style="dim"))
+        out.print(Panel(plain(extra.strip() + ("\n" + " · ".join(allowed) if allowed else "")), border_style="dim"))
 
     def _step_complete(self, step_id: str) -> bool:
         return all(
@@ -293,21 +294,21 @@ class Session:
         assessment, answers = self._assessment()
         context = build_context(assessment, self.interview.content, answers)
         view = next(s for s in context.steps if s.id == step_id)
-        headline = Text(
+        headline = plain(
             self.words["summary"].format(score=view.score, level=view.level, name=view.level_name, conf=view.confidence),
             style="bold",
         )
-        parts: list[Any] = [headline, Text(view.level_text.strip())]
-        parts += [Text(self.words["capped"].format(text=text), style="yellow") for text in view.capped_by]
+        parts: list[Any] = [headline, plain(view.level_text.strip())]
+        parts += [plain(self.words["capped"].format(text=text), style="yellow") for text in view.capped_by]
         for heading, lines in ((self.words["strengths"], view.strengths), (self.words["gaps"], view.gaps)):
             if lines:
                 listed = Table(box=None, show_header=False, padding=(0, 1), expand=True)
                 listed.add_column(ratio=3, overflow="fold")
                 listed.add_column(ratio=2, style="cyan", overflow="fold")
                 for line in lines:
-                    listed.add_row(Text(f"• {line.short}"), Text(line.answer))
+                    listed.add_row(plain(f"• {line.short}"), plain(line.answer))
                 parts += [Text(heading, style="bold"), listed]
-        out.print(Panel(Group(*parts), title=view.title, title_align="left", border_style="green"))
+        out.print(Panel(Group(*parts), title=plain(view.title), title_align="left", border_style="green"))
         if pause:
             typed = out.input(Text(f"{self.words['continue']} › ", style="dim"))
             if typed.strip().lower() == "s":
@@ -320,7 +321,7 @@ class Session:
         out.print()
         out.print(Rule(self.words["done"], style="green"))
         out.print(render_console(assessment, self.interview.content))
-        out.print(self.words["saved"].format(path=self.path))
+        out.print(plain(self.words["saved"].format(path=self.path)))
         pdf = self.path.with_suffix(".pdf").name
-        out.print(Text(self.words["report"].format(path=self.path, pdf=pdf, lang=self.lang), style="bold"))
+        out.print(plain(self.words["report"].format(path=self.path, pdf=pdf, lang=self.lang), style="bold"))
 

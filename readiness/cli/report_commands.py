@@ -18,6 +18,8 @@ from ..report import PDF_VARIANTS
 from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..model import Answers, Content
 
 
@@ -66,6 +68,12 @@ def report(
         raise typer.BadParameter("applies to PDF output only", param_hint="--pdf-variant")
     target = output or answers_file.with_suffix(f".{chosen.value}")
     with user_errors():
+        from ..files import content_inputs, refuse_inputs
+        from ..resources import content_dir as resolve_content
+
+        # Checked before the (slow) rendering, and again by the writer.
+        inputs = [answers_file, brand, *content_inputs(resolve_content(content_dir))]
+        refuse_inputs(target, inputs)
         content, _ = load(content_dir)
         from ..loader import load_answers
 
@@ -76,6 +84,7 @@ def report(
             brand_file=brand,
             pdf_variant=pdf_variant.value if pdf_variant else None,
             content_root=content_dir,
+            inputs=inputs,
         )
 
 
@@ -89,8 +98,9 @@ def produce(
     brand_file: Path | None = None,
     pdf_variant: str | None = None,
     content_root: Path | None = None,
+    inputs: "Iterable[Path | None]" = (),
 ) -> None:
-    """Render one format and write it; reports what was written on stderr."""
+    """Render one format and write it (never over one of `inputs`); reports what was written on stderr."""
     from ..files import write_atomically
     from ..report.documents import render_report
 
@@ -98,7 +108,7 @@ def produce(
     document = render_report(
         content, answers, fmt.value, lang=lang, brand_file=brand_file, content_root=content_root, pdf_variant=pdf_variant
     )
-    write_atomically(target, document.data)
+    write_atomically(target, document.data, inputs=inputs)
     pages = f"{document.pages} pages, " if document.pages else ""
     err.print(f"wrote {escape(str(target))} ({pages}{time.perf_counter() - started:.1f} s)")
     if document.missing_glyphs:
@@ -140,6 +150,7 @@ def demo(
 PACKAGES = ("weasyprint", "jinja2", "pydantic", "typer", "pyyaml", "rich")
 
 
+@user_errors()  # the error boundary, as a decorator: doctor has its own exit codes
 def doctor(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The folder reports will be written to.", file_okay=False)

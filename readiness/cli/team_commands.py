@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors, write_output
+from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, plain, user_errors, write_output
 
 
 class MergeRule(str, Enum):
@@ -34,6 +34,10 @@ def merge(
     with user_errors():
         if len(files) < 2:
             raise ContentError([Issue("merge", "give at least two answers files")], what="command line")
+        from ..files import content_inputs, refuse_inputs
+        from ..resources import content_dir as resolve_content
+
+        refuse_inputs(output, [*files, *content_inputs(resolve_content(content_dir))])  # whatever --force says
         if output.exists() and not force:
             raise ContentError([Issue(str(output), "already exists; use --force to overwrite it")], what="output")
         content, _ = load(content_dir)
@@ -44,7 +48,7 @@ def merge(
                   f"{len(merged.disagreements)} disagreement(s) kept on record")
         for item in merged.disagreements:
             said = "; ".join(f"{who}: {value}" for who, value in item.answers.items())
-            err.print(f"  {item.question}: {escape(said)} → kept {item.kept}")
+            err.print(f"  {escape(item.question)}: {escape(said)} → kept {escape(item.kept)}")
 
 
 class CompareFormat(str, Enum):
@@ -76,6 +80,12 @@ def compare(
     chosen = fmt or (CompareFormat(output.suffix.lstrip(".").lower()) if output and output.suffix.lstrip(".").lower()
                      in {f.value for f in CompareFormat} else CompareFormat.table)
     with user_errors():
+        from ..files import content_inputs, refuse_inputs
+        from ..resources import content_dir as resolve_content
+
+        inputs = [before, after, *content_inputs(resolve_content(content_dir))]
+        if output is not None:
+            refuse_inputs(output, inputs)  # before the rendering, and again by the writer
         content, _ = load(content_dir)
         old, dropped_old = load_answers_across_versions(before, content)
         new, dropped_new = load_answers_across_versions(after, content)
@@ -89,7 +99,7 @@ def compare(
         if chosen is CompareFormat.json:
             import json
 
-            write_output(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", output)
+            write_output(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", output, inputs)
         elif chosen is CompareFormat.table:
             out.print(_comparison_table(result, language))
         else:
@@ -97,7 +107,8 @@ def compare(
             from ..report.documents import render_comparison
 
             target = output or after.with_suffix(f".compare.{chosen.value}")
-            write_atomically(target, render_comparison(result, language, chosen.value, content_dir).data)
+            refuse_inputs(target, inputs)
+            write_atomically(target, render_comparison(result, language, chosen.value, content_dir).data, inputs=inputs)
             err.print(f"wrote {escape(str(target))}")
 
 
@@ -117,29 +128,30 @@ def _comparison_table(result: Any, lang: str) -> Any:
     from rich.text import Text
 
     words = _WORDS[lang]
-    table = Table(title=f"{words['title']} · {result.enterprise}", title_justify="left", title_style="bold", box=None)
+    title = plain(f"{words['title']} · {result.enterprise}", style="bold")
+    table = Table(title=title, title_justify="left", title_style="bold", box=None)
     for column in ("", words["before"], words["after"], words["change"]):
         table.add_column(column)
     for row in [*result.steps, result.overall]:
         style = "green" if row.change > 0 else "red" if row.change < 0 else "dim"
         table.add_row(
-            row.title,
-            f"{row.score_before:.1f} · {row.level_before} {row.level_name_before}",
-            f"{row.score_after:.1f} · {row.level_after} {row.level_name_after}",
+            plain(row.title),
+            plain(f"{row.score_before:.1f} · {row.level_before} {row.level_name_before}"),
+            plain(f"{row.score_after:.1f} · {row.level_after} {row.level_name_after}"),
             Text(f"{row.change:+.1f}", style=style),
         )
     parts: list[Any] = [table, Text(words["decisions"], style="bold")]
     for decision in result.decisions:
         line = f"  {decision.before} → {decision.after}" if decision.changed else f"  {decision.after} ({words['unchanged']})"
-        parts.append(Text(line))
-        parts += [Text(f"    ✓ {why}", style="green") for why in decision.why]
+        parts.append(plain(line))
+        parts += [plain(f"    ✓ {why}", style="green") for why in decision.why]
     for key, items in (("answers", [f"{a.text}: {a.before} → {a.after}" for a in result.answers_changed]),
                        ("done", result.actions_completed), ("new", result.actions_new),
                        ("not_compared", result.not_compared)):
         if key == "not_compared" and not items:
             continue
         parts.append(Text(f"{words[key]} ({len(items)})", style="bold"))
-        parts += [Text(f"  • {item}") for item in items] or [Text(f"  {words['none']}", style="dim")]
+        parts += [plain(f"  • {item}") for item in items] or [Text(f"  {words['none']}", style="dim")]
     return Group(*parts)
 
 

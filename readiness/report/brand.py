@@ -14,6 +14,8 @@ The logo is read and checked here and travels as a data: URI, so the renderer fe
 from __future__ import annotations
 
 import base64
+import io
+import warnings
 from pathlib import Path
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
@@ -25,6 +27,7 @@ from .context import Brand
 
 MAX_BRAND_BYTES = 64_000
 MAX_LOGO_BYTES = 1_000_000
+MAX_LOGO_PIXELS = 25_000_000  # 5000 x 5000: far more than a logo needs, and decoded in well under a second
 LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 
 
@@ -94,4 +97,50 @@ def _logo_data_uri(logo: Path) -> tuple[str, str]:
         return "", f"the logo {str(logo)!r} is not a PNG image"
     if mime == "image/svg+xml" and b"<svg" not in data[:4096]:
         return "", f"the logo {str(logo)!r} is not an SVG image"
+    problem = _png_problem(data) if mime == "image/png" else _svg_problem(data)
+    if problem:
+        # The renderer would drop a logo it cannot read without a word: say so instead.
+        return "", f"the logo {str(logo)!r} cannot be used: {problem}"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", ""
+
+
+def _png_problem(data: bytes) -> str:
+    """What is wrong with a PNG that has the right signature, read as the renderer reads it (Pillow)."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - WeasyPrint depends on Pillow
+        return ""
+    too_big = f"far too many pixels for a logo (at most {MAX_LOGO_PIXELS:,})"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+                width, height = image.size
+                image.verify()  # the chunk structure and checksums
+            if width * height > MAX_LOGO_PIXELS:
+                return f"it is {width:,} x {height:,} pixels, {too_big}"
+            with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+                image.load()  # the compressed pixel data
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"it has {too_big}"
+    except Exception as exc:  # Pillow raises many kinds for a damaged file
+        return f"it is a damaged or incomplete PNG image ({_reason(exc)})"
+    return ""
+
+
+def _svg_problem(data: bytes) -> str:
+    """What is wrong with an SVG logo, parsed as the renderer parses it (ElementTree)."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(data)
+    except Exception as exc:  # ParseError, and expat's refusals (entity expansion limits)
+        return f"it is not well-formed SVG ({_reason(exc)})"
+    if root.tag.rpartition("}")[2] != "svg":
+        return f"its root element is <{root.tag.rpartition('}')[2]}>, not <svg>"
+    return ""
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return text or type(exc).__name__

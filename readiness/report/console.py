@@ -8,11 +8,17 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Assessment, Content, Decision, DecisionResult
+from ..terminal import printable
 from .context import short_title
 from .labels import LABELS
 
 LEVEL_COLOURS = {1: "red", 2: "dark_orange", 3: "yellow", 4: "green", 5: "bright_green"}
 TOP_ACTIONS = 8
+
+
+def _text(text: object, style: str = "") -> Text:
+    """Text from answers or content: never read as markup, controls shown as placeholders."""
+    return Text(printable(text), style=style)
 
 
 def _bar(score: float, width: int = 20) -> Text:
@@ -31,7 +37,7 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
         (f"{overall.level} · {overall.level_name}", f"bold {LEVEL_COLOURS[overall.level]}"),
         f"   {t['score']} {overall.score:.1f}/100   {t['confidence']} {overall.confidence:.0%}",
     )
-    parts: list[RenderableType] = [Panel(headline, title=name, title_align="left", expand=False)]
+    parts: list[RenderableType] = [Panel(headline, title=_text(name), title_align="left", expand=False)]
 
     steps = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in (t["step"], t["score"], "", t["level"], t["confidence"], t["answered"]):
@@ -41,7 +47,7 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
         if step.capped_by:
             level.append(" *", style="bold")
         steps.add_row(
-            f"{number}. {short_title(titles[step.id])}",
+            _text(f"{number}. {short_title(titles[step.id])}"),
             f"{step.score:5.1f}",
             _bar(step.score),
             level,
@@ -52,16 +58,16 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     capped = [f"* {titles[s.id]}: {text}" for s in assessment.steps for text in s.capped_by]
     capped += [f"* {t['overall']}: {text}" for text in overall.capped_by]
     if capped:
-        parts.append(Text("\n".join(capped), style="dim"))
+        parts.append(_text("\n".join(capped), style="dim"))
 
     scenario_titles = {sc.id: sc.title.get(lang) for sc in content.rubric.scenarios}
     if assessment.priority_scenario:
         parts.append(Text.assemble((f"{t['priority_use_case']}{t['colon']}", "bold"),
-                                   scenario_titles[assessment.priority_scenario]))
+                                   printable(scenario_titles[assessment.priority_scenario])))
     elif assessment.nearest_scenarios:
         nearest = t["list_sep"].join(scenario_titles[sid] for sid in assessment.nearest_scenarios)
         parts.append(Text.assemble((f"{t['priority_use_case']}{t['colon']}", "bold"),
-                                   t["priority_not_in_catalogue"] % nearest))
+                                   printable(t["priority_not_in_catalogue"] % nearest)))
     decisions = {d.id: d for d in content.rubric.decisions}
     for key in ("model_strategy", "deployment"):
         parts.append(_decision_panel(assessment.decisions[key], decisions[key], t, lang))
@@ -70,7 +76,7 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     if assessment.scenarios:
         parts.append(_scenario_table(assessment, t))
     if assessment.warnings:
-        parts.append(Text(f"{t['warnings']}:\n" + "\n".join(f"- {w}" for w in assessment.warnings), style="yellow"))
+        parts.append(_text(f"{t['warnings']}:\n" + "\n".join(f"- {w}" for w in assessment.warnings), style="yellow"))
     return Group(*parts)
 
 
@@ -78,33 +84,34 @@ def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str
     choices = {c.id: c for c in decision.choices}
     chosen = choices[result.choice]
     head = Text()
-    head.append(chosen.label.get(lang), style="bold magenta")
-    head.append(f"   ({t['runner_up']}{t['colon']}{choices[result.runner_up].label.get(lang)})", style="dim")
-    parts: list[RenderableType] = [head, Text(chosen.summary.get(lang).strip())]
+    head.append(printable(chosen.label.get(lang)), style="bold magenta")
+    head.append(printable(f"   ({t['runner_up']}{t['colon']}{choices[result.runner_up].label.get(lang)})"), style="dim")
+    parts: list[RenderableType] = [head, _text(chosen.summary.get(lang).strip())]
     # A grid keeps each mark beside its text: long Chinese lines have no spaces to break at.
     reasons = _marked_lines()
     for reason in result.reasons:
         mark, style = ("✓", "green") if reason.met else ("✗", "red")
-        line = Text(reason.text)
-        line.append(f"  [{reason.factor_label}{t['colon']}{reason.value_label}]", style="dim")
+        line = _text(reason.text)
+        line.append(printable(f"  [{reason.factor_label}{t['colon']}{reason.value_label}]"), style="dim")
         reasons.add_row(Text(mark, style=style), line)
     parts.append(reasons)
     if result.path:
         parts.append(Text(f"{t['path']}{t['colon']}", style="bold"))
         stages = _marked_lines()
         for stage in result.path:
-            line = Text(f"{t['stage_' + stage.status]}{t['colon']}{choices[stage.choice].label.get(lang)}")
+            line = _text(f"{t['stage_' + stage.status]}{t['colon']}{choices[stage.choice].label.get(lang)}")
             if stage.when and stage.status == "next":
-                line.append(f" — {t['stage_when']}{t['colon']}" + t["list_sep"].join(stage.when), style="dim")
+                when = f" — {t['stage_when']}{t['colon']}" + t["list_sep"].join(stage.when)
+                line.append(printable(when), style="dim")
             stages.add_row("", line)
         parts.append(stages)
     if result.would_change_if:
         parts.append(Text(f"{t['would_change']}{t['colon']}", style="bold"))
         flips = _marked_lines()
         for flip in result.would_change_if:
-            flips.add_row("→", Text(flip.text))
+            flips.add_row("→", _text(flip.text))
         parts.append(flips)
-    return Panel(Group(*parts), title=t[decision.id], title_align="left")
+    return Panel(Group(*parts), title=_text(t[decision.id]), title_align="left")
 
 
 def _marked_lines() -> Table:
@@ -128,7 +135,7 @@ def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType
         blockers = scenario.blocked_by[0].text if scenario.blocked_by else "—"
         if len(scenario.blocked_by) > 1:
             blockers += f" (+{len(scenario.blocked_by) - 1})"
-        table.add_row(Text(t["fit_" + scenario.fit], style=style), scenario.title, start, blockers)
+        table.add_row(Text(t["fit_" + scenario.fit], style=style), _text(scenario.title), _text(start), _text(blockers))
     rest = len(assessment.scenarios) - TOP_SCENARIOS
     if rest > 0:
         return Group(table, Text(t["more_scenarios"].format(n=rest), style="dim"))
@@ -140,7 +147,7 @@ def _roadmap_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
     for column in (t["phase"], "", t["effort"], t["impact"]):
         table.add_column(column)
     for item in assessment.roadmap[:TOP_ACTIONS]:
-        table.add_row(t[f"phase_{item.phase}"], item.title, item.effort, "●" * item.impact)
+        table.add_row(_text(t[f"phase_{item.phase}"]), _text(item.title), _text(item.effort), "●" * item.impact)
     notes = []
     rest = len(assessment.roadmap) - TOP_ACTIONS
     if rest > 0:

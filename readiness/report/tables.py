@@ -1,4 +1,4 @@
-"""The portfolio as tables for other tools: CSV, Excel and JSON Lines."""
+"""The portfolio as tables: CSV for tools, Excel for people (JSON Lines is written by the batch)."""
 
 from __future__ import annotations
 
@@ -43,9 +43,27 @@ def portfolio_rows(portfolio: Portfolio, for_people: bool) -> list[list[Any]]:
     return rows
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +, -, @, and
+# tab or CR before them): in the CSV, such text gets a leading apostrophe and stays text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet cannot run: "'" before a leading = + - @ tab or CR. Numbers stay.
+
+    A carriage return inside the text becomes a line break: the writer quotes that one (not a lone
+    CR, with our "\n" line ends), so every row stays one record."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
 def render_csv(portfolio: Portfolio) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(portfolio_rows(portfolio, for_people=False))
+    rows = portfolio_rows(portfolio, for_people=False)
+    csv.writer(buffer, lineterminator="\n").writerows([rows[0], *([csv_cell(v) for v in row] for row in rows[1:])])
     return "\ufeff" + buffer.getvalue()  # the byte-order mark makes Excel read the file as UTF-8
 
 
