@@ -8,13 +8,19 @@ BIN := $(VENV)/bin
 # poppler-utils lets you look at the PDFs.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
 
-.PHONY: demo test setup system clean
+.PHONY: demo test lint setup system clean
 
 demo: setup
 	$(BIN)/readiness demo --output out
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q
+
+# Code health: lint and format rules, and the type checker (pyproject.toml holds their settings).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check readiness tests benchmarks
+	$(BIN)/mypy
 
 setup: system $(VENV)/.installed
 

@@ -103,8 +103,7 @@ def report(quick: bool, work: Path) -> None:
     html = work / "example-en.html"
     subprocess.run([READINESS, "report", example, "-o", str(html), "--lang", "en"], check=True, capture_output=True)
     weasyprint_alone = (
-        "import sys, weasyprint; "
-        "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"
+        "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"
     )
     templates = str(ROOT / "report_templates")
     got = medians(
@@ -172,10 +171,16 @@ def batch(quick: bool, work: Path) -> None:
         1 if quick else 5,
     )
     one, every, parse = got["one_core"], got["all_cores"], got["parse"]
-    record(f"batch --format json, {count} files, --jobs 1", f"{one.wall:.2f} s, {count / one.wall:.0f} files/s",
-           "target >= 200 files/s per core")
-    record(f"  same, default --jobs ({cores} cores)", f"{every.wall:.2f} s, {count / every.cpu:.0f} files/s per core",
-           "target >= 200 files/s per core")
+    record(
+        f"batch --format json, {count} files, --jobs 1",
+        f"{one.wall:.2f} s, {count / one.wall:.0f} files/s",
+        "target >= 200 files/s per core",
+    )
+    record(
+        f"  same, default --jobs ({cores} cores)",
+        f"{every.wall:.2f} s, {count / every.cpu:.0f} files/s per core",
+        "target >= 200 files/s per core",
+    )
     record("  parsing the same YAML files only (one process)", f"{parse.wall:.2f} s")
     record("  batch (default --jobs) vs parsing only", f"{ratio(every, parse):.2f}x", "target <= 3x")
     record("  batch --jobs 1 vs parsing only", f"{ratio(one, parse):.2f}x")
@@ -187,7 +192,17 @@ def throughput(quick: bool, work: Path) -> None:
     generate(count, folder, seed=11)
     got = medians(
         {
-            f"jobs{n}": [READINESS, "batch", str(folder), "-o", str(work / f"pdf-{n}"), "--jobs", str(n), "--lang", "en"]
+            f"jobs{n}": [
+                READINESS,
+                "batch",
+                str(folder),
+                "-o",
+                str(work / f"pdf-{n}"),
+                "--jobs",
+                str(n),
+                "--lang",
+                "en",
+            ]
             for n in (1, 2)
         },
         1 if quick else 2,
@@ -201,16 +216,22 @@ def portfolio(quick: bool, work: Path) -> None:
     script = (
         "import sys, time, pathlib; sys.path.insert(0, sys.argv[3]); "
         "from readiness.loader import load_content, load_answers; from readiness.resources import content_dir; "
-        "from readiness.assess import run_assessment; from readiness.portfolio import build_portfolio, portfolio_entry; "
+        "from readiness.assess import run_assessment; "
+        "from readiness.portfolio import build_portfolio, portfolio_entry; "
         "from readiness.report.documents import render_portfolio; "
-        "c, _ = load_content(content_dir()); files = sorted(pathlib.Path(sys.argv[1]).glob('*.yaml'))[: int(sys.argv[2])]; "
+        "c, _ = load_content(content_dir()); "
+        "files = sorted(pathlib.Path(sys.argv[1]).glob('*.yaml'))[: int(sys.argv[2])]; "
         "a = [portfolio_entry(f.name, run_assessment(c, load_answers(f, c), 'en')) for f in files]; "
         "t = time.perf_counter(); d = render_portfolio(build_portfolio(c, a, 'en'), c, 'pdf'); "
         "print(f'{time.perf_counter() - t:.2f} {d.pages}')"
     )
     for count in (20, 200 if quick else 1000):
-        done = subprocess.run([PYTHON, "-c", script, str(work / "park"), str(count), str(ROOT)],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [PYTHON, "-c", script, str(work / "park"), str(count), str(ROOT)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         seconds, pages = done.stdout.split()
         record(f"portfolio PDF of {count} enterprises", f"{float(seconds):.1f} s, {pages} pages", "target < 60 s")
 
@@ -228,12 +249,21 @@ def interview(quick: bool, work: Path) -> None:
         path = work / f"interview-{name}.yaml"
         path.unlink(missing_ok=True)
         started = time.perf_counter()
-        subprocess.run([READINESS, "assess", "--answers", str(path)], input="\n".join(lines) + "\n",
-                       text=True, capture_output=True, check=True)
+        subprocess.run(
+            [READINESS, "assess", "--answers", str(path)],
+            input="\n".join(lines) + "\n",
+            text=True,
+            capture_output=True,
+            check=True,
+        )
         seconds = time.perf_counter() - started
         shown = len(lines) - 2 - sum(1 for line in lines if line == "")  # minus respondent and step pauses
         record(f"interview '{name}': questions shown", str(shown), "target about 60")
-        record("  whole scripted interview, per question", f"{seconds:.2f} s, {seconds / shown * 1000:.0f} ms", "target << 100 ms")
+        record(
+            "  whole scripted interview, per question",
+            f"{seconds:.2f} s, {seconds / shown * 1000:.0f} ms",
+            "target << 100 ms",
+        )
 
 
 SECTIONS: dict[str, Callable[[bool, Path], None]] = {

@@ -35,8 +35,13 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
     roadmap = build_roadmap(rubric, facts, lang, priority_needs)
     strategy = next(d for d in rubric.decisions if d.id == "model_strategy")
     scenarios = fit_scenarios(
-        rubric, facts, answers, [*roadmap.scheduled, *roadmap.later], decisions["model_strategy"].choice,
-        strategy.stages, lang,
+        rubric,
+        facts,
+        answers,
+        [*roadmap.scheduled, *roadmap.later],
+        decisions["model_strategy"].choice,
+        strategy.stages,
+        lang,
     )
     return Assessment(
         enterprise=dict(answers.enterprise),
@@ -91,11 +96,42 @@ def _terms(text: str) -> set[str]:
     return words
 
 
-_COMMON_WORDS = frozenset({
-    "with", "from", "that", "this", "their", "them", "they", "what", "when", "where", "which", "will", "would",
-    "about", "into", "over", "under", "each", "every", "have", "more", "most", "other", "some", "such", "than",
-    "then", "there", "these", "those", "your", "ours",
-})
+_COMMON_WORDS = frozenset(
+    {
+        "with",
+        "from",
+        "that",
+        "this",
+        "their",
+        "them",
+        "they",
+        "what",
+        "when",
+        "where",
+        "which",
+        "will",
+        "would",
+        "about",
+        "into",
+        "over",
+        "under",
+        "each",
+        "every",
+        "have",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "your",
+        "ours",
+    }
+)
 
 
 def _warnings(steps: list[StepResult], answers: Answers, lang: str) -> list[str]:
@@ -111,7 +147,9 @@ def _warnings(steps: list[StepResult], answers: Answers, lang: str) -> list[str]
                 if zh
                 else f"{step.id}: {len(skipped)} question(s) not answered (scored 0): {', '.join(skipped)}"
             )
-        ignored = [q.id for q in step.questions if q.status in ("hidden", "not_reached") and answers.value(q.id) is not None]
+        ignored = [
+            q.id for q in step.questions if q.status in ("hidden", "not_reached") and answers.value(q.id) is not None
+        ]
         if ignored:
             warnings.append(
                 f"{step.id}：以下答案因前置条件不满足而未计入：{', '.join(ignored)}"

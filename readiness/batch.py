@@ -63,8 +63,13 @@ def display_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "replace")
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def scan_folder(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -106,9 +111,12 @@ def _visible(text: str) -> str:
         return text
     kept = []
     for i, char in enumerate(text):
-        joins_emoji = (char == "\u200d" and 0 < i < len(text) - 1
-                       and unicodedata.category(text[i - 1]) in ("So", "Mn", "Sk")
-                       and unicodedata.category(text[i + 1]) == "So")
+        joins_emoji = (
+            char == "\u200d"
+            and 0 < i < len(text) - 1
+            and unicodedata.category(text[i - 1]) in ("So", "Mn", "Sk")
+            and unicodedata.category(text[i + 1]) == "So"
+        )
         if unicodedata.category(char) not in _DROPPED or joins_emoji:
             kept.append(char)
     return "".join(kept)
@@ -154,15 +162,16 @@ def anonymise_key(output: Path) -> tuple[bytes, bool]:
             except FileExistsError:
                 pass
             finally:
-                os.unlink(temp)
+                Path(temp).unlink()
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         handle = os.open(target, flags)
         with os.fdopen(handle, "rb") as stream:
             regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
             key = stream.read(1024).strip() if regular else b""
     except OSError as exc:
-        raise ContentError([Issue(str(target), f"cannot read or make the anonymisation key: {exc.strerror}")],
-                           what="output") from None
+        raise ContentError(
+            [Issue(str(target), f"cannot read or make the anonymisation key: {exc.strerror}")], what="output"
+        ) from None
     if not regular or len(key) < 32 or not all(c in b"0123456789abcdefABCDEF" for c in key):
         raise ContentError(
             [Issue(str(target), "not an anonymisation key; remove it to make a new one (the codes will change)")],
@@ -337,9 +346,8 @@ def render_reports(
         initializer=_start_worker,
         initargs=(str(content_root), lang, str(brand_file) if brand_file else None, key),
     ) as pool:
-        summary = portfolio[0] if portfolio else None
-        documents = portfolio[1] if portfolio else []
-        extra = {pool.submit(_render_portfolio, summary, str(dst), fmt): dst for dst, fmt in documents}
+        summary, documents = portfolio if portfolio else (None, [])
+        extra = {pool.submit(_render_portfolio, summary, str(dst), fmt): dst for dst, fmt in documents if summary}
         futures = {pool.submit(_render_one, str(src), str(dst), fmt): dst for src, dst, fmt in jobs}
         for future in as_completed(futures):
             target, error = _result(future, futures[future])

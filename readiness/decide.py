@@ -93,8 +93,14 @@ class Explainer:
             return self.rubric.levels[int(value) - 1].name.get(self.lang)
         return next(v.label.get(self.lang) for v in factor.values if v.id == value)
 
-    def reason(self, req: Requirement, facts: rules.Facts, met: bool, text: str | None = None,
-               questions: list[str] | None = None) -> Reason:
+    def reason(
+        self,
+        req: Requirement,
+        facts: rules.Facts,
+        met: bool,
+        text: str | None = None,
+        questions: list[str] | None = None,
+    ) -> Reason:
         value = facts.factors[req.factor]
         return Reason(
             factor=req.factor,
@@ -134,9 +140,7 @@ class Explainer:
         return sorted(found)
 
 
-def decide(
-    decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Explainer
-) -> DecisionResult:
+def decide(decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Explainer) -> DecisionResult:
     chosen = choose(decision, facts)
     lang = explainer.lang
     reasons = [reason for r in chosen.requires for reason in explainer.met_reasons(r, facts)]

@@ -47,9 +47,7 @@ _O_BINARY = getattr(os, "O_BINARY", 0)
 _swept: set[str] = set()  # folders already cleaned of stale temporary files by this process
 
 
-def write_atomically(
-    target: Path, data: bytes, *, durable: bool = False, inputs: Iterable[Path | None] = ()
-) -> None:
+def write_atomically(target: Path, data: bytes, *, durable: bool = False, inputs: Iterable[Path | None] = ()) -> None:
     """Write `data` to `target` safely (see the module's docstring).
 
     `durable` also flushes the data, and after the rename the folder, to disk (answers files: a
@@ -135,21 +133,32 @@ def hold_lock(path: Path) -> Iterator[bool]:
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ContentError([Issue(str(path), f"cannot create the folder {lock.parent}: {exc.strerror}")],
-                           what="answers") from None
+        raise ContentError(
+            [Issue(str(path), f"cannot create the folder {lock.parent}: {exc.strerror}")], what="answers"
+        ) from None
     while True:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC, 0o666)
         except OSError as exc:
-            raise ContentError([Issue(str(path), f"cannot create the lock file {lock}: {exc.strerror}")],
-                               what="answers") from None
+            raise ContentError(
+                [Issue(str(path), f"cannot create the lock file {lock}: {exc.strerror}")], what="answers"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise ContentError([Issue(str(path), (
-                "another interview is using this answers file (it holds the lock file "
-                f"{lock}); finish or quit that one first"))], what="answers") from None
+            raise ContentError(
+                [
+                    Issue(
+                        str(path),
+                        (
+                            "another interview is using this answers file (it holds the lock file "
+                            f"{lock}); finish or quit that one first"
+                        ),
+                    )
+                ],
+                what="answers",
+            ) from None
         except OSError:  # e.g. ENOLCK: a file system without locks; go on unlocked
             os.close(fd)
             fd = -1
@@ -280,7 +289,7 @@ def _write_into(target: Path, data: bytes, expected: os.stat_result) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _check_link_owner(link: Path, info: os.stat_result) -> None:
@@ -293,8 +302,11 @@ def _check_link_owner(link: Path, info: os.stat_result) -> None:
     except OSError:
         folder_owner = info.st_uid
     if info.st_uid not in (os.geteuid(), 0, folder_owner):
-        _refuse_write(link, f"is a symbolic link owned by another user (uid {info.st_uid}); it is not followed. "
-                            "Remove it or choose another name")
+        _refuse_write(
+            link,
+            f"is a symbolic link owned by another user (uid {info.st_uid}); it is not followed. "
+            "Remove it or choose another name",
+        )
 
 
 def _sweep(folder: Path) -> None:

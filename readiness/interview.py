@@ -178,7 +178,9 @@ def _option(question: Question, offered: list[Option], typed: str, lang: str) ->
         number = int(typed)
         if 1 <= number <= len(offered):
             return offered[number - 1].id
-        raise ValueError(_say(lang, f"Choose a number from 1 to {len(offered)}.", f"请输入 1 到 {len(offered)} 之间的编号。"))
+        raise ValueError(
+            _say(lang, f"Choose a number from 1 to {len(offered)}.", f"请输入 1 到 {len(offered)} 之间的编号。")
+        )
     if question.option(typed):
         return typed
     raise ValueError(_say(lang, f"{typed!r} is not one of the options.", f"“{typed}”不是可选项。"))
@@ -187,7 +189,11 @@ def _option(question: Question, offered: list[Option], typed: str, lang: str) ->
 def _number(typed: str, lang: str) -> float | int:
     if not _NUMBER.match(typed):
         raise ValueError(
-            _say(lang, f"{typed!r} is not a number. Write it in full, e.g. 1200 or 1,200.", f"“{typed}”不是数字，请完整填写，例如 1200 或 1,200。")
+            _say(
+                lang,
+                f"{typed!r} is not a number. Write it in full, e.g. 1200 or 1,200.",
+                f"“{typed}”不是数字，请完整填写，例如 1200 或 1,200。",
+            )
         )
     number = float(typed.replace(",", ""))
     if not math.isfinite(number):  # hundreds of digits
@@ -200,7 +206,13 @@ def _checked(question: Question, value: Any, lang: str) -> Any:
     if problem is None:
         return value
     if value == NOT_APPLICABLE:
-        raise ValueError(_say(lang, "This question always applies; please answer it (or u if you don't know).", "此题不能选“不适用”，请作答（不清楚可输入 u）。"))
+        raise ValueError(
+            _say(
+                lang,
+                "This question always applies; please answer it (or u if you don't know).",
+                "此题不能选“不适用”，请作答（不清楚可输入 u）。",
+            )
+        )
     if value == UNKNOWN:
         raise ValueError(_say(lang, "This one needs an answer.", "此题必须作答。"))
     if isinstance(value, int | float) and not isinstance(value, bool):

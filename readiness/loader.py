@@ -36,6 +36,7 @@ from .model import (
     Decision,
     Factor,
     Gate,
+    Leaf,
     Level,
     Question,
     Questionnaire,
@@ -75,7 +76,9 @@ class Document:
         marks: dict[Path_, tuple[int, int]] = {}
         loader = _Loader(self.text)
         try:
-            _map_nodes(loader.get_single_node(), (), marks, set())
+            root = loader.get_single_node()
+            if root is not None:
+                _map_nodes(root, (), marks, set())
         finally:
             loader.dispose()
         return marks
@@ -126,8 +129,8 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = False) -> Doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = f"not valid YAML: {exc.problem or exc.context}"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ContentError([Issue(name, message, line, col)]) from None
+        where = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ContentError([Issue(name, message, *where)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Issue(name, f"not valid YAML: {exc}")]) from None
     finally:
@@ -345,7 +348,7 @@ def _number_problem(loader: Any, node: yaml.ScalarNode) -> str | None:
     if read is None:
         return f"{shown!r} is not a plain decimal number; write numbers like 10 or 2.5 (or quote text)"
     if ":" in text:
-        return f"YAML reads {text} as the base-60 number {read}; write {read}, or quote \"{text}\" if it is text"
+        return f'YAML reads {text} as the base-60 number {read}; write {read}, or quote "{text}" if it is text'
     digits = text.lstrip("+-")
     if node.tag == _INT and len(digits) > 1 and digits.startswith("0") and digits.replace("_", "").isdigit():
         decimal = text[: len(text) - len(digits)] + (digits.replace("_", "").lstrip("0") or "0")
@@ -404,7 +407,7 @@ def _map_nodes(node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]]
             _map_nodes(item, (*path, str(index)), marks, seen)
 
 
-def validate(model: type[M], doc: Document, data: Any, base: Path_, issues: list[Issue]) -> M | None:
+def validate(model: type[M], doc: Document, data: Any, base: tuple[str | int, ...], issues: list[Issue]) -> M | None:
     """Validate one part of a document; turn each pydantic error into a located issue."""
     try:
         return model.model_validate(data)
@@ -456,9 +459,7 @@ def _with_scenario_options(questionnaire: Questionnaire, rubric: Rubric) -> Ques
     return Questionnaire.model_validate(data)
 
 
-def _read_parts(
-    folder: Path, issues: list[Issue], names: Iterable[str]
-) -> dict[str, Document]:
+def _read_parts(folder: Path, issues: list[Issue], names: Iterable[str]) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for name in names:
         try:
@@ -579,46 +580,52 @@ class _Refs:
 
 
 def _check_condition(cond: Condition, refs: _Refs, doc: Document, path: Path_, issues: list[Issue]) -> None:
-    def report(message: str) -> None:
-        issues.append(doc.issue(path, message))
-
     for leaf in rules.leaves(cond):
-        if leaf.op not in rules.ALL_OPERATORS:
-            report(f"unknown operator {leaf.op!r}; use one of {sorted(rules.ALL_OPERATORS)}")
-            continue
-        if leaf.kind not in refs.kinds:
-            report(f"a condition here may test {sorted(refs.kinds)}, not {leaf.kind!r}")
-            continue
-        if leaf.kind in ("question", "points"):
-            question = refs.questions.get(leaf.subject)
-            if question is None:
-                report(f"unknown question {leaf.subject!r}")
-                continue
-            if leaf.kind == "question" and leaf.op in ("eq", "ne", "in", "not_in", "includes", "includes_any"):
-                valid = {o.id for o in question.options}
-                if question.type == "yes_no":
-                    valid = {True, False}  # type: ignore[assignment]
-                values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
-                if valid and any(v not in valid for v in values):
-                    report(f"{leaf.value!r} is not an option of {question.id}; options: {sorted(map(str, valid))}")
-        elif leaf.kind == "factor":
-            factor = refs.factors.get(leaf.subject)
-            if factor is None:
-                report(f"unknown factor {leaf.subject!r}")
-                continue
-            _check_factor_value(factor, leaf.value, report)
-        elif leaf.kind == "decision":
-            choices = (refs.decisions or {}).get(leaf.subject)
-            if choices is None:
-                report(f"unknown decision {leaf.subject!r}")
-                continue
-            wrong = [v for v in (leaf.value if isinstance(leaf.value, list) else [leaf.value]) if v not in choices]
-            if wrong:
-                report(f"{wrong[0]!r} is not a choice of {leaf.subject}; choices: {sorted(choices)}")
-        elif leaf.subject not in (*STEP_IDS, "overall"):
-            report(f"unknown step {leaf.subject!r}; use one of {[*STEP_IDS, 'overall']}")
-        if leaf.op in rules.ORDERED_OPERATORS and leaf.kind != "factor" and not isinstance(leaf.value, int | float):
-            report(f"operator {leaf.op!r} compares numbers; got {leaf.value!r}")
+        issues.extend(doc.issue(path, message) for message in _leaf_problems(leaf, refs))
+
+
+def _leaf_problems(leaf: Leaf, refs: _Refs) -> list[str]:
+    if leaf.op not in rules.ALL_OPERATORS:
+        return [f"unknown operator {leaf.op!r}; use one of {sorted(rules.ALL_OPERATORS)}"]
+    if leaf.kind not in refs.kinds:
+        return [f"a condition here may test {sorted(refs.kinds)}, not {leaf.kind!r}"]
+    if leaf.kind in ("question", "points"):
+        question = refs.questions.get(leaf.subject)
+        if question is None:
+            return [f"unknown question {leaf.subject!r}"]
+        problems = _option_problems(leaf, question)
+    elif leaf.kind == "factor":
+        factor = refs.factors.get(leaf.subject)
+        if factor is None:
+            return [f"unknown factor {leaf.subject!r}"]
+        problems = []
+        _check_factor_value(factor, leaf.value, problems.append)
+    elif leaf.kind == "decision":
+        choices = (refs.decisions or {}).get(leaf.subject)
+        if choices is None:
+            return [f"unknown decision {leaf.subject!r}"]
+        wrong = [v for v in _as_list(leaf.value) if v not in choices]
+        problems = [f"{wrong[0]!r} is not a choice of {leaf.subject}; choices: {sorted(choices)}"] if wrong else []
+    else:
+        known = leaf.subject in (*STEP_IDS, "overall")
+        problems = [] if known else [f"unknown step {leaf.subject!r}; use one of {[*STEP_IDS, 'overall']}"]
+    if leaf.op in rules.ORDERED_OPERATORS and leaf.kind != "factor" and not isinstance(leaf.value, int | float):
+        problems.append(f"operator {leaf.op!r} compares numbers; got {leaf.value!r}")
+    return problems
+
+
+def _option_problems(leaf: Leaf, question: Question) -> list[str]:
+    """A test of a raw answer against option ids must name options the question has."""
+    if leaf.kind != "question" or leaf.op not in ("eq", "ne", "in", "not_in", "includes", "includes_any"):
+        return []
+    valid: set[Any] = {True, False} if question.type == "yes_no" else {o.id for o in question.options}
+    if valid and any(v not in valid for v in _as_list(leaf.value)):
+        return [f"{leaf.value!r} is not an option of {question.id}; options: {sorted(map(str, valid))}"]
+    return []
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _factor_values(factor: Factor) -> list[Any]:
@@ -639,6 +646,27 @@ def _check_content(
     r_docs: dict[str, Document],
     issues: list[Issue],
 ) -> None:
+    """Cross-check the questionnaire and the rubric; each part is one small check below."""
+    questions = _check_questions(questionnaire, q_docs, issues)
+    factors = {f.id: f for f in rubric.factors}
+    all_refs = _Refs(questions, factors, frozenset({"question", "points", "factor", "score", "level"}))
+    answer_refs = _Refs(questions, factors, frozenset({"question", "points", "score", "level"}))
+    head = r_docs["rubric"]
+    _check_levels_and_gates(questionnaire, rubric, head, answer_refs, issues)
+    _check_factors(rubric, questions, r_docs["factors"], all_refs, issues)
+    _check_decisions(rubric, factors, r_docs["decisions"], issues)
+    action_ids = _check_actions(rubric, r_docs, all_refs, head, issues)
+    _check_scenarios(rubric, r_docs, all_refs, action_ids, issues)
+    if rubric.roadmap:
+        _check_roadmap_rules(rubric.roadmap, questions, answer_refs, head, issues)
+    _check_unused_factors(rubric, r_docs["factors"], issues)
+    _check_translations([*q_docs.values(), *r_docs.values()], issues)
+
+
+def _check_questions(
+    questionnaire: Questionnaire, q_docs: dict[str, Document], issues: list[Issue]
+) -> dict[str, Question]:
+    """Ids, visibility conditions and scales of every question; returns them by id."""
     questions: dict[str, Question] = {}
     for step in questionnaire.steps:
         doc = q_docs[step.id]
@@ -660,11 +688,13 @@ def _check_content(
                 if step.id in UNSCORED_STEPS and question.weight:
                     issues.append(doc.issue((*path, "weight"), f"{step.id} questions are not scored: weight 0"))
                 questions[question.id] = question
-        for si, section in enumerate(step.sections):
-            for qi, question in enumerate(section.questions):
-                _check_scale(question, doc, ("sections", str(si), "questions", str(qi)), issues)
+                _check_scale(question, doc, path, issues)
+    return questions
 
-    head = r_docs["rubric"]
+
+def _check_levels_and_gates(
+    questionnaire: Questionnaire, rubric: Rubric, head: Document, refs: _Refs, issues: list[Issue]
+) -> None:
     if rubric.questionnaire != questionnaire.id:
         issues.append(head.issue(("questionnaire",), f"this rubric is for {questionnaire.id!r}"))
     numbers = [lvl.level for lvl in rubric.levels]
@@ -675,17 +705,16 @@ def _check_content(
         issues.append(head.issue(("levels",), "min_score starts at 0 and rises strictly from level to level"))
     if sorted(rubric.step_weights) != sorted(STEP_IDS) or any(w <= 0 for w in rubric.step_weights.values()):
         issues.append(head.issue(("step_weights",), f"give a positive weight to each of {list(STEP_IDS)}"))
-
-    factors = {f.id: f for f in rubric.factors}
-    all_refs = _Refs(questions, factors, frozenset({"question", "points", "factor", "score", "level"}))
-    answer_refs = _Refs(questions, factors, frozenset({"question", "points", "score", "level"}))
     for gi, gate in enumerate(rubric.gates):
         if gate.step not in (*STEP_IDS, "overall"):
             issues.append(head.issue(("gates", gi, "step"), f"unknown step {gate.step!r}"))
-        _check_condition(gate.requires, answer_refs, head, ("gates", str(gi), "requires"), issues)
+        _check_condition(gate.requires, refs, head, ("gates", str(gi), "requires"), issues)
 
-    fdoc = r_docs["factors"]
-    if len(factors) != len(rubric.factors):
+
+def _check_factors(
+    rubric: Rubric, questions: dict[str, Question], fdoc: Document, refs: _Refs, issues: list[Issue]
+) -> None:
+    if len({f.id for f in rubric.factors}) != len(rubric.factors):
         issues.append(fdoc.issue(("factors",), "factor ids must be unique"))
     approaches = {s.approach for s in rubric.scenarios}
     for fi, factor in enumerate(rubric.factors):
@@ -700,11 +729,12 @@ def _check_content(
             if missing:
                 issues.append(fdoc.issue(("factors", fi, "values"), f"list every scenario approach; missing {missing}"))
         for ci, case in enumerate(factor.cases):
-            _check_condition(case.when, all_refs, fdoc, ("factors", str(fi), "cases", str(ci), "when"), issues)
+            _check_condition(case.when, refs, fdoc, ("factors", str(fi), "cases", str(ci), "when"), issues)
     for cycle in _cycles({f.id: set(f.depends_on) for f in rubric.factors}):
         issues.append(fdoc.issue(("factors",), f"factors depend on each other in a cycle: {' -> '.join(cycle)}"))
 
-    ddoc = r_docs["decisions"]
+
+def _check_decisions(rubric: Rubric, factors: dict[str, Factor], ddoc: Document, issues: list[Issue]) -> None:
     decided = {d.id: d for d in rubric.decisions}
     for name, choices in DECISION_CHOICES.items():
         if name not in decided:
@@ -722,11 +752,16 @@ def _check_content(
                     else:
                         _check_factor_value(factor, req.value, lambda m, p=path: issues.append(ddoc.issue(p, m)))
 
-    action_ids = {a.id: a for a in rubric.actions}
+
+def _check_actions(
+    rubric: Rubric, r_docs: dict[str, Document], refs: _Refs, head: Document, issues: list[Issue]
+) -> set[str]:
+    """Triggers, dependencies and the go-live/control pair of the action catalogue; returns its ids."""
+    action_ids = {a.id for a in rubric.actions}
     positions = _action_positions(r_docs, issues)
     # Triggers may test the decisions too: the roadmap is built once they are made.
     decisions_made = {d.id: frozenset(c.id for c in d.choices) for d in rubric.decisions}
-    trigger_refs = _Refs(questions, factors, all_refs.kinds | {"decision"}, decisions_made)
+    trigger_refs = _Refs(refs.questions, refs.factors, refs.kinds | {"decision"}, decisions_made)
     for action in rubric.actions:
         doc, index = positions[action.id]
         path = ("actions", str(index))
@@ -734,24 +769,27 @@ def _check_content(
         for dep in action.depends_on:
             if dep not in action_ids:
                 issues.append(doc.issue((*path, "depends_on"), f"unknown action {dep!r}"))
-    for cycle in _cycles({a.id: set(a.depends_on) & set(action_ids) for a in rubric.actions}):
+    for cycle in _cycles({a.id: set(a.depends_on) & action_ids for a in rubric.actions}):
         doc, index = positions[cycle[0]]
         issues.append(doc.issue(("actions", index), f"actions depend on each other in a cycle: {' -> '.join(cycle)}"))
     if not any(a.goes_live for a in rubric.actions) or not any(a.security_control for a in rubric.actions):
         issues.append(head.issue((), "the action catalogue needs go-live actions and security controls", "warning"))
+    return action_ids
 
-    _check_scenarios(rubric, r_docs, all_refs, set(action_ids), issues)
-    if rubric.roadmap:
-        _check_roadmap_rules(rubric.roadmap, questions, answer_refs, head, issues)
 
-    used_factors = {leaf.subject for f in rubric.factors for c in f.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"}
-    used_factors |= {r.factor for d in rubric.decisions for c in d.choices for r in (*c.requires, *c.supports)}
-    used_factors |= {leaf.subject for a in rubric.actions for leaf in rules.leaves(a.trigger) if leaf.kind == "factor"}
+def _check_unused_factors(rubric: Rubric, fdoc: Document, issues: list[Issue]) -> None:
+    used = {
+        leaf.subject for f in rubric.factors for c in f.cases for leaf in rules.leaves(c.when) if leaf.kind == "factor"
+    }
+    used |= {r.factor for d in rubric.decisions for c in d.choices for r in (*c.requires, *c.supports)}
+    used |= {leaf.subject for a in rubric.actions for leaf in rules.leaves(a.trigger) if leaf.kind == "factor"}
     for fi, factor in enumerate(rubric.factors):
-        if factor.id not in used_factors:
+        if factor.id not in used:
             issues.append(fdoc.issue(("factors", fi), f"factor {factor.id!r} is never used", "warning"))
 
-    for doc in (*q_docs.values(), *r_docs.values()):
+
+def _check_translations(docs: list[Document], issues: list[Issue]) -> None:
+    for doc in docs:
         for path, zh in _texts(doc.data, ()):
             if not _CJK.search(zh) and len(zh.split()) > 2:  # units like "Mbit/s" read the same
                 issues.append(doc.issue(path, "the Chinese text has no Chinese characters (untranslated?)", "warning"))
@@ -791,7 +829,9 @@ def _check_scenarios(
         seen.add(scenario.id)
         unknown = [i for i in scenario.industries if i not in (*INDUSTRIES, "all")]
         if unknown:
-            issues.append(doc.issue((*path, "industries"), f"unknown industries {unknown}; use {list(INDUSTRIES)} or all"))
+            issues.append(
+                doc.issue((*path, "industries"), f"unknown industries {unknown}; use {list(INDUSTRIES)} or all")
+            )
         for ni, need in enumerate(scenario.requires):
             need_path = (*path, "requires", str(ni))
             _check_condition(need.when, refs, doc, (*need_path, "when"), issues)
@@ -803,7 +843,9 @@ def _check_scenarios(
                 message = "a prerequisite must name a question or an action that meets it"
                 issues.append(doc.issue(need_path, message))
         if scenario.agent and not any(
-            leaf.kind == "level" and leaf.subject == "security" for n in scenario.requires for leaf in rules.leaves(n.when)
+            leaf.kind == "level" and leaf.subject == "security"
+            for n in scenario.requires
+            for leaf in rules.leaves(n.when)
         ):
             issues.append(doc.issue((*path, "requires"), "an agent scenario needs a security level prerequisite"))
 
@@ -856,7 +898,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                found.append([*stack[stack.index(nxt):], nxt])
+                found.append([*stack[stack.index(nxt) :], nxt])
             elif nxt in graph and not state.get(nxt):
                 visit(nxt)
         stack.pop()
@@ -898,22 +940,14 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
     issues: list[Issue] = []
     if not isinstance(doc.data, dict):
         raise AnswersError([doc.issue((), "expected an answers file: a mapping with `enterprise:` and `answers:`")])
-    data = doc.data
     questionnaire = content.questionnaire
-    # Blanks are answers not given yet (the `init` template is full of them): drop them.
-    for key in ("enterprise", "answers", "notes"):
-        section = data.get(key)
-        if section is None and key in data:
-            data = {**data, key: {}}
-        elif isinstance(section, dict):
-            data = {**data, key: {k: v for k, v in section.items() if v is not None}}
-    if data.get("respondents", []) is None:
-        data = {**data, "respondents": []}
-    answers = validate(Answers, doc, data, (), issues)
+    answers = validate(Answers, doc, _without_blanks(doc.data), (), issues)
     if answers is None:
         raise AnswersError(issues)
     if answers.questionnaire != questionnaire.id:
-        issues.append(doc.issue(("questionnaire",), f"this file answers {answers.questionnaire!r}; expected {questionnaire.id!r}"))
+        issues.append(
+            doc.issue(("questionnaire",), f"this file answers {answers.questionnaire!r}; expected {questionnaire.id!r}")
+        )
     elif answers.questionnaire_version != questionnaire.version and dropped is None:
         issues.append(
             doc.issue(
@@ -922,6 +956,37 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
                 f"{questionnaire.version}. Start a new answers file with `readiness init`",
             )
         )
+    _check_answer_values(answers, questionnaire, doc, issues)
+    if dropped is not None and issues:
+        misfits = {i.path.split(".", 1)[1]: i for i in issues if i.path.startswith(("answers.", "notes."))}
+        if len(misfits) == len(issues):  # only answer-level problems: leave them out
+            dropped.extend(sorted(misfits))
+            return answers.model_copy(
+                update={
+                    "answers": {k: v for k, v in answers.answers.items() if k not in misfits},
+                    "notes": {k: v for k, v in answers.notes.items() if k not in misfits},
+                }
+            )
+    if issues:
+        raise AnswersError(issues)
+    return answers
+
+
+def _without_blanks(data: dict[str, Any]) -> dict[str, Any]:
+    """Blanks are answers not given yet (the `init` template is full of them): drop them."""
+    for key in ("enterprise", "answers", "notes"):
+        section = data.get(key)
+        if section is None and key in data:
+            data = {**data, key: {}}
+        elif isinstance(section, dict):
+            data = {**data, key: {k: v for k, v in section.items() if v is not None}}
+    if data.get("respondents", []) is None:
+        data = {**data, "respondents": []}
+    return data
+
+
+def _check_answer_values(answers: Answers, questionnaire: Questionnaire, doc: Document, issues: list[Issue]) -> None:
+    """Every profile field, answer and note names a question of this questionnaire and fits it."""
     index = questionnaire.question_index()
     for key, value in answers.enterprise.items():
         question = index.get(f"{PROFILE_STEP}.{key}")
@@ -940,19 +1005,6 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
     for key in answers.notes:
         if key not in index:
             issues.append(doc.issue(("notes", key), f"a note for an unknown question id {key!r}"))
-    if dropped is not None and issues:
-        misfits = {i.path.split(".", 1)[1]: i for i in issues if i.path.startswith(("answers.", "notes."))}
-        if len(misfits) == len(issues):  # only answer-level problems: leave them out
-            dropped.extend(sorted(misfits))
-            return answers.model_copy(
-                update={
-                    "answers": {k: v for k, v in answers.answers.items() if k not in misfits},
-                    "notes": {k: v for k, v in answers.notes.items() if k not in misfits},
-                }
-            )
-    if issues:
-        raise AnswersError(issues)
-    return answers
 
 
 def _closest(key: str, candidates: list[str]) -> str:
@@ -974,39 +1026,47 @@ def answer_problem(question: Question, value: Any) -> str | None:
         return None if question.allow_not_applicable else "this question cannot be answered not_applicable"
     if value == UNKNOWN:
         return None if question.allow_unknown else "this question needs an answer; unknown is not allowed"
-    options = question.option_ids
-    kind = question.type
-    if kind == "single":
+    if question.type == "single":
+        options = question.option_ids
         if not isinstance(value, str) or value not in options:
             return f"{value!r} is not an option; allowed: {', '.join(options)}"
-    elif kind == "multi":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"expected a list of option ids, e.g. [{options[0]}]; allowed: {', '.join(options)}"
-        wrong = [v for v in value if v not in options]
-        if wrong:
-            return f"{', '.join(map(str, wrong))} not among the options; allowed: {', '.join(options)}"
-        if len(set(value)) != len(value):
-            return "an option is listed twice"
-        exclusive = [o.id for o in question.options if o.exclusive and o.id in value]
-        if exclusive and len(value) > 1:
-            return f"{exclusive[0]!r} cannot be combined with other options"
-    elif kind in ("number", "percent"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"expected a number, got {value!r}"
-        if not _finite(value):
-            return f"{value!r} is not a finite number; write a plain decimal number, e.g. 10 or 2.5"
-        low, high = question.lower_bound, question.upper_bound
-        if low is not None and value < low:
-            return f"{value:g} is below the minimum {low:g}"
-        if high is not None and value > high:
-            return f"{value:g} is above the maximum {high:g}"
-    elif kind == "yes_no":
-        if not isinstance(value, bool):
-            return f"expected yes or no, got {value!r}"
-    elif not isinstance(value, str):
+        return None
+    if question.type == "multi":
+        return _choices_answer_problem(question, value)
+    if question.type in ("number", "percent"):
+        return _number_answer_problem(question, value)
+    if question.type == "yes_no":
+        return None if isinstance(value, bool) else f"expected yes or no, got {value!r}"
+    if not isinstance(value, str):
         return f"expected text, got {value!r}"
-    elif len(value) > 2000:
-        return "the text is longer than 2,000 characters"
+    return "the text is longer than 2,000 characters" if len(value) > 2000 else None
+
+
+def _choices_answer_problem(question: Question, value: Any) -> str | None:
+    options = question.option_ids
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"expected a list of option ids, e.g. [{options[0]}]; allowed: {', '.join(options)}"
+    wrong = [v for v in value if v not in options]
+    if wrong:
+        return f"{', '.join(map(str, wrong))} not among the options; allowed: {', '.join(options)}"
+    if len(set(value)) != len(value):
+        return "an option is listed twice"
+    exclusive = [o.id for o in question.options if o.exclusive and o.id in value]
+    if exclusive and len(value) > 1:
+        return f"{exclusive[0]!r} cannot be combined with other options"
+    return None
+
+
+def _number_answer_problem(question: Question, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"expected a number, got {value!r}"
+    if not _finite(value):
+        return f"{value!r} is not a finite number; write a plain decimal number, e.g. 10 or 2.5"
+    low, high = question.lower_bound, question.upper_bound
+    if low is not None and value < low:
+        return f"{value:g} is below the minimum {low:g}"
+    if high is not None and value > high:
+        return f"{value:g} is above the maximum {high:g}"
     return None
 
 

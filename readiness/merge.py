@@ -73,13 +73,21 @@ def _check_same_enterprise(sources: list[tuple[str, Answers]]) -> None:
     first_name, first = sources[0]
     for name, answers in sources[1:]:
         if (answers.questionnaire, answers.questionnaire_version) != (first.questionnaire, first.questionnaire_version):
-            issues.append(Issue(name, f"answers questionnaire version {answers.questionnaire_version}; {first_name} answers "
-                                      f"version {first.questionnaire_version}"))
+            issues.append(
+                Issue(
+                    name,
+                    f"answers questionnaire version {answers.questionnaire_version}; {first_name} answers "
+                    f"version {first.questionnaire_version}",
+                )
+            )
         for key in sorted(set(first.enterprise) & set(answers.enterprise)):
             if first.enterprise[key] != answers.enterprise[key]:
                 issues.append(
-                    Issue(name, f"enterprise.{key} is {answers.enterprise[key]!r} here but {first.enterprise[key]!r} in "
-                                f"{first_name}: these files describe different enterprises, or one profile needs fixing")
+                    Issue(
+                        name,
+                        f"enterprise.{key} is {answers.enterprise[key]!r} here but {first.enterprise[key]!r} in "
+                        f"{first_name}: these files describe different enterprises, or one profile needs fixing",
+                    )
                 )
     if issues:
         raise AnswersError(issues)

@@ -427,8 +427,19 @@ class RoadmapRules(Frozen):
 
 STAGES = ("rnd_design", "pilot_testing", "production", "marketing_service", "management")
 INDUSTRIES = (
-    "steel", "petrochemical", "new_materials", "machine_tools", "automotive", "aerospace", "textile",
-    "pharmaceuticals", "bio_manufacturing", "traditional_crafts", "electronics", "software", "general_machinery",
+    "steel",
+    "petrochemical",
+    "new_materials",
+    "machine_tools",
+    "automotive",
+    "aerospace",
+    "textile",
+    "pharmaceuticals",
+    "bio_manufacturing",
+    "traditional_crafts",
+    "electronics",
+    "software",
+    "general_machinery",
     "other",
 )
 Approach = Literal["prompt_retrieval", "classical_ml", "fine_tuned_small", "hybrid", "agent"]
@@ -536,7 +547,9 @@ class Rubric(Frozen):
         found = self._scenarios_for.get(key)
         if found is None:
             found = self._scenarios_for[key] = [
-                (i, s) for i, s in enumerate(self.scenarios) if s.stage in stages and not industries.isdisjoint(s.industries)
+                (i, s)
+                for i, s in enumerate(self.scenarios)
+                if s.stage in stages and not industries.isdisjoint(s.industries)
             ]
         return found
 

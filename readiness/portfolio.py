@@ -148,14 +148,18 @@ def build_portfolio(content: Content, entries: list[Entry], lang: str) -> Portfo
     rubric = content.rubric
     action_titles = {a.id: a.title.get(lang) for a in rubric.actions}
     scenario_titles = {s.id: s.title.get(lang) for s in rubric.scenarios}
-    blocker_texts = {f"{s.id}#{n}": need.text.get(lang) for s in rubric.scenarios for n, need in enumerate(s.requires, 1)}
+    blocker_texts = {
+        f"{s.id}#{n}": need.text.get(lang) for s in rubric.scenarios for n, need in enumerate(s.requires, 1)
+    }
     industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
     choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
     count = len(entries)
 
     def tally(counter: Counter[str], labels: dict[str, str], limit: int | None = None) -> list[Tally]:
         ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0) for k, n in ranked]
+        return [
+            Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0) for k, n in ranked
+        ]
 
     members = []
     gaps, actions = Counter[str](), Counter[str]()

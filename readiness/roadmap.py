@@ -15,6 +15,7 @@ in the same phase at the latest.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from . import rules
@@ -46,83 +47,12 @@ def build_roadmap(
     rubric: Rubric, facts: rules.Facts, lang: str, priority_needs: frozenset[str] = frozenset()
 ) -> Roadmap:
     """`priority_needs`: actions that meet a prerequisite of the priority scenario."""
-    actions = triggered_actions(rubric, facts)
-    by_id = {a.id: a for a in actions}
-    controls = {a.id for a in actions if a.security_control}
-    stated = {a.id: sorted(d for d in a.depends_on if d in by_id) for a in actions}
-    # A go-live waits for every security control; a control may share the go-live's phase.
-    guarded = {a.id: sorted(controls) if a.goes_live else [] for a in actions}
-    deps = {a: sorted({*stated[a], *guarded[a]}) for a in by_id}
-    order = _topological(actions, deps)
-    rank = {action_id: i for i, action_id in enumerate(order)}
+    plan = _Plan(triggered_actions(rubric, facts), priority_needs)
+    for phase, cap in zip(PHASES, phase_caps(rubric.roadmap or UNCAPPED, facts), strict=True):
+        plan.fill(phase, cap)
 
-    def with_prerequisites(start: list[str]) -> set[str]:
-        found: set[str] = set()
-        pending = list(start)
-        while pending:
-            action_id = pending.pop()
-            if action_id not in found:
-                found.add(action_id)
-                pending.extend(deps[action_id])
-        return found
-
-    anchors = with_prerequisites([a.id for a in actions if a.pilot])  # the strategy's work and what it needs
-    boosted = with_prerequisites([a for a in priority_needs if a in by_id])  # what the priority scenario needs
-
-    # A control that only a go-live needs waits for that go-live, so it is not put in quarter one
-    # for a model that goes live a year later.
-    go_lives = [a.id for a in actions if a.goes_live]
-    early = {d for a in anchors if not by_id[a].goes_live for d in stated[a]}
-    waits_for_go_live = {c for c in controls & anchors if c not in early}
-
-    def value(action_id: str) -> int:
-        action = by_id[action_id]
-        return 2 * action.impact - EFFORT_COST[action.effort]
-
-    def key(action_id: str) -> tuple[bool, bool, int, int]:
-        return (action_id not in anchors, action_id not in boosted, -value(action_id), rank[action_id])
-
-    def stated_ready(action_id: str, phase: int) -> bool:
-        if by_id[action_id].phase > phase:
-            return False
-        return all(
-            dep in placed and placed[dep] + (0 if by_id[dep].effort == "S" else 1) <= phase for dep in stated[action_id]
-        )
-
-    def ready(action_id: str, phase: int) -> bool:
-        if not stated_ready(action_id, phase):
-            return False
-        if action_id in waits_for_go_live:
-            return any(g not in placed and stated_ready(g, phase) for g in go_lives)
-        return all(dep in placed and placed[dep] <= phase for dep in guarded[action_id])
-
-    # Placing an action can make ready only what depends on it, and the controls that wait for a
-    # go-live once the go-live's own prerequisites are placed.
-    dependents: dict[str, set[str]] = {a: set() for a in by_id}
-    for action_id, prerequisites in deps.items():
-        for dep in prerequisites:
-            dependents[dep].add(action_id)
-    for go_live in go_lives:
-        for dep in stated[go_live]:
-            dependents[dep] |= waits_for_go_live
-
-    caps = phase_caps(rubric.roadmap or UNCAPPED, facts)
-    placed: dict[str, int] = {}
-    for phase, cap in zip(PHASES, caps, strict=True):
-        count = 0
-        candidates = {a for a in order if a not in placed and ready(a, phase)}
-        while candidates:
-            # Anchors are placed even beyond the cap: the strategy's work is never left for later.
-            allowed = candidates if count < cap else candidates & anchors
-            if not allowed:
-                break
-            best = min(allowed, key=key)
-            placed[best] = phase
-            count += 1
-            candidates.discard(best)
-            candidates |= {a for a in dependents[best] if a not in placed and ready(a, phase)}
-
-    def item(action: Action, phase: int) -> RoadmapItem:
+    def item(action_id: str, phase: int) -> RoadmapItem:
+        action = plan.by_id[action_id]
         return RoadmapItem(
             id=action.id,
             step=action.step,
@@ -131,16 +61,92 @@ def build_roadmap(
             description=action.description.get(lang),
             effort=action.effort,
             impact=action.impact,
-            depends_on=deps[action.id],
+            depends_on=plan.deps[action.id],
             support=action.support.get(lang) if action.support else None,
         )
 
-    scheduled = list(placed)  # in the order placed: phase by phase, prerequisites first
-    later = sorted((a for a in order if a not in placed), key=key)
+    later = sorted((a for a in plan.order if a not in plan.placed), key=plan.key)
     return Roadmap(
-        scheduled=[item(by_id[a], placed[a]) for a in scheduled],
-        later=[item(by_id[a], LATER) for a in later],
+        scheduled=[item(a, phase) for a, phase in plan.placed.items()],  # in the order placed
+        later=[item(a, LATER) for a in later],
     )
+
+
+class _Plan:
+    """The triggered actions, their dependencies and rank, and the phase each has been placed in."""
+
+    def __init__(self, actions: list[Action], priority_needs: frozenset[str]) -> None:
+        self.by_id = {a.id: a for a in actions}
+        controls = {a.id for a in actions if a.security_control}
+        self.stated = {a.id: sorted(d for d in a.depends_on if d in self.by_id) for a in actions}
+        # A go-live waits for every security control; a control may share the go-live's phase.
+        self.guarded = {a.id: sorted(controls) if a.goes_live else [] for a in actions}
+        self.deps = {a: sorted({*self.stated[a], *self.guarded[a]}) for a in self.by_id}
+        self.order = _topological(actions, self.deps)
+        self.rank = {action_id: i for i, action_id in enumerate(self.order)}
+        self.anchors = self._with_prerequisites(a.id for a in actions if a.pilot)  # the strategy's own work
+        self.boosted = self._with_prerequisites(a for a in priority_needs if a in self.by_id)
+        # A control that only a go-live needs waits for that go-live, so it is not put in quarter
+        # one for a model that goes live a year later.
+        self.go_lives = [a.id for a in actions if a.goes_live]
+        early = {d for a in self.anchors if not self.by_id[a].goes_live for d in self.stated[a]}
+        self.waits_for_go_live = {c for c in controls & self.anchors if c not in early}
+        # Placing an action can make ready only what depends on it, and the controls that wait for
+        # a go-live once the go-live's own prerequisites are placed.
+        self.dependents: dict[str, set[str]] = {a: set() for a in self.by_id}
+        for action_id, prerequisites in self.deps.items():
+            for dep in prerequisites:
+                self.dependents[dep].add(action_id)
+        for go_live in self.go_lives:
+            for dep in self.stated[go_live]:
+                self.dependents[dep] |= self.waits_for_go_live
+        self.placed: dict[str, int] = {}
+
+    def _with_prerequisites(self, start: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        pending = list(start)
+        while pending:
+            action_id = pending.pop()
+            if action_id not in found:
+                found.add(action_id)
+                pending.extend(self.deps[action_id])
+        return found
+
+    def key(self, action_id: str) -> tuple[bool, bool, int, int]:
+        """Strategy work first, then what the priority scenario needs, then value and ease."""
+        action = self.by_id[action_id]
+        value = 2 * action.impact - EFFORT_COST[action.effort]
+        return (action_id not in self.anchors, action_id not in self.boosted, -value, self.rank[action_id])
+
+    def _stated_ready(self, action_id: str, phase: int) -> bool:
+        if self.by_id[action_id].phase > phase:
+            return False
+        return all(
+            dep in self.placed and self.placed[dep] + (0 if self.by_id[dep].effort == "S" else 1) <= phase
+            for dep in self.stated[action_id]
+        )
+
+    def _ready(self, action_id: str, phase: int) -> bool:
+        if action_id in self.placed or not self._stated_ready(action_id, phase):
+            return False
+        if action_id in self.waits_for_go_live:
+            return any(g not in self.placed and self._stated_ready(g, phase) for g in self.go_lives)
+        return all(dep in self.placed and self.placed[dep] <= phase for dep in self.guarded[action_id])
+
+    def fill(self, phase: int, cap: int) -> None:
+        """Place the best ready actions in this phase, up to its cap."""
+        count = 0
+        candidates = {a for a in self.order if self._ready(a, phase)}
+        while candidates:
+            # Anchors are placed even beyond the cap: the strategy's work is never left for later.
+            allowed = candidates if count < cap else candidates & self.anchors
+            if not allowed:
+                return
+            best = min(allowed, key=self.key)
+            self.placed[best] = phase
+            count += 1
+            candidates.discard(best)
+            candidates |= {a for a in self.dependents[best] if self._ready(a, phase)}
 
 
 def _topological(actions: list[Action], deps: dict[str, list[str]]) -> list[str]:

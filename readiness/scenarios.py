@@ -59,7 +59,9 @@ def fit_scenarios(
             actions = [a for a in need.unblocked_by if a in phase_of]
             clears_in = max(clears_in, max((phase_of[a] for a in actions), default=99))
             blockers.append(
-                Blocker(id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=need.questions, actions=actions)
+                Blocker(
+                    id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=need.questions, actions=actions
+                )
             )
         fit: Fit = "ready_now" if not blockers else FIT_ORDER[clears_in] if clears_in <= 2 else "not_yet"
         needed = APPROACH_STAGE[scenario.approach]
@@ -80,7 +82,11 @@ def fit_scenarios(
                     latency=scenario.latency,
                     approach=scenario.approach,
                     approach_now=(
-                        "vendor_review" if reviewed_start else needed if stages.index(needed) <= strategy_at else strategy
+                        "vendor_review"
+                        if reviewed_start
+                        else needed
+                        if stages.index(needed) <= strategy_at
+                        else strategy
                     ),
                     deployment=_deployment(scenario, residency),
                     agent=scenario.agent,

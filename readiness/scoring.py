@@ -74,7 +74,8 @@ def is_visible(question: Question, facts: rules.Facts) -> bool:
 
 def _follows_not_applicable(question: Question, answers: Answers) -> bool:
     return question.show_if is not None and any(
-        leaf.kind in ("question", "points") and leaf.subject in answers.not_applicable for leaf in leaves(question.show_if)
+        leaf.kind in ("question", "points") and leaf.subject in answers.not_applicable
+        for leaf in leaves(question.show_if)
     )
 
 
@@ -87,7 +88,9 @@ class _Tally:
     questions: list[QuestionResult]
 
 
-def _score_questions(questions: list[Question], answers: Answers, facts: rules.Facts, contextual: frozenset[str]) -> _Tally:
+def _score_questions(
+    questions: list[Question], answers: Answers, facts: rules.Facts, contextual: frozenset[str]
+) -> _Tally:
     """Weighted mean of answer values.
 
     A follow-up hidden by a scored answer (say, MES coverage when there is no MES) counts as 0: the
@@ -127,7 +130,9 @@ def _score_questions(questions: list[Question], answers: Answers, facts: rules.F
     return _Tally(score, confidence, answered, total, results)
 
 
-def score_steps(content: Content, answers: Answers, facts: rules.Facts, lang: str) -> tuple[list[StepResult], StepResult]:
+def score_steps(
+    content: Content, answers: Answers, facts: rules.Facts, lang: str
+) -> tuple[list[StepResult], StepResult]:
     """Score every step and the whole enterprise; fills facts.scores and facts.levels."""
     rubric = content.rubric
     contextual = content.questionnaire.contextual

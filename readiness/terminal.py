@@ -16,9 +16,7 @@ PLACEHOLDER = "\ufffd"
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidi marks, embeddings, overrides and
 # isolates, and lone surrogates (an undecodable byte in a file name; they cannot be written out).
-_UNPRINTABLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: object) -> str:

@@ -103,8 +103,10 @@ def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:
 
 
 def test_portfolio_figures_by_hand(content: Content) -> None:
-    assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), "en"))
-                for n in ("small_plant", "small_plant", "mature_finetune")]
+    assessed = [
+        (n, run_assessment(content, load_answers(example_answers(n), content), "en"))
+        for n in ("small_plant", "small_plant", "mature_finetune")
+    ]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "en")
     small, mature = assessed[0][1], assessed[2][1]
     assert portfolio.count == 3
@@ -125,13 +127,17 @@ def test_portfolio_figures_by_hand(content: Content) -> None:
 
 
 def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
-    assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), "zh")) for n in bundled_examples()]
+    assessed = [
+        (n, run_assessment(content, load_answers(example_answers(n), content), "zh")) for n in bundled_examples()
+    ]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
     rows = list(csv.reader(io.StringIO(render_csv(portfolio).lstrip("\ufeff"))))
     assert rows[0][:3] == ["name", "source", "industry"] and len(rows) == len(assessed) + 1
     by_name = {row[0]: row for row in rows[1:]}
     example = by_name["苏州恒锐精密机床股份有限公司"]
-    assert float(example[rows[0].index("overall_score")]) == next(a for n, a in assessed if n == "example").overall.score
+    assert (
+        float(example[rows[0].index("overall_score")]) == next(a for n, a in assessed if n == "example").overall.score
+    )
     book = load_workbook(io.BytesIO(render_xlsx(portfolio)))
     sheet = book.active
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
@@ -153,7 +159,9 @@ def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(content: Content) -
 def test_portfolio_html_in_both_languages(content: Content, lang: str) -> None:
     from readiness.report.documents import render_portfolio
 
-    assessed = [(n, run_assessment(content, load_answers(example_answers(n), content), lang)) for n in bundled_examples()]
+    assessed = [
+        (n, run_assessment(content, load_answers(example_answers(n), content), lang)) for n in bundled_examples()
+    ]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], lang)
     html = render_portfolio(portfolio, content, "html").data.decode("utf-8")
     heading = "Enterprises and their levels" if lang == "en" else "企业清单与各环节等级"

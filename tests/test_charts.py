@@ -10,8 +10,13 @@ import pytest
 
 from readiness.report import charts
 
-LEVELS = [(1, "Planning", 0.0), (2, "Standardised", 20.0), (3, "Integrated", 40.0), (4, "Optimised", 60.0),
-          (5, "Leading", 80.0)]
+LEVELS = [
+    (1, "Planning", 0.0),
+    (2, "Standardised", 20.0),
+    (3, "Integrated", 40.0),
+    (4, "Optimised", 60.0),
+    (5, "Leading", 80.0),
+]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -70,8 +75,13 @@ def test_chart_text_is_escaped() -> None:
 
 
 def test_chinese_labels_are_kept_as_text() -> None:
-    bars = charts.bars([charts.Bar("1 诊断", 30.6, 40.0), charts.Bar("2 基础设施", 85.0, None)], LEVELS, "zh",
-                       "#1f4e79", legend=("得分", "下一等级门槛"))
+    bars = charts.bars(
+        [charts.Bar("1 诊断", 30.6, 40.0), charts.Bar("2 基础设施", 85.0, None)],
+        LEVELS,
+        "zh",
+        "#1f4e79",
+        legend=("得分", "下一等级门槛"),
+    )
     labels = texts(bars)
     assert "1 诊断" in labels and "2 基础设施" in labels and "下一等级门槛" in labels
 
@@ -116,8 +126,9 @@ def test_schedule_puts_same_phase_prerequisites_first() -> None:
 
 def test_gantt_draws_every_task_and_splits_long_roadmaps() -> None:
     tasks = [charts.Task(i, f"Action {i}", 1 + i % 3, "SML"[i % 3]) for i in range(1, 51)]
-    svgs = charts.gantt(tasks, [("Phase 1", "0-3 months"), ("Phase 2", "3-12 months"), ("Phase 3", "12-24 months")],
-                        "en", "#1f4e79")
+    svgs = charts.gantt(
+        tasks, [("Phase 1", "0-3 months"), ("Phase 2", "3-12 months"), ("Phase 3", "12-24 months")], "en", "#1f4e79"
+    )
     assert len(svgs) == 2
     drawn = [t for svg in svgs for t in texts(svg) if re.match(r"^\d+\. Action", t)]
     assert len(drawn) == 50

@@ -40,9 +40,11 @@ def test_version() -> None:
 
 
 def test_help_does_not_import_the_renderers() -> None:
-    code = "import sys; from readiness.cli import app; sys.argv=['readiness','--help']\n" \
-           "try:\n    app()\nexcept SystemExit:\n    pass\n" \
-           "bad = [m for m in ('weasyprint', 'jinja2', 'yaml') if m in sys.modules]\nprint('LOADED', bad)"
+    code = (
+        "import sys; from readiness.cli import app; sys.argv=['readiness','--help']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "bad = [m for m in ('weasyprint', 'jinja2', 'yaml') if m in sys.modules]\nprint('LOADED', bad)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED ['yaml']" in done.stdout or "LOADED []" in done.stdout, done.stdout
     assert "weasyprint" not in done.stdout.split("LOADED")[1] and "jinja2" not in done.stdout.split("LOADED")[1]
@@ -63,7 +65,16 @@ def test_score_table_and_json(tmp_path: Path, content: Content) -> None:
     data = json.loads(as_json.stdout)
     assert data["schema"] == "readiness.assessment/1"
     assert [s["id"] for s in data["steps"]] == ["diagnosis", "infrastructure", "data", "compute", "models", "security"]
-    for key in ("enterprise", "questionnaire", "overall", "model_strategy", "deployment", "scenarios", "roadmap", "warnings"):
+    for key in (
+        "enterprise",
+        "questionnaire",
+        "overall",
+        "model_strategy",
+        "deployment",
+        "scenarios",
+        "roadmap",
+        "warnings",
+    ):
         assert key in data
     assert data["model_strategy"]["choice"] in ("prompt_engineering", "fine_tuning", "hybrid")
     assert {"choice", "runner_up", "reasons", "would_change_if", "path"} <= set(data["model_strategy"])

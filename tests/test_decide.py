@@ -56,8 +56,14 @@ def test_fallback_explains_what_blocks_the_higher_choices(content: Content) -> N
 
 
 def test_would_change_if_names_single_notch_flips(content: Content) -> None:
-    factors = {**CASES["baseline"], "prior_use": "qualifying", "labelled_data": "enough", "data_maturity": 3,
-               "ml_capability": "external", "training_compute": "available"}
+    factors = {
+        **CASES["baseline"],
+        "prior_use": "qualifying",
+        "labelled_data": "enough",
+        "data_maturity": 3,
+        "ml_capability": "external",
+        "training_compute": "available",
+    }
     result = _decide_all(content, factors)["model_strategy"]
     assert result.choice == "fine_tuning"
     flips = {(f.factor, f.to_value, f.choice) for f in result.would_change_if}

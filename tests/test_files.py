@@ -144,7 +144,7 @@ def test_a_stdout_like_symlink_to_a_pipe_gets_the_output(tmp_path: Path, answers
         os.close(read_end)
     assert result.exit_code == 0, result.output
     assert json.loads(b"".join(chunks))["schema"] == "readiness.assessment/1"
-    assert link.is_symlink() and os.readlink(link) == f"/proc/self/fd/{write_end}"
+    assert link.is_symlink() and str(link.readlink()) == f"/proc/self/fd/{write_end}"
 
 
 def test_a_fifo_is_written_into(tmp_path: Path, answers: Path) -> None:
@@ -445,8 +445,9 @@ def test_stale_temporaries_of_killed_runs_are_removed(tmp_path: Path) -> None:
     fresh = plant(f"{files.TEMP_PREFIX}fedcba9876543210{files.TEMP_SUFFIX}", age=time.time())  # a live writer's
     foreign = plant(".someone-elses.tmp")
     link = plant(f"{files.TEMP_PREFIX}link{files.TEMP_SUFFIX}", link=True)
-    others = plant(f"{files.TEMP_PREFIX}0000000000000000{files.TEMP_SUFFIX}",
-                   owner=65534 if os.geteuid() == 0 else None)
+    others = plant(
+        f"{files.TEMP_PREFIX}0000000000000000{files.TEMP_SUFFIX}", owner=65534 if os.geteuid() == 0 else None
+    )
     files.write_atomically(tmp_path / "answers.yaml", b"a: 1\n", durable=True)
     assert not stale.exists()
     assert fresh.exists() and foreign.exists() and link.is_symlink()
@@ -518,10 +519,16 @@ def test_a_second_interview_on_the_same_file_is_refused(tmp_path: Path) -> None:
 def test_the_lock_is_held_by_another_process_until_it_is_killed(tmp_path: Path) -> None:
     path = tmp_path / "answers.yaml"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from readiness.files import hold_lock\n"
-         "with hold_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n", str(path)],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from readiness.files import hold_lock\n"
+            "with hold_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -619,3 +626,15 @@ def test_the_score_table_is_rendered_with_a_string_console() -> None:
     buffer = io.StringIO()
     Console(file=buffer, width=40, no_color=True, force_terminal=False).print("[bold]x[/]")
     assert buffer.getvalue() == "x\n"
+
+
+def test_a_damaged_logo_is_named_even_once_the_renderer_is_loaded(tmp_path: Path) -> None:
+    """WeasyPrint makes Pillow lenient about truncated images when it is imported."""
+    pytest.importorskip("weasyprint")
+    import weasyprint  # noqa: F401
+
+    (tmp_path / "logo.png").write_bytes(png(idat=b"not zlib data"))
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("firm: X\nlogo: logo.png\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="damaged or incomplete PNG"):
+        load_brand(brand)

@@ -136,7 +136,9 @@ def test_review_changes_one_answer(tmp_path: Path, content: Content) -> None:
     path = tmp_path / "answers.yaml"
     source = load_answers(example_answers("small_plant"), content)
     write_answers(path, source.model_dump(mode="json"))
-    visible = [s for s in Interview.resume(content, source).step_slots("data") if Interview.resume(content, source).visible(s)]
+    visible = [
+        s for s in Interview.resume(content, source).step_slots("data") if Interview.resume(content, source).visible(s)
+    ]
     first = visible[0].question
     assert first.id == "data.data_owner"
     lines = ["4"] + [""] * (len(visible) - 1)
@@ -169,7 +171,9 @@ def test_no_terminal_and_no_file_fails_fast() -> None:
 
 def test_a_broken_answers_file_is_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "answers.yaml"
-    path.write_text("questionnaire: ai_manufacturing\nquestionnaire_version: 1\nenterprise: {name: [\n", encoding="utf-8")
+    path.write_text(
+        "questionnaire: ai_manufacturing\nquestionnaire_version: 1\nenterprise: {name: [\n", encoding="utf-8"
+    )
     before = path.read_bytes()
     result = assess(path, ["Li Wei"])
     assert result.exit_code == 1 and f"{path}:" in result.output

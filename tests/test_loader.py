@@ -66,7 +66,10 @@ def test_dependency_cycle(content_copy: Path) -> None:
 
 def test_unknown_dependency_and_factor(content_copy: Path) -> None:
     edit_yaml(content_copy / R / "steps/models.yaml", lambda d: d["actions"][0].update(depends_on=["models.nothing"]))
-    edit_yaml(content_copy / R / "decisions.yaml", lambda d: d["decisions"][0]["choices"][0]["requires"][0].update(factor="luck"))
+    edit_yaml(
+        content_copy / R / "decisions.yaml",
+        lambda d: d["decisions"][0]["choices"][0]["requires"][0].update(factor="luck"),
+    )
     message = _problems(content_copy)
     assert "unknown action 'models.nothing'" in message
     assert "unknown factor 'luck'" in message
@@ -130,7 +133,13 @@ def test_bundled_files_are_read_exactly_as_pyyaml_reads_them() -> None:
 
     from readiness.loader import read_yaml
 
-    files = [*Path("questionnaires").rglob("*.yaml"), *Path("rubrics").rglob("*.yaml"), *Path("readiness/examples").glob("*.yaml")]
+    files = [
+        *Path("questionnaires").rglob("*.yaml"),
+        *Path("rubrics").rglob("*.yaml"),
+        *Path("readiness/examples").glob("*.yaml"),
+    ]
     assert len(files) > 20
     for path in files:
-        assert read_yaml(path, max_bytes=10_000_000).data == yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        assert read_yaml(path, max_bytes=10_000_000).data == yaml.load(
+            path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
+        )

@@ -23,13 +23,18 @@ def brand_file(tmp_path: Path, text: str) -> Path:
 def test_a_full_brand_with_a_png_logo(tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "logo.png").write_bytes(png())
-    brand = load_brand(brand_file(tmp_path, (
-        "firm: Northwind Advisory\n"
-        "logo: assets/logo.png\n"
-        "primary_colour: '#0B6E4F'\n"
-        "contact: advisory@example.com\n"
-        "disclaimer: Indicative only.\n"
-    )))
+    brand = load_brand(
+        brand_file(
+            tmp_path,
+            (
+                "firm: Northwind Advisory\n"
+                "logo: assets/logo.png\n"
+                "primary_colour: '#0B6E4F'\n"
+                "contact: advisory@example.com\n"
+                "disclaimer: Indicative only.\n"
+            ),
+        )
+    )
     assert brand.firm == "Northwind Advisory" and brand.contact == "advisory@example.com"
     assert brand.primary_colour == "#0b6e4f"
     assert brand.logo_data_uri.startswith("data:image/png;base64,")

@@ -26,8 +26,7 @@ from tests.conftest import make_answers
 
 TODAY = dt.date(2026, 3, 2)
 INJECTION = (
-    '<img src="file:///etc/passwd"> <script>alert(1)</script> '
-    "<link rel=attachment href=file:///etc/hostname> & done"
+    '<img src="file:///etc/passwd"> <script>alert(1)</script> <link rel=attachment href=file:///etc/hostname> & done'
 )
 ENTERPRISE = {
     "en": "Eastbank Precision Machinery Co.",
@@ -161,8 +160,20 @@ def report(request: pytest.FixtureRequest, content: Content) -> tuple[ReportCont
 def test_every_section_is_present_and_the_contents_links_resolve(report: tuple[ReportContext, str]) -> None:
     ctx, html = report
     doc = outline(html)
-    expected = ["cover", "contents", "summary", "scorecard", "decisions", "decision-model_strategy",
-                "decision-deployment", "roadmap", "appendix", "answers", "respondents", "method"]
+    expected = [
+        "cover",
+        "contents",
+        "summary",
+        "scorecard",
+        "decisions",
+        "decision-model_strategy",
+        "decision-deployment",
+        "roadmap",
+        "appendix",
+        "answers",
+        "respondents",
+        "method",
+    ]
     expected += [f"step-{step.id}" for step in ctx.steps] + [f"phase-{p.number}" for p in ctx.phases]
     assert set(expected) <= set(doc.ids)
     assert len(doc.ids) == len(set(doc.ids)), "ids must be unique"
@@ -340,15 +351,19 @@ def test_brand_text_is_escaped(content: Content) -> None:
 def full_context(ctx: ReportContext) -> ReportContext:
     """Every optional part filled in, so every branch of every template runs."""
     steps = [step.model_copy(update={"capped_by": ["A gate held this step back."]}) for step in ctx.steps]
-    top = steps[-1].model_copy(update={"level": 5, "next_level_name": "", "next_level_score": None,
-                                       "next_level_text": ""})
+    top = steps[-1].model_copy(
+        update={"level": 5, "next_level_name": "", "next_level_score": None, "next_level_text": ""}
+    )
     return ctx.model_copy(
         update={
             "steps": [*steps[:-1], top],
             "overall_capped_by": ["Security holds the whole enterprise back."],
             "warnings": ["diagnosis: 1 question(s) not answered (scored 0)"],
-            "disagreements": [DisagreementView(question="Who owns data?", kept="Nobody",
-                                               said=[("Li", "A CDO"), ("<b>Wang</b>", "Nobody")])],
+            "disagreements": [
+                DisagreementView(
+                    question="Who owns data?", kept="Nobody", said=[("Li", "A CDO"), ("<b>Wang</b>", "Nobody")]
+                )
+            ],
             "brand": Brand(firm="Firm", logo_data_uri="data:image/png;base64,AAAA", contact="c", disclaimer="d"),
         }
     )
@@ -356,7 +371,9 @@ def full_context(ctx: ReportContext) -> ReportContext:
 
 def sparse_context(ctx: ReportContext) -> ReportContext:
     """Every list empty: the templates must still render."""
-    steps = [s.model_copy(update={"strengths": [], "gaps": [], "current_state": [], "capped_by": []}) for s in ctx.steps]
+    steps = [
+        s.model_copy(update={"strengths": [], "gaps": [], "current_state": [], "capped_by": []}) for s in ctx.steps
+    ]
     decisions = {
         key: getattr(ctx, key).model_copy(update={"reasons": [], "path": [], "would_change_if": [], "next_step": ""})
         for key in ("model_strategy", "deployment")

@@ -126,11 +126,16 @@ def test_a_strong_enterprise_gets_a_short_roadmap(content: Content) -> None:
 
 
 def test_every_action_can_be_triggered(content: Content) -> None:
-    edge_heavy = {"compute.latency_need": "real_time", "compute.acts_on_equipment": "closed_loop",
-                  "compute.data_residency": "must_stay", "compute.connectivity": "unreliable"}
+    edge_heavy = {
+        "compute.latency_need": "real_time",
+        "compute.acts_on_equipment": "closed_loop",
+        "compute.data_residency": "must_stay",
+        "compute.connectivity": "unreliable",
+    }
     mixed_use = {"models.use_cases": ["knowledge_qa", "visual_inspection"], "models.prior_ai_use": "prompt_rag_pilot"}
     vision_only = {
-        "models.use_cases": ["visual_inspection"], "compute.priority_scenario": "production.visual_inspection"
+        "models.use_cases": ["visual_inspection"],
+        "compute.priority_scenario": "production.visual_inspection",
     }
     fired: set[str] = set()
     for best in (False, True):

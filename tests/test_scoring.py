@@ -34,7 +34,9 @@ def test_best_and_worst_answers_span_the_scale(content: Content) -> None:
 
 
 def test_not_applicable_leaves_the_denominator(content: Content) -> None:
-    question = next(q for s in content.questionnaire.playbook_steps for q in s.questions if q.allow_not_applicable and q.weight)
+    question = next(
+        q for s in content.questionnaire.playbook_steps for q in s.questions if q.allow_not_applicable and q.weight
+    )
     step_id = question.id.split(".")[0]
     base = make_answers(content, lambda q: extreme_value(q, True))
     worst_here = _with(base, **{question.id: extreme_value(question, False)})
@@ -48,7 +50,9 @@ def test_unknown_scores_zero_and_lowers_confidence(content: Content) -> None:
     question = content.questionnaire.question_index()["data.data_owner"]
     unknown = run_assessment(content, _with(base, **{question.id: UNKNOWN}))
     data = _step(unknown, "data")
-    expected_share = 1 - question.weight / sum(q.weight for q in next(s for s in content.questionnaire.steps if s.id == "data").questions)
+    expected_share = 1 - question.weight / sum(
+        q.weight for q in next(s for s in content.questionnaire.steps if s.id == "data").questions
+    )
     assert data.confidence == round(expected_share, 2)
     assert data.score < 100.0
     assert unknown.overall.confidence < 1.0
@@ -138,7 +142,9 @@ def test_follow_ups_of_a_not_applicable_question_do_not_apply(content: Content) 
     best = make_answers(content, lambda q: extreme_value(q, True))
     step = next(s for s in content.questionnaire.playbook_steps if s.id == "infrastructure")
     parents = {leaf.subject for q in step.questions if q.show_if for leaf in leaves(q.show_if)}
-    without = _with(best, **{q.id: "not_applicable" for q in step.questions if q.allow_not_applicable and q.id in parents})
+    without = _with(
+        best, **{q.id: "not_applicable" for q in step.questions if q.allow_not_applicable and q.id in parents}
+    )
     result = _step(run_assessment(content, without), "infrastructure")
     follow_ups = [q for q in result.questions if q.status in ("hidden", "not_reached")]
     assert follow_ups and all(q.status == "hidden" for q in follow_ups)

@@ -57,8 +57,12 @@ def test_three_respondents_each_answering_their_part(content: Content) -> None:
     keys = sorted(base.answers)
     thirds = [keys[i::3] for i in range(3)]
     parts = [
-        (f"p{i}.yaml", base.model_copy(update={"respondents": [Respondent(name=f"R{i}")],
-                                                 "answers": {k: base.answers[k] for k in part}}))
+        (
+            f"p{i}.yaml",
+            base.model_copy(
+                update={"respondents": [Respondent(name=f"R{i}")], "answers": {k: base.answers[k] for k in part}}
+            ),
+        )
         for i, part in enumerate(thirds)
     ]
     merged = merge_answers(parts, content)
@@ -157,8 +161,10 @@ def test_the_report_lists_every_disagreement_with_who_said_what(content: Content
 
     base = persona(content)
     merged = merge_answers(
-        [("a.yaml", variant(base, "Li", **{"data.data_owner": "cdo"})),
-         ("b.yaml", variant(base, "Wang", **{"data.data_owner": "none"}))],
+        [
+            ("a.yaml", variant(base, "Li", **{"data.data_owner": "cdo"})),
+            ("b.yaml", variant(base, "Wang", **{"data.data_owner": "none"})),
+        ],
         content,
     )
     ctx = build_context(run_assessment(content, merged, "en"), content, merged)

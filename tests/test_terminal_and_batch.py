@@ -67,9 +67,31 @@ def assert_safe(output: str) -> None:
 
 
 def test_printable_shows_controls_and_bidi_as_placeholders() -> None:
-    dangerous = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\r", "\x1b", "\x7f", "\x85", "\x9b", "\x9f",
-                 "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-                 "\u2066", "\u2067", "\u2068", "\u2069", "\udcff"]
+    dangerous = [
+        "\x00",
+        "\x07",
+        "\x08",
+        "\x0b",
+        "\x0c",
+        "\r",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\x9b",
+        "\x9f",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\udcff",
+    ]
     for char in dangerous:
         assert printable(f"a{char}b") == f"a{PLACEHOLDER}b", repr(char)
     kept = "tab\there\nnew line 中文 👨\u200d👩\u200d👧 [/] é"
@@ -138,8 +160,16 @@ def test_an_answers_path_with_markup_is_shown_literally(tmp_path: Path, keys: li
 def test_content_titles_with_markup_are_shown_literally(content_copy: Path, tmp_path: Path) -> None:
     questionnaire = content_copy / "questionnaires" / "ai_manufacturing" / "questionnaire.yaml"
     edit_yaml(questionnaire, lambda d: d["title"].update(en="Readiness [/] \x1b[2J [link=http://x]y[/link]"))
-    result = invoke("assess", "--answers", str(tmp_path / "a.yaml"), "--content-dir", str(content_copy), "--lang", "en",
-                    input="Li Wei\nOwner\ns\n")
+    result = invoke(
+        "assess",
+        "--answers",
+        str(tmp_path / "a.yaml"),
+        "--content-dir",
+        str(content_copy),
+        "--lang",
+        "en",
+        input="Li Wei\nOwner\ns\n",
+    )
     assert result.exit_code == 0, result.output
     assert_safe(result.output)
     assert "Readiness [/]" in flat(result.output) and "[link=http://x]y[/link]" in flat(result.output)
@@ -164,9 +194,7 @@ def test_messages_with_paths_show_them_literally(tmp_path: Path, content: Conten
 # --- the error boundary ---------------------------------------------------------------------------
 
 
-def test_an_unexpected_exception_is_one_line_and_a_crash_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unexpected_exception_is_one_line_and_a_crash_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import readiness.assess
 
     def boom(*args: Any, **kwargs: Any) -> None:
@@ -174,7 +202,9 @@ def test_an_unexpected_exception_is_one_line_and_a_crash_log(
 
     monkeypatch.setattr(readiness.assess, "run_assessment", boom)
     cache = tmp_path / "cache"
-    result = runner.invoke(app, ["score", str(example_answers("small_plant"))], env={**ENV, "XDG_CACHE_HOME": str(cache)})
+    result = runner.invoke(
+        app, ["score", str(example_answers("small_plant"))], env={**ENV, "XDG_CACHE_HOME": str(cache)}
+    )
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
@@ -210,15 +240,22 @@ def test_every_command_is_inside_the_error_boundary() -> None:
         commands = [
             node.args[0].id
             for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Call)
-            and isinstance(node.func.func, ast.Attribute) and node.func.func.attr == "command"
-            and node.args and isinstance(node.args[0], ast.Name)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Call)
+            and isinstance(node.func.func, ast.Attribute)
+            and node.func.func.attr == "command"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
         ]
         for name in commands:
             function = functions[name]
-            calls = [item.context_expr for node in ast.walk(function) if isinstance(node, ast.With) for item in node.items]
+            calls = [
+                item.context_expr for node in ast.walk(function) if isinstance(node, ast.With) for item in node.items
+            ]
             calls += function.decorator_list
-            if not any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "user_errors" for c in calls):
+            if not any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "user_errors" for c in calls
+            ):
                 missing.append(f"{module.name}:{name}")
     assert not missing, missing
 
@@ -230,7 +267,8 @@ def test_a_file_name_that_is_not_utf8_is_assessed_and_named_with_a_replacement(t
     folder = tmp_path / "park"
     folder.mkdir()
     data = Path(example_answers("small_plant")).read_bytes()
-    with open(os.path.join(os.fsencode(folder), b"plant-\xff.yaml"), "wb") as stream:  # noqa: PTH123
+    # A bytes path: pathlib cannot hold a name that is not valid UTF-8.
+    with open(os.path.join(os.fsencode(folder), b"plant-\xff.yaml"), "wb") as stream:  # noqa: PTH118, PTH123
         stream.write(data.replace(b"Huzhou Xinmiao Children's Wear Co., Ltd.", b""))  # no name: the file's is used
     (folder / "good.yaml").write_bytes(Path(example_answers("example")).read_bytes())
     out = tmp_path / "out"
@@ -277,7 +315,7 @@ def test_portfolio_names_are_reserved() -> None:
     taken: set[str] = set()
     assert safe_stem("portfolio", taken) == "portfolio-2"
     assert safe_stem("Portfolio", taken) == "Portfolio-3"  # case folded, like every other name
-    assert safe_stem("ｐｏｒｔｆｏｌｉｏ", set()) == "portfolio-2"  # NFKC folded
+    assert safe_stem("ｐｏｒｔｆｏｌｉｏ", set()) == "portfolio-2"  # noqa: RUF001 (full-width on purpose: NFKC folded)
 
 
 def test_an_enterprise_named_portfolio_does_not_replace_the_portfolio(tmp_path: Path, content: Content) -> None:
@@ -385,12 +423,18 @@ def test_anonymise_codes_are_stable_with_the_same_key_and_change_with_another(
 ) -> None:
     folder, _ = _park(tmp_path)
     runs = {}
-    for run, folder_name, env_key in (("first", "a", None), ("again", "a", None), ("other", "b", None),
-                                      ("env1", "c", "a secret of this programme"), ("env2", "d", "a secret of this programme"),
-                                      ("env3", "e", "another programme's secret")):
+    for run, folder_name, env_key in (
+        ("first", "a", None),
+        ("again", "a", None),
+        ("other", "b", None),
+        ("env1", "c", "a secret of this programme"),
+        ("env2", "d", "a secret of this programme"),
+        ("env3", "e", "another programme's secret"),
+    ):
         env = {**ENV, batch.KEY_ENV: env_key} if env_key else ENV
-        result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / folder_name), "-f", "json", "--anonymise"],
-                               env=env)
+        result = runner.invoke(
+            app, ["batch", str(folder), "-o", str(tmp_path / folder_name), "-f", "json", "--anonymise"], env=env
+        )
         assert result.exit_code == 0, result.output
         runs[run] = _codes(tmp_path / folder_name)
     assert runs["first"] == runs["again"] and len(runs["first"]) == len(bundled_examples())
@@ -401,8 +445,11 @@ def test_anonymise_codes_are_stable_with_the_same_key_and_change_with_another(
     assert enterprise_code("苏州恒锐精密机床股份有限公司", b"a secret of this programme") in runs["env1"]
     plain = "E-" + __import__("hashlib").sha256("苏州恒锐精密机床股份有限公司".encode()).hexdigest()[:8].upper()
     assert plain not in runs["first"]  # not found by hashing a list of names
-    result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "f"), "-f", "json", "--anonymise"],
-                           env={**ENV, batch.KEY_ENV: "short"})
+    result = runner.invoke(
+        app,
+        ["batch", str(folder), "-o", str(tmp_path / "f"), "-f", "json", "--anonymise"],
+        env={**ENV, batch.KEY_ENV: "short"},
+    )
     assert result.exit_code == 1 and "at least 16 characters" in result.output
 
 
@@ -413,15 +460,29 @@ def test_anonymised_reports_and_portfolio_documents_name_no_one(tmp_path: Path, 
         (folder / f"{name}.yaml").write_bytes(Path(example_answers(name)).read_bytes())
     data = load_answers(example_answers("edge_inspection"), content).model_dump(mode="json")
     data["notes"] = {"diagnosis.mes_coverage": "Seen at Qinfeng's Yanliang plant"}
-    data["disagreements"] = [{"question": "diagnosis.mes_coverage", "kept": 80, "answers": {"Sun Qian": 80, "Liang Hao": 90}}]
+    data["disagreements"] = [
+        {"question": "diagnosis.mes_coverage", "kept": 80, "answers": {"Sun Qian": 80, "Liang Hao": 90}}
+    ]
     write_answers(folder / "edge_inspection.yaml", data)
     out = tmp_path / "out"
     result = invoke("batch", str(folder), "-o", str(out), "-f", "html", "--anonymise", "--jobs", "2", "--lang", "en")
     assert result.exit_code == 0, result.output
     reports = sorted(out.glob("E-*.html"))
     assert len(reports) == 2
-    secrets = ["Qinfeng", "Yanliang", "Shaanxi", "Huzhou", "Xinmiao", "Zhili", "Sun Qian", "Liang Hao", "Zhou Lihua",
-               "Xu Min", "small_plant", "edge_inspection"]
+    secrets = [
+        "Qinfeng",
+        "Yanliang",
+        "Shaanxi",
+        "Huzhou",
+        "Xinmiao",
+        "Zhili",
+        "Sun Qian",
+        "Liang Hao",
+        "Zhou Lihua",
+        "Xu Min",
+        "small_plant",
+        "edge_inspection",
+    ]
     leaks = {name: [s for s in secrets if s in text] for name, text in _written_text(out).items()}
     assert not any(leaks.values()), leaks
     assert any("Respondent 1" in path.read_text(encoding="utf-8") for path in reports)
@@ -434,14 +495,20 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(content: Content) -> 
     answers = load_answers(example_answers("small_plant"), content)
     assessed = run_assessment(content, answers, "en")
     names = ['=HYPERLINK("http://127.0.0.1:9/x","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "Plain -name"]
-    entries = [dataclasses.replace(portfolio_entry("=evil-file.yaml", assessed), name=name, overall_score=float(i))
-               for i, name in enumerate(names)]
-    rows = list(csv.reader(io.StringIO(render_csv(build_portfolio(content, entries, "en")).lstrip("\ufeff"), newline="")))
+    entries = [
+        dataclasses.replace(portfolio_entry("=evil-file.yaml", assessed), name=name, overall_score=float(i))
+        for i, name in enumerate(names)
+    ]
+    rows = list(
+        csv.reader(io.StringIO(render_csv(build_portfolio(content, entries, "en")).lstrip("\ufeff"), newline=""))
+    )
     cells = {row[0] for row in rows[1:]}
     assert cells == {"'" + n.replace("\r", "\n") for n in names[:-1]} | {"Plain -name"}  # a CR would split the row
     assert all(row[1] == "'=evil-file.yaml" for row in rows[1:])
     score = rows[0].index("overall_score")
-    assert sorted(float(row[score]) for row in rows[1:]) == [float(i) for i in range(len(names))]  # numbers stay numbers
+    assert sorted(float(row[score]) for row in rows[1:]) == [
+        float(i) for i in range(len(names))
+    ]  # numbers stay numbers
     assert rows[0][0] == "name"
 
 
@@ -452,7 +519,7 @@ def test_batch_csv_is_neutralised_end_to_end(tmp_path: Path, content: Content) -
     out = tmp_path / "out"
     assert invoke("batch", str(folder), "-o", str(out), "-f", "json").exit_code == 0
     row = list(csv.reader(io.StringIO((out / "portfolio.csv").read_text(encoding="utf-8-sig"))))[1]
-    assert row[:2] == ["'=HYPERLINK(\"http://127.0.0.1:9/x\",\"click\")", "'=evil-file.yaml"]
+    assert row[:2] == ['\'=HYPERLINK("http://127.0.0.1:9/x","click")', "'=evil-file.yaml"]
 
 
 # --- batch entries that are not regular files --------------------------------------------------------
@@ -467,8 +534,13 @@ def test_a_fifo_or_a_device_in_the_batch_folder_is_listed_as_skipped(tmp_path: P
     (folder / "gone.yaml").symlink_to(folder / "nothing-here")
     out = tmp_path / "out"
     # A subprocess with a timeout: if the FIFO were opened, the run would wait for a writer forever.
-    done = subprocess.run([sys.executable, "-m", "readiness", "batch", str(folder), "-o", str(out), "-f", "json"],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, **ENV})
+    done = subprocess.run(
+        [sys.executable, "-m", "readiness", "batch", str(folder), "-o", str(out), "-f", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **ENV},
+    )
     assert done.returncode == 1, done.stderr
     assert "fifo.yaml: skipped: a FIFO (named pipe), not a regular file" in done.stderr
     assert "null.yaml: skipped: a link to a character device, not a regular file" in done.stderr
@@ -481,7 +553,12 @@ def test_a_folder_with_only_a_fifo_says_so(tmp_path: Path) -> None:
     folder = tmp_path / "park"
     folder.mkdir()
     os.mkfifo(folder / "only.yaml")
-    done = subprocess.run([sys.executable, "-m", "readiness", "batch", str(folder), "-o", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=60, env={**os.environ, **ENV})
+    done = subprocess.run(
+        [sys.executable, "-m", "readiness", "batch", str(folder), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **ENV},
+    )
     assert done.returncode == 1
     assert "no answers files" in done.stderr and "only.yaml: skipped: a FIFO" in done.stderr

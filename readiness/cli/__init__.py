@@ -5,7 +5,6 @@ engine, Rich, Jinja2 and WeasyPrint inside the commands, and they do not use
 `from __future__ import annotations`: Typer would evaluate every annotation string at start-up.
 """
 
-
 from typing import Annotated
 
 import typer

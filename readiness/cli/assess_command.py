@@ -1,10 +1,9 @@
 """`readiness assess`: the guided interview in the terminal, saved after every answer."""
 
-
 import contextlib
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,15 +13,22 @@ from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, 
 
 def assess(
     answers_file: Annotated[
-        Optional[Path],
-        typer.Option("--answers", "-a", help="The answers file: resumed if it exists, created if not. Default: answers.yaml"),
+        Path | None,
+        typer.Option(
+            "--answers", "-a", help="The answers file: resumed if it exists, created if not. Default: answers.yaml"
+        ),
     ] = None,
-    lang: Annotated[Optional[Lang], LangOption] = None,
+    lang: Annotated[Lang | None, LangOption] = None,
     review: Annotated[
-        Optional[str],
-        typer.Option("--review", metavar="STEP", help="Go through one step's answers again to check or change them: profile, diagnosis, infrastructure, data, compute, models or security."),
+        str | None,
+        typer.Option(
+            "--review",
+            metavar="STEP",
+            help="Go through one step's answers again to check or change them: "
+            "profile, diagnosis, infrastructure, data, compute, models or security.",
+        ),
     ] = None,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """The guided interview: the profile and the six steps, saved after every answer."""
     from ..interview import Interview
@@ -32,7 +38,13 @@ def assess(
     with user_errors(), contextlib.ExitStack() as held:
         if answers_file is None and not sys.stdin.isatty():
             raise ContentError(
-                [Issue("stdin", "the interview needs a terminal; to script it, pass --answers FILE (or fill a file from `readiness init`)")],
+                [
+                    Issue(
+                        "stdin",
+                        "the interview needs a terminal; to script it, "
+                        "pass --answers FILE (or fill a file from `readiness init`)",
+                    )
+                ],
                 what="input",
             )
         path = answers_file or Path("answers.yaml")
@@ -41,8 +53,10 @@ def assess(
         # One interview per answers file: a second one refuses at once instead of silently
         # overwriting the first one's answers. Released on any exit, Ctrl-C and kill -9 included.
         if not held.enter_context(hold_lock(path)):
-            err.print(f"[yellow]warning:[/] {escape(str(path))} cannot be locked here: "
-                      "make sure no other interview uses it at the same time")
+            err.print(
+                f"[yellow]warning:[/] {escape(str(path))} cannot be locked here: "
+                "make sure no other interview uses it at the same time"
+            )
         content, _ = load(content_dir)
         if path.exists():
             interview = Interview.resume(content, load_answers(path, content))
@@ -53,7 +67,9 @@ def assess(
         interview.data["language"] = "zh-CN" if chosen == "zh" else "en"
         steps = [s.id for s in content.questionnaire.steps]
         if review is not None and review not in steps:
-            raise ContentError([Issue("--review", f"unknown step {review!r}; choose one of {', '.join(steps)}")], what="options")
+            raise ContentError(
+                [Issue("--review", f"unknown step {review!r}; choose one of {', '.join(steps)}")], what="options"
+            )
         session = Session(interview, path, chosen)
         try:
             if review:

@@ -6,7 +6,7 @@ import contextlib
 import locale
 import os
 from collections.abc import Iterable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from ..terminal import printable
 
 if TYPE_CHECKING:
     from ..model import Content
+
 
 class _Console:
     """A Rich console made on first use, so `readiness --help` does not pay for importing Rich."""
@@ -44,7 +45,7 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 out = _Console(highlight=False, emoji=False)
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     zh = "zh"
 

@@ -1,9 +1,8 @@
 """validate, score and init: the commands that work on content and answers files."""
 
-
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,25 +10,26 @@ from ..errors import AnswersError, ContentError, Issue
 from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, system_lang, user_errors, write_output
 
 
-class ScoreFormat(str, Enum):
+class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
 
 
 def validate(
     paths: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(help="Answers files to check, or content folders. None: the shipped content."),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Check content (questionnaire, rubric) and answers files without producing a report."""
     with user_errors():
         failed = False
         folders = [p for p in paths or [] if p.is_dir()]
         files = [p for p in paths or [] if not p.is_dir()]
-        for folder in folders or ([] if files else [None]):
+        targets: list[Path | None] = list(folders) or ([] if files else [None])
+        for folder in targets:
             content, warnings = load(folder) if folder else load(content_dir)
             failed |= _report_warnings(warnings, strict)
             q = content.questionnaire
@@ -66,10 +66,12 @@ def _report_warnings(warnings: list[Issue], strict: bool) -> bool:
 
 def score(
     answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
-    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json for other tools.")] = ScoreFormat.table,
-    lang: Annotated[Optional[Lang], LangOption] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    fmt: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="table for people, json for other tools.")
+    ] = ScoreFormat.table,
+    lang: Annotated[Lang | None, LangOption] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Score an answers file: maturity per step, model strategy, deployment and roadmap."""
     from ..assess import run_assessment
@@ -106,9 +108,9 @@ def score(
 
 def init(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the template.")] = Path("answers.yaml"),
-    lang: Annotated[Optional[Lang], LangOption] = None,
+    lang: Annotated[Lang | None, LangOption] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Write an answers template with every question, its options and why it matters, to fill by hand."""
     from ..answers_template import answers_template
@@ -129,6 +131,3 @@ def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(score)
     app.command()(init)
-
-
-

@@ -19,8 +19,10 @@ from .common import out, plain
 _WORDS = {
     "en": {
         "steps": "The six steps",
-        "time": "About {minutes} minutes. Your answers are saved after every question in {path}; you can stop at any time and resume later.",
-        "keys": "While answering:  ? more help   u don't know   n not relevant   b back   + add a note   s save and quit",
+        "time": "About {minutes} minutes. Your answers are saved after every question in {path}; "
+        "you can stop at any time and resume later.",
+        "keys": "While answering:  ? more help   u don't know   n not relevant   b back   "
+        "+ add a note   s save and quit",
         "who": "Before we start: who is answering?",
         "your_name": "Your name",
         "your_role": "Your role (e.g. plant manager, IT manager)",
@@ -295,7 +297,9 @@ class Session:
         context = build_context(assessment, self.interview.content, answers)
         view = next(s for s in context.steps if s.id == step_id)
         headline = plain(
-            self.words["summary"].format(score=view.score, level=view.level, name=view.level_name, conf=view.confidence),
+            self.words["summary"].format(
+                score=view.score, level=view.level, name=view.level_name, conf=view.confidence
+            ),
             style="bold",
         )
         parts: list[Any] = [headline, plain(view.level_text.strip())]
@@ -324,4 +328,3 @@ class Session:
         out.print(plain(self.words["saved"].format(path=self.path)))
         pdf = self.path.with_suffix(".pdf").name
         out.print(plain(self.words["report"].format(path=self.path, pdf=pdf, lang=self.lang), style="bold"))
-

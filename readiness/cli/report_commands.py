@@ -3,13 +3,12 @@
 Jinja2 and WeasyPrint are imported inside the commands, so `readiness --help` stays fast.
 """
 
-
 import os
 import sys
 import time
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     from ..model import Answers, Content
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     pdf = "pdf"
     html = "html"
     md = "md"
@@ -33,34 +32,39 @@ class ReportFormat(str, Enum):
 PdfVariant = Enum(  # type: ignore[misc]
     "PdfVariant", {v.replace("/", "_").replace("-", "_"): v for v in PDF_VARIANTS}, type=str
 )
-SUFFIXES = {".pdf": ReportFormat.pdf, ".html": ReportFormat.html, ".htm": ReportFormat.html,
-            ".md": ReportFormat.md, ".json": ReportFormat.json}
+SUFFIXES = {
+    ".pdf": ReportFormat.pdf,
+    ".html": ReportFormat.html,
+    ".htm": ReportFormat.html,
+    ".md": ReportFormat.md,
+    ".json": ReportFormat.json,
+}
 
 
 def report(
     answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--output", "-o", help="Where to write the report. Default: next to ANSWERS, e.g. acme.pdf."),
     ] = None,
     fmt: Annotated[
-        Optional[ReportFormat],
+        ReportFormat | None,
         typer.Option("--format", "-f", help="pdf, html, md or json. Default: from the output's extension, else pdf."),
     ] = None,
-    lang: Annotated[Optional[Lang], LangOption] = None,
+    lang: Annotated[Lang | None, LangOption] = None,
     brand: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--brand", help="A brand file (YAML): firm, logo, primary_colour, contact, disclaimer."),
     ] = None,
     pdf_variant: Annotated[
-        Optional[PdfVariant],
+        PdfVariant | None,
         typer.Option(
             "--pdf-variant",
             metavar="VARIANT",
             help="Write an archival (PDF/A, e.g. pdf/a-3u), accessible (pdf/ua-1) or print (pdf/x-4) PDF.",
         ),
     ] = None,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
     chosen = fmt or SUFFIXES.get(output.suffix.lower() if output else "", ReportFormat.pdf)
@@ -79,7 +83,10 @@ def report(
 
         answers = load_answers(answers_file, content)
         produce(
-            content, answers, chosen, target,
+            content,
+            answers,
+            chosen,
+            target,
             lang=lang.value if lang else None,
             brand_file=brand,
             pdf_variant=pdf_variant.value if pdf_variant else None,
@@ -106,26 +113,34 @@ def produce(
 
     started = time.perf_counter()
     document = render_report(
-        content, answers, fmt.value, lang=lang, brand_file=brand_file, content_root=content_root, pdf_variant=pdf_variant
+        content,
+        answers,
+        fmt.value,
+        lang=lang,
+        brand_file=brand_file,
+        content_root=content_root,
+        pdf_variant=pdf_variant,
     )
     write_atomically(target, document.data, inputs=inputs)
     pages = f"{document.pages} pages, " if document.pages else ""
     err.print(f"wrote {escape(str(target))} ({pages}{time.perf_counter() - started:.1f} s)")
     if document.missing_glyphs:
-        err.print(f"[yellow]warning:[/] {len(document.missing_glyphs)} piece(s) of text have no font and show as boxes:")
+        err.print(
+            f"[yellow]warning:[/] {len(document.missing_glyphs)} piece(s) of text have no font and show as boxes:"
+        )
         for message in document.missing_glyphs[:5]:
             err.print(f"  {escape(message)}")
 
 
 def demo(
     lang: Annotated[
-        Optional[Lang],
+        Lang | None,
         typer.Option("--lang", "-l", help="en or zh. Default: both languages."),
     ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write into.", file_okay=False)
     ] = Path("out"),
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Report on the bundled example enterprise: a PDF and an HTML file per language (both unless --lang).
 
@@ -193,19 +208,27 @@ def _checks(output: Path) -> list[tuple[str, str, str, str]]:
     if pdf.has_harfbuzz_subset():
         rows.append(("HarfBuzz subsetting", "ok", "libharfbuzz-subset found: fonts are subset quickly", ""))
     else:
-        rows.append(("HarfBuzz subsetting", "warning", "not found: Chinese PDFs render about 10x slower",
-                     f"sudo apt-get install {pdf.HARFBUZZ_SUBSET_PACKAGE}"))
+        rows.append(
+            (
+                "HarfBuzz subsetting",
+                "warning",
+                "not found: Chinese PDFs render about 10x slower",
+                f"sudo apt-get install {pdf.HARFBUZZ_SUBSET_PACKAGE}",
+            )
+        )
     families = pdf.cjk_font_families()
     if families is None:
-        rows.append(("Chinese fonts", "warning", "fc-list is not available, cannot check",
-                     "sudo apt-get install fontconfig"))
+        rows.append(
+            ("Chinese fonts", "warning", "fc-list is not available, cannot check", "sudo apt-get install fontconfig")
+        )
     elif families:
         shown = [f for f in pdf.CJK_FONT_ORDER if f in families] or list(families)
         more = f" and {len(families) - len(shown[:3])} more" if len(families) > len(shown[:3]) else ""
         rows.append(("Chinese fonts", "ok", ", ".join(shown[:3]) + more, ""))
     else:
-        rows.append(("Chinese fonts", "missing", "no font with Chinese characters",
-                     f"sudo apt-get install {pdf.CJK_PACKAGES}"))
+        rows.append(
+            ("Chinese fonts", "missing", "no font with Chinese characters", f"sudo apt-get install {pdf.CJK_PACKAGES}")
+        )
     rows.append(("Output folder", *_writable(output)))
     return rows
 

@@ -1,9 +1,8 @@
 """merge and compare: several respondents of one enterprise, and progress over time."""
 
-
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -11,21 +10,26 @@ from ..errors import ContentError, Issue
 from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, plain, user_errors, write_output
 
 
-class MergeRule(str, Enum):
+class MergeRule(StrEnum):
     conservative = "conservative"
     optimistic = "optimistic"
     first = "first"
 
 
 def merge(
-    files: Annotated[list[Path], typer.Argument(help="Answers files of one enterprise, one per respondent.", metavar="ANSWERS...")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Answers files of one enterprise, one per respondent.", metavar="ANSWERS...")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The merged answers file to write.")],
     rule: Annotated[
         MergeRule,
-        typer.Option("--rule", help="Which answer to keep where respondents disagree: conservative (fewer points), optimistic, or first."),
+        typer.Option(
+            "--rule",
+            help="Which answer to keep where respondents disagree: conservative (fewer points), optimistic, or first.",
+        ),
     ] = MergeRule.conservative,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file.")] = False,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Combine the answers of several people of one enterprise; every disagreement is kept on record."""
     from ..loader import load_answers, write_answers
@@ -44,14 +48,16 @@ def merge(
         sources = [(path.name, load_answers(path, content)) for path in files]
         merged = merge_answers(sources, content, rule.value)
         write_answers(output, merged.model_dump(mode="json", exclude_defaults=False))
-        err.print(f"wrote {escape(str(output))}: {len(merged.answers)} answers from {len(files)} files, "
-                  f"{len(merged.disagreements)} disagreement(s) kept on record")
+        err.print(
+            f"wrote {escape(str(output))}: {len(merged.answers)} answers from {len(files)} files, "
+            f"{len(merged.disagreements)} disagreement(s) kept on record"
+        )
         for item in merged.disagreements:
             said = "; ".join(f"{who}: {value}" for who, value in item.answers.items())
             err.print(f"  {escape(item.question)}: {escape(said)} → kept {escape(item.kept)}")
 
 
-class CompareFormat(str, Enum):
+class CompareFormat(StrEnum):
     table = "table"
     json = "json"
     html = "html"
@@ -62,23 +68,26 @@ def compare(
     before: Annotated[Path, typer.Argument(help="The earlier answers file.", metavar="BEFORE")],
     after: Annotated[Path, typer.Argument(help="The later answers file.", metavar="AFTER")],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--output", "-o", help="Write to a file: .pdf, .html or .json (default: the terminal)."),
     ] = None,
     fmt: Annotated[
-        Optional[CompareFormat],
+        CompareFormat | None,
         typer.Option("--format", "-f", help="table, json, html or pdf. Default: from the output's extension."),
     ] = None,
-    lang: Annotated[Optional[Lang], LangOption] = None,
-    content_dir: Annotated[Optional[Path], ContentDirOption] = None,
+    lang: Annotated[Lang | None, LangOption] = None,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Show progress between two assessments: scores, levels, answers, completed actions, decisions."""
     from ..assess import run_assessment
     from ..compare import compare as compare_assessments
     from ..loader import load_answers_across_versions
 
-    chosen = fmt or (CompareFormat(output.suffix.lstrip(".").lower()) if output and output.suffix.lstrip(".").lower()
-                     in {f.value for f in CompareFormat} else CompareFormat.table)
+    chosen = fmt or (
+        CompareFormat(output.suffix.lstrip(".").lower())
+        if output and output.suffix.lstrip(".").lower() in {f.value for f in CompareFormat}
+        else CompareFormat.table
+    )
     with user_errors():
         from ..files import content_inputs, refuse_inputs
         from ..resources import content_dir as resolve_content
@@ -113,12 +122,32 @@ def compare(
 
 
 _WORDS = {
-    "en": {"title": "Progress", "before": "Before", "after": "After", "change": "Change", "answers": "Answers changed",
-           "done": "Roadmap actions completed", "new": "New roadmap actions", "decisions": "Decisions",
-           "unchanged": "unchanged", "not_compared": "Not compared (the questionnaire changed)", "none": "none"},
-    "zh": {"title": "进展对比", "before": "之前", "after": "之后", "change": "变化", "answers": "答案变化",
-           "done": "已完成的路线图行动", "new": "新增的路线图行动", "decisions": "推荐方案",
-           "unchanged": "未变", "not_compared": "未比较（问卷已更新）", "none": "无"},
+    "en": {
+        "title": "Progress",
+        "before": "Before",
+        "after": "After",
+        "change": "Change",
+        "answers": "Answers changed",
+        "done": "Roadmap actions completed",
+        "new": "New roadmap actions",
+        "decisions": "Decisions",
+        "unchanged": "unchanged",
+        "not_compared": "Not compared (the questionnaire changed)",
+        "none": "none",
+    },
+    "zh": {
+        "title": "进展对比",
+        "before": "之前",
+        "after": "之后",
+        "change": "变化",
+        "answers": "答案变化",
+        "done": "已完成的路线图行动",
+        "new": "新增的路线图行动",
+        "decisions": "推荐方案",
+        "unchanged": "未变",
+        "not_compared": "未比较（问卷已更新）",
+        "none": "无",
+    },
 }
 
 
@@ -142,12 +171,19 @@ def _comparison_table(result: Any, lang: str) -> Any:
         )
     parts: list[Any] = [table, Text(words["decisions"], style="bold")]
     for decision in result.decisions:
-        line = f"  {decision.before} → {decision.after}" if decision.changed else f"  {decision.after} ({words['unchanged']})"
+        line = (
+            f"  {decision.before} → {decision.after}"
+            if decision.changed
+            else f"  {decision.after} ({words['unchanged']})"
+        )
         parts.append(plain(line))
         parts += [plain(f"    ✓ {why}", style="green") for why in decision.why]
-    for key, items in (("answers", [f"{a.text}: {a.before} → {a.after}" for a in result.answers_changed]),
-                       ("done", result.actions_completed), ("new", result.actions_new),
-                       ("not_compared", result.not_compared)):
+    for key, items in (
+        ("answers", [f"{a.text}: {a.before} → {a.after}" for a in result.answers_changed]),
+        ("done", result.actions_completed),
+        ("new", result.actions_new),
+        ("not_compared", result.not_compared),
+    ):
         if key == "not_compared" and not items:
             continue
         parts.append(Text(f"{words[key]} ({len(items)})", style="bold"))

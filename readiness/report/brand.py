@@ -36,9 +36,7 @@ class BrandFile(BaseModel):
 
     firm: str = Field(default="", max_length=200)
     logo: str = Field(default="", max_length=500)
-    primary_colour: str = Field(
-        default="#1f4e79", validation_alias=AliasChoices("primary_colour", "primary_color")
-    )
+    primary_colour: str = Field(default="#1f4e79", validation_alias=AliasChoices("primary_colour", "primary_color"))
     contact: str = Field(default="", max_length=500)
     disclaimer: str = Field(default="", max_length=2000)
 
@@ -46,7 +44,7 @@ class BrandFile(BaseModel):
     @classmethod
     def _hex(cls, value: str) -> str:
         if not HEX_COLOUR.match(value):
-            raise ValueError(f"primary_colour must be a colour written #rrggbb, e.g. \"#1f4e79\"; got {value!r}")
+            raise ValueError(f'primary_colour must be a colour written #rrggbb, e.g. "#1f4e79"; got {value!r}')
         return value.lower()
 
 
@@ -58,8 +56,10 @@ def load_brand(path: Path) -> Brand:
         raise ContentError(exc.issues, what="brand file") from None
     issues: list[Issue] = []
     if not isinstance(doc.data, dict):
-        raise ContentError([doc.issue((), "expected a mapping with firm, logo, primary_colour, contact, disclaimer")],
-                           what="brand file")
+        raise ContentError(
+            [doc.issue((), "expected a mapping with firm, logo, primary_colour, contact, disclaimer")],
+            what="brand file",
+        )
     brand = validate(BrandFile, doc, doc.data, (), issues)
     if brand is None:
         raise ContentError(issues, what="brand file")
@@ -107,10 +107,12 @@ def _logo_data_uri(logo: Path) -> tuple[str, str]:
 def _png_problem(data: bytes) -> str:
     """What is wrong with a PNG that has the right signature, read as the renderer reads it (Pillow)."""
     try:
-        from PIL import Image
+        from PIL import Image, ImageFile
     except ImportError:  # pragma: no cover - WeasyPrint depends on Pillow
         return ""
     too_big = f"far too many pixels for a logo (at most {MAX_LOGO_PIXELS:,})"
+    # WeasyPrint lets Pillow load truncated images once it is imported; a logo is checked whole.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -125,6 +127,8 @@ def _png_problem(data: bytes) -> str:
         return f"it has {too_big}"
     except Exception as exc:  # Pillow raises many kinds for a damaged file
         return f"it is a damaged or incomplete PNG image ({_reason(exc)})"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return ""
 
 

@@ -70,8 +70,17 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _text(x: float, y: float, text: str, size: float, *, anchor: str = "start", fill: str = INK,
-          weight: str = "normal", baseline: str = "") -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    *,
+    anchor: str = "start",
+    fill: str = INK,
+    weight: str = "normal",
+    baseline: str = "",
+) -> str:
     extra = f' font-weight="{weight}"' if weight != "normal" else ""
     extra += f' dominant-baseline="{baseline}"' if baseline else ""
     return (
@@ -108,8 +117,9 @@ def radar_points(scores: Sequence[float], cx: float, cy: float, radius: float) -
     return points
 
 
-def radar(axes: Sequence[Axis], levels: Sequence[tuple[int, str, float]], lang: str, colour: str,
-          label: str = "") -> str:
+def radar(
+    axes: Sequence[Axis], levels: Sequence[tuple[int, str, float]], lang: str, colour: str, label: str = ""
+) -> str:
     """Step scores on one axis each, with a ring at every level threshold."""
     accent = safe_colour(colour)
     width, height = 400.0, 300.0
@@ -151,8 +161,14 @@ class Bar:
     target: float | None  # the next level's threshold, None at the top level
 
 
-def bars(rows: Sequence[Bar], levels: Sequence[tuple[int, str, float]], lang: str, colour: str,
-         legend: tuple[str, str] = ("", ""), label: str = "") -> str:
+def bars(
+    rows: Sequence[Bar],
+    levels: Sequence[tuple[int, str, float]],
+    lang: str,
+    colour: str,
+    legend: tuple[str, str] = ("", ""),
+    label: str = "",
+) -> str:
     """One horizontal bar per step, level bands behind, a tick at the next level's threshold."""
     accent = safe_colour(colour)
     label_w, plot_w, right = 128.0, 300.0, 12.0
@@ -173,8 +189,9 @@ def bars(rows: Sequence[Bar], levels: Sequence[tuple[int, str, float]], lang: st
                 f'height="{_n(row_h * len(rows) + 6)}" fill="{FAINT}"/>'
             )
         span = x_of(high) - x_of(low)
-        body.append(_text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 8, span - 2), 8,
-                          anchor="middle", fill=MUTED))
+        body.append(
+            _text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 8, span - 2), 8, anchor="middle", fill=MUTED)
+        )
     for i, row in enumerate(rows):
         y = top + i * row_h
         body.append(_text(label_w - 8, y + 15, fit_text(row.label, 9.5, label_w - 12), 9.5, anchor="end"))
@@ -200,8 +217,10 @@ def bars(rows: Sequence[Bar], levels: Sequence[tuple[int, str, float]], lang: st
     body.append(f'<rect x="{_n(label_w)}" y="{_n(legend_y - 6)}" width="10" height="7" fill="{accent}"/>')
     body.append(_text(label_w + 14, legend_y, score_legend, 8, fill=MUTED))
     tick_x = label_w + 24 + text_width(score_legend, 8)
-    body.append(f'<line x1="{_n(tick_x)}" y1="{_n(legend_y - 8)}" x2="{_n(tick_x)}" y2="{_n(legend_y + 2)}" '
-                f'stroke="{INK}" stroke-width="1.6"/>')
+    body.append(
+        f'<line x1="{_n(tick_x)}" y1="{_n(legend_y - 8)}" x2="{_n(tick_x)}" y2="{_n(legend_y + 2)}" '
+        f'stroke="{INK}" stroke-width="1.6"/>'
+    )
     body.append(_text(tick_x + 5, legend_y, target_legend, 8, fill=MUTED))
     return _svg(width, height, lang, body, label)
 
@@ -236,8 +255,9 @@ def schedule(tasks: Sequence[Task]) -> dict[int, tuple[float, float]]:
     return placed
 
 
-def gantt(tasks: Sequence[Task], phase_labels: Sequence[tuple[str, str]], lang: str, colour: str,
-          label: str = "") -> list[str]:
+def gantt(
+    tasks: Sequence[Task], phase_labels: Sequence[tuple[str, str]], lang: str, colour: str, label: str = ""
+) -> list[str]:
     """The roadmap as bars in three equal phase columns; one SVG per GANTT_ROWS_PER_CHART tasks.
 
     `phase_labels` gives each phase's name and time span, e.g. ("Phase 1", "0-3 months").
@@ -247,8 +267,14 @@ def gantt(tasks: Sequence[Task], phase_labels: Sequence[tuple[str, str]], lang: 
     return [_gantt_chart(chunk, placed, phase_labels, lang, colour, label) for chunk in chunks]
 
 
-def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]],
-                 phase_labels: Sequence[tuple[str, str]], lang: str, colour: str, label: str) -> str:
+def _gantt_chart(
+    tasks: Sequence[Task],
+    placed: dict[int, tuple[float, float]],
+    phase_labels: Sequence[tuple[str, str]],
+    lang: str,
+    colour: str,
+    label: str,
+) -> str:
     accent = safe_colour(colour)
     shades = {1: accent, 2: tint(accent, 0.3), 3: tint(accent, 0.55)}
     label_w, plot_w, right = 226.0, 258.0, 6.0
@@ -260,23 +286,30 @@ def _gantt_chart(tasks: Sequence[Task], placed: dict[int, tuple[float, float]],
     for i, (name, span) in enumerate(phase_labels[:3]):
         x = label_w + i * column
         if i % 2 == 0:
-            body.append(f'<rect x="{_n(x)}" y="{_n(top - 4)}" width="{_n(column)}" '
-                        f'height="{_n(row_h * len(tasks) + 8)}" fill="{FAINT}"/>')
-        body.append(_text(x + column / 2, top - 20, fit_text(name, 9, column - 4), 9, anchor="middle",
-                          weight="bold", fill=INK))
+            body.append(
+                f'<rect x="{_n(x)}" y="{_n(top - 4)}" width="{_n(column)}" '
+                f'height="{_n(row_h * len(tasks) + 8)}" fill="{FAINT}"/>'
+            )
+        body.append(
+            _text(x + column / 2, top - 20, fit_text(name, 9, column - 4), 9, anchor="middle", weight="bold", fill=INK)
+        )
         body.append(_text(x + column / 2, top - 9, fit_text(span, 8, column - 4), 8, anchor="middle", fill=MUTED))
-    body.append(f'<line x1="{_n(label_w)}" y1="{_n(top - 4)}" x2="{_n(label_w + plot_w)}" y2="{_n(top - 4)}" '
-                f'stroke="{RULE}" stroke-width="0.8"/>')
+    body.append(
+        f'<line x1="{_n(label_w)}" y1="{_n(top - 4)}" x2="{_n(label_w + plot_w)}" y2="{_n(top - 4)}" '
+        f'stroke="{RULE}" stroke-width="0.8"/>'
+    )
     for i, task in enumerate(tasks):
         y = top + i * row_h
         if i:
-            body.append(f'<line x1="0" y1="{_n(y)}" x2="{_n(label_w)}" y2="{_n(y)}" stroke="{FAINT}" '
-                        f'stroke-width="0.6"/>')
+            body.append(
+                f'<line x1="0" y1="{_n(y)}" x2="{_n(label_w)}" y2="{_n(y)}" stroke="{FAINT}" stroke-width="0.6"/>'
+            )
         body.append(_text(0, y + 10, fit_text(f"{task.number}. {task.title}", 8, label_w - 8), 8))
         start, end = placed[task.number]
         phase = min(max(task.phase, 1), 3) - 1
         x0 = label_w + phase * column + 2 + start * (column - 4)
         x1 = label_w + phase * column + 2 + end * (column - 4)
-        body.append(f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(x1 - x0)}" height="8" rx="2" '
-                     f'fill="{shades[phase + 1]}"/>')
+        body.append(
+            f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(x1 - x0)}" height="8" rx="2" fill="{shades[phase + 1]}"/>'
+        )
     return _svg(width, height, lang, body, label)

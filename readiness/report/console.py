@@ -62,12 +62,19 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
 
     scenario_titles = {sc.id: sc.title.get(lang) for sc in content.rubric.scenarios}
     if assessment.priority_scenario:
-        parts.append(Text.assemble((f"{t['priority_use_case']}{t['colon']}", "bold"),
-                                   printable(scenario_titles[assessment.priority_scenario])))
+        parts.append(
+            Text.assemble(
+                (f"{t['priority_use_case']}{t['colon']}", "bold"),
+                printable(scenario_titles[assessment.priority_scenario]),
+            )
+        )
     elif assessment.nearest_scenarios:
         nearest = t["list_sep"].join(scenario_titles[sid] for sid in assessment.nearest_scenarios)
-        parts.append(Text.assemble((f"{t['priority_use_case']}{t['colon']}", "bold"),
-                                   printable(t["priority_not_in_catalogue"] % nearest)))
+        parts.append(
+            Text.assemble(
+                (f"{t['priority_use_case']}{t['colon']}", "bold"), printable(t["priority_not_in_catalogue"] % nearest)
+            )
+        )
     decisions = {d.id: d for d in content.rubric.decisions}
     for key in ("model_strategy", "deployment"):
         parts.append(_decision_panel(assessment.decisions[key], decisions[key], t, lang))
@@ -129,7 +136,9 @@ def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType
     for column in (t["fit"], "", t["start_with"], t["blocked_by"]):
         table.add_column(column, overflow="fold")
     for scenario in assessment.scenarios[:TOP_SCENARIOS]:
-        style = {"ready_now": "green", "after_phase_1": "yellow", "after_phase_2": "dark_orange"}.get(scenario.fit, "red")
+        style = {"ready_now": "green", "after_phase_1": "yellow", "after_phase_2": "dark_orange"}.get(
+            scenario.fit, "red"
+        )
         start = t["start_" + scenario.approach_now]
         start += f" · {t['deployment_' + scenario.deployment]}"
         blockers = scenario.blocked_by[0].text if scenario.blocked_by else "—"

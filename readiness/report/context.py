@@ -249,7 +249,7 @@ def consequence(question: Question, lang: str) -> str:
 
 
 def short_title(title: str) -> str:
-    """"Data: mechanism and experience libraries" -> "Data"; "数据：机理库与经验库" -> "数据"."""
+    """ "Data: mechanism and experience libraries" -> "Data"; "数据：机理库与经验库" -> "数据"."""
     return re.split(r"[:：]", title, maxsplit=1)[0].strip() or title
 
 
@@ -391,7 +391,12 @@ def build_context(
             start_with=f"{t['start_' + s.approach_now]} · {t['deployment_' + s.deployment]}",
             priority=s.id == assessment.priority_scenario,
             blockers=[
-                b.text + (f" — {t['closed_by']}: " + "; ".join(f"{numbers[a]}. {titles[a]}" for a in b.actions) if b.actions else "")
+                b.text
+                + (
+                    f" — {t['closed_by']}: " + "; ".join(f"{numbers[a]}. {titles[a]}" for a in b.actions)
+                    if b.actions
+                    else ""
+                )
                 for b in s.blocked_by
             ],
         )
@@ -438,7 +443,9 @@ def build_context(
         priority=priority,
         top_actions=top,
         scenarios=scenarios,
-        scenario_counts=[(f, t[f"fit_{f}"], fits.count(f)) for f in ("ready_now", "after_phase_1", "after_phase_2", "not_yet")],
+        scenario_counts=[
+            (f, t[f"fit_{f}"], fits.count(f)) for f in ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
+        ],
         phases=[
             PhaseView(number=p, label=t[f"phase_{p}"], actions=[a for a in scheduled if a.phase == p])
             for p in (1, 2, 3)

@@ -55,8 +55,14 @@ def render_report(
     return _pdf(html, folder, brand_file, ctx.lang, pdf_variant)
 
 
-def render_page(template: str, variables: dict[str, Any], fmt: str, lang: str, content_root: Path | None = None,
-                brand_file: Path | None = None) -> Document:
+def render_page(
+    template: str,
+    variables: dict[str, Any],
+    fmt: str,
+    lang: str,
+    content_root: Path | None = None,
+    brand_file: Path | None = None,
+) -> Document:
     """A document from one of the other templates (comparison, portfolio) as HTML or PDF."""
     from .html import render_template, template_dir
 
@@ -68,7 +74,12 @@ def render_page(template: str, variables: dict[str, Any], fmt: str, lang: str, c
 
 
 def render_portfolio(
-    portfolio: Any, content: Content, fmt: str, *, brand_file: Path | None = None, content_root: Path | None = None,
+    portfolio: Any,
+    content: Content,
+    fmt: str,
+    *,
+    brand_file: Path | None = None,
+    content_root: Path | None = None,
     today: dt.date | None = None,
 ) -> Document:
     """The portfolio report of many enterprises (readiness.portfolio.Portfolio)."""
@@ -102,6 +113,10 @@ def _pdf(html: str, folder: Path, brand_file: Path | None, lang: str, pdf_varian
     from .pdf import render_pdf
 
     rendered = render_pdf(
-        html, base_dir=folder, allowed_roots=[brand_file.parent] if brand_file else [], lang=lang, pdf_variant=pdf_variant
+        html,
+        base_dir=folder,
+        allowed_roots=[brand_file.parent] if brand_file else [],
+        lang=lang,
+        pdf_variant=pdf_variant,
     )
     return Document(rendered.pdf, rendered.pages, rendered.missing_glyphs)

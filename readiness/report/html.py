@@ -88,11 +88,18 @@ def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
     t = ctx.t
     radar = charts.radar(
         [charts.Axis(f"{s.number} {s.short_title}", s.score) for s in ctx.steps],
-        ctx.levels, ctx.lang, accent, label=t["radar_title"],
+        ctx.levels,
+        ctx.lang,
+        accent,
+        label=t["radar_title"],
     )
     bars = charts.bars(
         [charts.Bar(f"{s.number} {s.short_title}", s.score, s.next_level_score) for s in ctx.steps],
-        ctx.levels, ctx.lang, accent, legend=(t["bars_score"], t["bars_target"]), label=t["bars_title"],
+        ctx.levels,
+        ctx.lang,
+        accent,
+        legend=(t["bars_score"], t["bars_target"]),
+        label=t["bars_title"],
     )
     tasks = [
         charts.Task(a.number, a.title, a.phase, a.effort, tuple(a.depends_on_numbers))
@@ -105,7 +112,7 @@ def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
 
 
 def _where(exc: TemplateError, folder: Path) -> str:
-    """" (file:line)" of the template line that failed; Jinja puts template frames in the traceback."""
+    """ " (file:line)" of the template line that failed; Jinja puts template frames in the traceback."""
     filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     trace = exc.__traceback__
     while trace is not None:

@@ -98,14 +98,21 @@ def _summary(ctx: ReportContext) -> list[str]:
         why = " ".join(esc(r.text) for r in [r for r in decision.reasons if r.met][:2])
         lines += [f"- **{esc(decision.title)}: {esc(decision.label)}.** {esc(decision.summary)} {why}".rstrip()]
     lines += ["", f"### {esc(t['priority_actions'])}", ""]
-    lines += [f"- **{a.number}. {esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
-              for a in ctx.top_actions] or [esc(t["no_actions"])]
+    lines += [
+        f"- **{a.number}. {esc(a.title)}** ({esc(ctx.phases[a.phase - 1].label)}, {t['effort']} {a.effort})"
+        for a in ctx.top_actions
+    ] or [esc(t["no_actions"])]
     lines += ["", f"## {esc(t['scorecard'])}", ""]
     return lines + _table(
         [esc(t["step"]), esc(t["score"]), esc(t["level"]), esc(t["confidence"]), esc(t["answered"])],
         [
-            [f"{s.number}. {esc(s.title)}", f"{s.score:.1f}", f"{s.level} · {esc(s.level_name)}",
-             f"{s.confidence:.0%}", f"{s.answered}/{s.total}"]
+            [
+                f"{s.number}. {esc(s.title)}",
+                f"{s.score:.1f}",
+                f"{s.level} · {esc(s.level_name)}",
+                f"{s.confidence:.0%}",
+                f"{s.answered}/{s.total}",
+            ]
             for s in ctx.steps
         ],
         "lrlrr",
@@ -114,8 +121,11 @@ def _summary(ctx: ReportContext) -> list[str]:
 
 def _step(step: StepView, t: dict[str, str]) -> list[str]:
     lines = [f"## {esc(t['step_n'] % step.number)}{t['title_sep']}{esc(step.title)}", ""]
-    lines += [f"**{esc(t['score'])}** {step.score:.1f}/100 · **{esc(t['level'])}** {step.level} · "
-              f"{esc(step.level_name)} · **{esc(t['confidence'])}** {step.confidence:.0%}", ""]
+    lines += [
+        f"**{esc(t['score'])}** {step.score:.1f}/100 · **{esc(t['level'])}** {step.level} · "
+        f"{esc(step.level_name)} · **{esc(t['confidence'])}** {step.confidence:.0%}",
+        "",
+    ]
     lines += [esc(step.intro), "", f"**{esc(t['what_it_means'])}:** {esc(step.level_text)}", ""]
     if step.next_level_name:
         target = t["to_reach"] % (step.next_level_name, f"{step.next_level_score:g}")
@@ -151,8 +161,10 @@ def _appendix(ctx: ReportContext) -> list[str]:
         lines += [f"### {esc(t['disagreements'])}", "", esc(t["disagreements_intro"]), ""]
         lines += _table(
             [esc(t["question"]), esc(t["respondents"]), esc(t["kept"])],
-            [[esc(d.question), "; ".join(f"{esc(who)}: {esc(said)}" for who, said in d.said), esc(d.kept)]
-             for d in ctx.disagreements],
+            [
+                [esc(d.question), "; ".join(f"{esc(who)}: {esc(said)}" for who, said in d.said), esc(d.kept)]
+                for d in ctx.disagreements
+            ],
         )
     if ctx.warnings:
         lines += [f"### {esc(t['warnings'])}", "", *(f"- {esc(w)}" for w in ctx.warnings), ""]
@@ -195,8 +207,10 @@ def _action(action: ActionView, t: dict[str, str]) -> list[str]:
     facts = [f"{t['effort']} {action.effort}", f"{t['impact']} {action.impact}/3"]
     if action.depends_on_numbers:
         facts.append(f"{t['depends_on']} " + ", ".join(str(n) for n in action.depends_on_numbers))
-    lines = [f"**{action.number}. {esc(action.title)}** ({esc(action.step_title)}; {esc('; '.join(facts))})  ",
-             esc(action.description) + ("  " if action.support else "")]
+    lines = [
+        f"**{action.number}. {esc(action.title)}** ({esc(action.step_title)}; {esc('; '.join(facts))})  ",
+        esc(action.description) + ("  " if action.support else ""),
+    ]
     if action.support:
         lines.append(f"*{esc(t['support'])}:* {esc(action.support)}")
     return [*lines, ""]

@@ -25,8 +25,14 @@ from urllib.request import url2pathname
 from ..errors import RenderError
 from . import PDF_VARIANTS
 
-CJK_FONT_ORDER = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-                  "Noto Serif CJK SC", "AR PL UMing CN")
+CJK_FONT_ORDER = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Serif CJK SC",
+    "AR PL UMing CN",
+)
 CJK_PACKAGES = "fonts-noto-cjk (or the lighter fonts-wqy-microhei)"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 HARFBUZZ_SUBSET_PACKAGE = "libharfbuzz-subset0"
@@ -101,10 +107,9 @@ def make_url_fetcher(roots: Sequence[Path]) -> Any:
 
     allowed = tuple(Path(root).resolve() for root in roots)
 
-    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+    class ConfinedFetcher(URLFetcher):
         def __init__(self) -> None:
-            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5,
-                             fail_on_errors=True)
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5, fail_on_errors=True)
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)

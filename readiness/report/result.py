@@ -1,4 +1,5 @@
-"""The JSON result, schema `readiness.assessment/1` (DESIGN §3.2). Keys here are a public contract."""
+"""The JSON result, schema `readiness.assessment/1` (DESIGN §3.2). Keys here are a public contract:
+every one is written out here, never taken from an internal field name."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from ..model import Assessment, Content, DecisionResult, ScenarioFit
+from ..model import Assessment, Content, DecisionResult, RoadmapItem, ScenarioFit
 
 SCHEMA = "readiness.assessment/1"
 
@@ -18,8 +19,11 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
     overall = assessment.overall
     return {
         "schema": SCHEMA,
-        "enterprise": {"name": assessment.enterprise.get("name"), "industry": assessment.enterprise.get("industry"),
-                       **assessment.enterprise},
+        "enterprise": {
+            "name": assessment.enterprise.get("name"),
+            "industry": assessment.enterprise.get("industry"),
+            **assessment.enterprise,
+        },
         "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
         "language": lang,
         "overall": {
@@ -46,8 +50,8 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         "model_strategy": _decision(assessment.decisions["model_strategy"], decisions["model_strategy"], lang),
         "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
         "scenarios": [_scenario(s) for s in assessment.scenarios],
-        "roadmap": [item._asdict() for item in assessment.roadmap],
-        "later": [item._asdict() for item in assessment.later],
+        "roadmap": [_action(item) for item in assessment.roadmap],
+        "later": [_action(item) for item in assessment.later],
         "priority_scenario": assessment.priority_scenario,
         "nearest_scenarios": assessment.nearest_scenarios,
         "factors": assessment.factors,
@@ -62,15 +66,40 @@ def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any
         "choice_label": labels[result.choice],
         "runner_up": result.runner_up,
         "runner_up_label": labels[result.runner_up],
-        "reasons": [r._asdict() for r in result.reasons],
+        "reasons": [
+            {
+                "factor": r.factor,
+                "factor_label": r.factor_label,
+                "value": r.value,
+                "value_label": r.value_label,
+                "text": r.text,
+                "questions": r.questions,
+                "met": r.met,
+            }
+            for r in result.reasons
+        ],
         "would_change_if": [
             {"factor": f.factor, "from": f.from_value, "to": f.to_value, "choice": f.choice, "text": f.text}
             for f in result.would_change_if
         ],
     }
     if result.path:
-        data["path"] = [p._asdict() for p in result.path]
+        data["path"] = [{"choice": p.choice, "status": p.status, "when": p.when} for p in result.path]
     return data
+
+
+def _action(item: RoadmapItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "step": item.step,
+        "phase": item.phase,
+        "title": item.title,
+        "description": item.description,
+        "effort": item.effort,
+        "impact": item.impact,
+        "depends_on": item.depends_on,
+        "support": item.support,
+    }
 
 
 def _scenario(fit: ScenarioFit) -> dict[str, Any]:
@@ -82,7 +111,9 @@ def _scenario(fit: ScenarioFit) -> dict[str, Any]:
         "stage": fit.stage,
         "industry_specific": fit.industry_specific,
         "fit": fit.fit,
-        "blocked_by": [b._asdict() for b in fit.blocked_by],
+        "blocked_by": [
+            {"id": b.id, "text": b.text, "questions": b.questions, "actions": b.actions} for b in fit.blocked_by
+        ],
         "latency": fit.latency,
         "approach": fit.approach,
         "approach_now": fit.approach_now,

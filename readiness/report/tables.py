@@ -10,12 +10,34 @@ from ..model import STEP_IDS
 from ..portfolio import Portfolio
 
 _HEAD = {
-    "en": {"name": "Enterprise", "source": "File", "industry": "Industry", "size": "Size", "overall_score": "Overall score",
-           "overall_level": "Overall level", "confidence": "Confidence", "score": "score", "level": "level",
-           "model_strategy": "Model strategy", "deployment": "Deployment", "ready_scenarios": "Scenarios ready now"},
-    "zh": {"name": "企业", "source": "文件", "industry": "行业", "size": "规模", "overall_score": "总体得分",
-           "overall_level": "总体等级", "confidence": "置信度", "score": "得分", "level": "等级",
-           "model_strategy": "模型路线", "deployment": "部署方式", "ready_scenarios": "现可开展场景数"},
+    "en": {
+        "name": "Enterprise",
+        "source": "File",
+        "industry": "Industry",
+        "size": "Size",
+        "overall_score": "Overall score",
+        "overall_level": "Overall level",
+        "confidence": "Confidence",
+        "score": "score",
+        "level": "level",
+        "model_strategy": "Model strategy",
+        "deployment": "Deployment",
+        "ready_scenarios": "Scenarios ready now",
+    },
+    "zh": {
+        "name": "企业",
+        "source": "文件",
+        "industry": "行业",
+        "size": "规模",
+        "overall_score": "总体得分",
+        "overall_level": "总体等级",
+        "confidence": "置信度",
+        "score": "得分",
+        "level": "等级",
+        "model_strategy": "模型路线",
+        "deployment": "部署方式",
+        "ready_scenarios": "现可开展场景数",
+    },
 }
 
 
@@ -23,7 +45,9 @@ def portfolio_rows(portfolio: Portfolio, for_people: bool) -> list[list[Any]]:
     """A header and one row per enterprise. Tools get stable ids as headers, people get labels."""
     words = _HEAD[portfolio.lang]
     if for_people:
-        header = [words[k] for k in ("name", "source", "industry", "size", "overall_score", "overall_level", "confidence")]
+        header = [
+            words[k] for k in ("name", "source", "industry", "size", "overall_score", "overall_level", "confidence")
+        ]
         for title in portfolio.step_titles:
             header += [f"{title} {words['score']}", f"{title} {words['level']}"]
         header += [words["model_strategy"], words["deployment"], words["ready_scenarios"]]
@@ -34,8 +58,15 @@ def portfolio_rows(portfolio: Portfolio, for_people: bool) -> list[list[Any]]:
         header += ["model_strategy", "deployment", "ready_scenarios"]
     rows: list[list[Any]] = [header]
     for m in portfolio.members:
-        row: list[Any] = [m.name, m.source, m.industry_label if for_people else m.industry, m.size, m.overall_score,
-                          m.overall_level, m.confidence]
+        row: list[Any] = [
+            m.name,
+            m.source,
+            m.industry_label if for_people else m.industry,
+            m.size,
+            m.overall_score,
+            m.overall_level,
+            m.confidence,
+        ]
         for score, level in zip(m.step_scores, m.step_levels, strict=True):
             row += [score, level]
         row += [m.model_strategy, m.deployment, m.ready_scenarios]
