@@ -430,6 +430,18 @@ def test_a_broken_template_is_a_render_error_naming_the_file(content: Content, t
         render_html(sample_context(content, "en"), folder)
 
 
+def test_templates_run_in_a_sandbox(content: Content, tmp_path: Path) -> None:
+    """A shared content folder's template cannot reach Python: only formatting is allowed."""
+    folder = tmp_path / "report_templates"
+    folder.mkdir()
+    marker = tmp_path / "escaped"
+    payload = f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}"
+    (folder / "report.html").write_text(f"<html>{payload}</html>", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"report\.html"):
+        render_html(sample_context(content, "en"), folder)
+    assert not marker.exists()
+
+
 def test_templates_come_from_the_content_folder_or_the_shipped_one(tmp_path: Path) -> None:
     assert template_dir(tmp_path) == template_dir()  # no report_templates/ there: the shipped ones
     own = tmp_path / "report_templates"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import RenderError
@@ -37,7 +38,8 @@ def template_dir(override: Path | None = None) -> Path:
 
 
 def environment(folder: Path) -> Environment:
-    env = Environment(
+    # Templates may come from a shared content folder: the sandbox keeps them to formatting.
+    env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(str(folder)),
         autoescape=True,
         undefined=StrictUndefined,
