@@ -442,7 +442,9 @@ INDUSTRIES = (
     "general_machinery",
     "other",
 )
-Approach = Literal["prompt_retrieval", "classical_ml", "fine_tuned_small", "hybrid", "agent"]
+# mechanism_data: physics or process models combined with models trained on data (机理与数据融合);
+# hybrid: large general models and small task models working together (大小模型协同).
+Approach = Literal["prompt_retrieval", "classical_ml", "fine_tuned_small", "mechanism_data", "hybrid", "agent"]
 
 
 class Prerequisite(Frozen):

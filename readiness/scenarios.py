@@ -19,12 +19,13 @@ APPROACH_STAGE = {
     "agent": "prompt_engineering",
     "classical_ml": "fine_tuning",
     "fine_tuned_small": "fine_tuning",
+    "mechanism_data": "fine_tuning",
     "hybrid": "hybrid",
 }
 FIT_ORDER: tuple[Fit, ...] = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
 # Approaches that need a task model trained on labelled data; under prompt engineering they start
 # with a vendor model and a person reviewing every result.
-TASK_MODEL_APPROACHES = frozenset({"classical_ml", "fine_tuned_small"})
+TASK_MODEL_APPROACHES = frozenset({"classical_ml", "fine_tuned_small", "mechanism_data"})
 
 
 def relevant_scenarios(rubric: Rubric, enterprise: dict[str, Any]) -> list[tuple[int, Scenario]]:
