@@ -180,11 +180,12 @@ def anonymise_key(output: Path) -> tuple[bytes, bool]:
     return key, made
 
 
-def anonymised(answers: Answers, key: bytes, fallback: str) -> Answers:
+def anonymised(answers: Answers, key: bytes, fallback: str, free_text: frozenset[str]) -> Answers:
     """The answers without what identifies the enterprise or the people: the name becomes its code,
-    the region goes, respondents become "Respondent 1", "Respondent 2"..., notes go."""
+    the other free-text profile fields (region, park) go, respondents become "Respondent 1",
+    "Respondent 2"..., notes go."""
     code = enterprise_code(str(answers.enterprise.get("name") or fallback), key)
-    enterprise = {"name": code, **{k: v for k, v in answers.enterprise.items() if k not in ("name", "region")}}
+    enterprise = {"name": code, **{k: v for k, v in answers.enterprise.items() if k not in free_text}}
     people = {r.name: f"Respondent {n}" for n, r in enumerate(answers.respondents, 1)}
     respondents = [Respondent(name=people[r.name], role=r.role) for r in answers.respondents]
 
@@ -200,12 +201,18 @@ def anonymised(answers: Answers, key: bytes, fallback: str) -> Answers:
     return Answers.model_construct(**fields)  # a new object: nothing cached from the original
 
 
+def _free_text_profile(content: Content) -> frozenset[str]:
+    """The profile fields answered in the respondent's own words (name, region, park...)."""
+    profile = content.questionnaire.steps[0]
+    return frozenset(q.id.split(".", 1)[1] for q in profile.questions if q.type == "text")
+
+
 def score_file(content: Content, path: Path, lang: str | None, key: bytes | None = None) -> Scored:
     """Assess one answers file; with a key (--anonymise), what it yields names neither the enterprise,
     its region, its people nor its file."""
     answers = load_answers(path, content)
     if key is not None:
-        answers = anonymised(answers, key, display_name(path.name))
+        answers = anonymised(answers, key, display_name(path.name), _free_text_profile(content))
     assessment = run_assessment(content, answers, lang)
     source = "" if key is not None else display_name(path.name)
     result = json_line({**result_dict(assessment, content), "source": source})
@@ -298,7 +305,7 @@ def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | No
         answers = load_answers(Path(answers_file), content)
         key = _worker.get("key")
         if isinstance(key, bytes):
-            answers = anonymised(answers, key, display_name(Path(answers_file).name))
+            answers = anonymised(answers, key, display_name(Path(answers_file).name), _free_text_profile(content))
         brand = Path(str(_worker["brand"])) if _worker["brand"] else None
         document = render_report(content, answers, fmt, lang=_worker["lang"], brand_file=brand)  # type: ignore[arg-type]
         write_atomically(Path(target), document.data)
