@@ -50,6 +50,10 @@ def validate(
                     failed = True
                     continue
                 given = len(answers.answers)
+                if not given:  # a well-formed but blank template: nothing to report on yet
+                    err.print(f"[yellow]warning:[/] {escape(str(path))}: no question is answered yet")
+                    failed |= strict
+                    continue
                 err.print(f"[green]ok[/] {escape(str(path))}: {given} answers")
         if failed:
             raise typer.Exit(1)

@@ -67,7 +67,7 @@ def report(
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
-    chosen = fmt or SUFFIXES.get(output.suffix.lower() if output else "", ReportFormat.pdf)
+    chosen = _format_for(output, fmt)
     if pdf_variant is not None and chosen is not ReportFormat.pdf:
         raise typer.BadParameter("applies to PDF output only", param_hint="--pdf-variant")
     target = output or answers_file.with_suffix(f".{chosen.value}")
@@ -82,6 +82,7 @@ def report(
         from ..loader import load_answers
 
         answers = load_answers(answers_file, content)
+        _refuse_blank(answers, answers_file)
         produce(
             content,
             answers,
@@ -93,6 +94,29 @@ def report(
             content_root=content_dir,
             inputs=inputs,
         )
+
+
+def _format_for(output: Path | None, fmt: ReportFormat | None) -> ReportFormat:
+    """The format asked for, and an output name that says the same: never a PDF named .docx."""
+    suffix = output.suffix.lower() if output else ""
+    named = SUFFIXES.get(suffix)
+    if suffix and named is None:
+        allowed = ", ".join(sorted(SUFFIXES))
+        raise typer.BadParameter(f"{suffix} is not a report format; name the file {allowed}", param_hint="--output")
+    if fmt is not None and named is not None and named is not fmt:
+        raise typer.BadParameter(
+            f"the file name says {named.value} but --format says {fmt.value}", param_hint="--format"
+        )
+    return fmt or named or ReportFormat.pdf
+
+
+def _refuse_blank(answers: "Answers", path: Path) -> None:
+    """A report needs answers: a blank template would give a full report about nobody."""
+    from ..errors import AnswersError, Issue
+
+    if not answers.answers:
+        message = "no question is answered yet: fill in the file (or run `readiness assess --answers FILE`) first"
+        raise AnswersError([Issue(str(path), message)])
 
 
 def produce(
