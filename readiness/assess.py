@@ -57,7 +57,7 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         priority_scenario=priority,
         nearest_scenarios=[] if priority else nearest_scenarios(content, answers),
         scenarios=scenarios,
-        warnings=_warnings(steps, answers, lang),
+        warnings=_warnings(content, steps, answers, lang),
     )
 
 
@@ -134,32 +134,43 @@ _COMMON_WORDS = frozenset(
 )
 
 
-def _warnings(steps: list[StepResult], answers: Answers, lang: str) -> list[str]:
+def _warnings(content: Content, steps: list[StepResult], answers: Answers, lang: str) -> list[str]:
+    """What to check in the answers, naming steps and questions as the report does (never by id)."""
     zh = lang == "zh"
+    index = content.questionnaire.question_index()
+    titles = {s.id: re.split(r"[:：]", s.title.get(lang), maxsplit=1)[0].strip() for s in content.questionnaire.steps}
+
+    def asked(ids: list[str]) -> str:
+        shown = [(index[q].short or index[q].text).get(lang) for q in ids if q in index]
+        return "".join(f"“{label}”" for label in shown) if zh else "; ".join(shown)
+
     warnings = []
     if not str(answers.enterprise.get("name", "")).strip():
-        warnings.append("未填写企业名称（enterprise.name）" if zh else "the enterprise has no name (enterprise.name)")
-    for step in steps:
+        warnings.append("未填写企业名称" if zh else "the enterprise has no name")
+    for number, step in enumerate(steps, start=1):
+        where = (
+            f"第{number}步“{titles.get(step.id, step.id)}”" if zh else f"Step {number} “{titles.get(step.id, step.id)}”"
+        )
         skipped = [q.id for q in step.questions if q.status == "unanswered"]
         if skipped:
             warnings.append(
-                f"{step.id}：{len(skipped)} 个问题未作答（按 0 分计）：{', '.join(skipped)}"
+                f"{where}：{len(skipped)}个问题未作答（按0分计）：{asked(skipped)}"
                 if zh
-                else f"{step.id}: {len(skipped)} question(s) not answered (scored 0): {', '.join(skipped)}"
+                else f"{where}: {len(skipped)} question(s) not answered (scored 0): {asked(skipped)}"
             )
         ignored = [
             q.id for q in step.questions if q.status in ("hidden", "not_reached") and answers.value(q.id) is not None
         ]
         if ignored:
             warnings.append(
-                f"{step.id}：以下答案因前置条件不满足而未计入：{', '.join(ignored)}"
+                f"{where}：以下问题的答案因前置条件不满足而未计入：{asked(ignored)}"
                 if zh
-                else f"{step.id}: answers ignored because their question does not apply: {', '.join(ignored)}"
+                else f"{where}: answers ignored because their question does not apply: {asked(ignored)}"
             )
         if step.confidence < LOW_CONFIDENCE and step.total:
             warnings.append(
-                f"{step.id}：置信度仅 {step.confidence:.0%}，“不清楚”的回答较多"
+                f"{where}：作答完整度仅{step.confidence:.0%}，“不清楚”的回答较多"
                 if zh
-                else f"{step.id}: confidence only {step.confidence:.0%}; many answers were 'don't know'"
+                else f"{where}: answers complete for only {step.confidence:.0%} of the weight; many were “don't know”"
             )
     return warnings

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
-from .loader import answer_problem
+from .languages import file_tag
+from .loader import answer_problem, parse_number, question_units
 from .model import NOT_APPLICABLE, PROFILE_STEP, STEP_IDS, UNKNOWN, Answers, Content, Option, Question, Section, Step
 from .scoring import make_facts
 
 COMMANDS = {"?": "help", "u": "unknown", "n": "not_applicable", "b": "back", "s": "save", "+": "note"}
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Interview:
         data = {
             "questionnaire": q.id,
             "questionnaire_version": q.version,
-            "language": "zh-CN" if lang == "zh" else "en",
+            "language": file_tag(lang),
             "enterprise": {},
             "respondents": [],
             "answers": {},
@@ -160,7 +160,7 @@ def parse_answer(question: Question, text: str, lang: str, options: list[Option]
         parts = [p for p in re.split(r"[,\s，、]+", typed) if p]
         return _checked(question, [_option(question, offered, p, lang) for p in parts], lang)
     if question.type in ("number", "percent"):
-        return _checked(question, _number(typed.removesuffix("%").strip(), lang), lang)
+        return _checked(question, _number(typed, question_units(question), lang), lang)
     if question.type == "yes_no":
         lowered = typed.lower()
         if lowered in ("1", "y", "yes", "是", "有"):
@@ -186,19 +186,27 @@ def _option(question: Question, offered: list[Option], typed: str, lang: str) ->
     raise ValueError(_say(lang, f"{typed!r} is not one of the options.", f"“{typed}”不是可选项。"))
 
 
-def _number(typed: str, lang: str) -> float | int:
-    if not _NUMBER.match(typed):
+def _number(typed: str, units: tuple[str, ...], lang: str) -> float | int:
+    """1200, 1,200, 1，200, full-width digits, 60万, 1.2万, 约80%, 八十 (see loader.parse_number)."""
+    number = parse_number(typed, units)
+    if number is None:
         raise ValueError(
             _say(
                 lang,
-                f"{typed!r} is not a number. Write it in full, e.g. 1200 or 1,200.",
-                f"“{typed}”不是数字，请完整填写，例如 1200 或 1,200。",
+                f"{typed!r} is not a number. Write it in figures, e.g. 1200, 1,200 or 35%.",
+                f"“{typed}”不是数字，请填写数值，例如1200、1,200、60万、1.2万或35%。",
             )
         )
-    number = float(typed.replace(",", ""))
-    if not math.isfinite(number):  # hundreds of digits
+    if not _finite(number):  # hundreds of digits
         raise ValueError(_say(lang, "That number is too large.", "数字太大。"))
-    return int(number) if number.is_integer() else number
+    return number
+
+
+def _finite(number: float | int) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _checked(question: Question, value: Any, lang: str) -> Any:
@@ -218,9 +226,9 @@ def _checked(question: Question, value: Any, lang: str) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = question.lower_bound, question.upper_bound
         if low is not None and value < low:
-            return _raise(lang, f"The smallest allowed value is {low:g}.", f"不能小于 {low:g}。")
+            return _raise(lang, f"The smallest allowed value is {low:g}.", f"不能小于{low:g}。")
         if high is not None and value > high:
-            return _raise(lang, f"The largest allowed value is {high:g}.", f"不能大于 {high:g}。")
+            return _raise(lang, f"The largest allowed value is {high:g}.", f"不能大于{high:g}。")
     if isinstance(value, list) and any(o.exclusive for o in question.options if o.id in value):
         return _raise(lang, "That option cannot be combined with others.", "该选项不能与其他选项同时选择。")
     raise ValueError(problem)

@@ -10,8 +10,10 @@ import math
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -466,7 +468,33 @@ def _read_parts(folder: Path, issues: list[Issue], names: Iterable[str]) -> dict
             docs[name] = read_yaml(folder / f"{name}.yaml", max_bytes=MAX_CONTENT_BYTES)
         except ContentError as exc:
             issues.extend(exc.issues)
+        else:
+            _tidy_chinese(docs[name].data)
     return docs
+
+
+# Chinese characters and full-width punctuation: text has no spaces between them.
+_CJK_SPACE = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019\u2026])"
+    r"[ \t\r\n]+"
+    r"(?=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019\u2026])"
+)
+
+
+def _tidy_chinese(data: Any) -> None:
+    """Drop the spaces between Chinese characters in every `zh` text, in place.
+
+    Folded YAML (`>-`) joins lines with a space, which Chinese does not have: 直接使用 供应商模型.
+    Spaces between Chinese and Latin letters or digits are the author's and stay.
+    """
+    if isinstance(data, dict):
+        if isinstance(data.get("zh"), str) and "en" in data:
+            data["zh"] = _CJK_SPACE.sub("", data["zh"])
+        for value in data.values():
+            _tidy_chinese(value)
+    elif isinstance(data, list):
+        for item in data:
+            _tidy_chinese(item)
 
 
 def _expect_mapping(doc: Document, issues: list[Issue]) -> dict[str, Any]:
@@ -941,7 +969,7 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
     if not isinstance(doc.data, dict):
         raise AnswersError([doc.issue((), "expected an answers file: a mapping with `enterprise:` and `answers:`")])
     questionnaire = content.questionnaire
-    answers = validate(Answers, doc, _without_blanks(doc.data), (), issues)
+    answers = validate(Answers, doc, _with_numbers(_without_blanks(doc.data), questionnaire), (), issues)
     if answers is None:
         raise AnswersError(issues)
     if answers.questionnaire != questionnaire.id:
@@ -983,6 +1011,158 @@ def _without_blanks(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("respondents", []) is None:
         data = {**data, "respondents": []}
     return data
+
+
+def _with_numbers(data: dict[str, Any], questionnaire: Questionnaire) -> dict[str, Any]:
+    """Numbers written as text the way people type them (60万, 约35%, full-width digits) read as numbers.
+
+    Only answers to number and percent questions are read; text that is not such a number stays
+    as it is, so the usual "expected a number" problem names it.
+    """
+    index = questionnaire.question_index()
+    for key, prefix in (("enterprise", PROFILE_STEP + "."), ("answers", "")):
+        section = data.get(key)
+        if not isinstance(section, dict):
+            continue
+        read = {}
+        for name, value in section.items():
+            question = index.get(prefix + str(name))
+            if isinstance(value, str) and question is not None and question.type in ("number", "percent"):
+                number = parse_number(value, question_units(question))
+                if number is not None:
+                    read[name] = number
+        if read:
+            data = {**data, key: {**section, **read}}
+    return data
+
+
+# --- numbers typed the Chinese way --------------------------------------------------------
+
+_DIGITS = {
+    "零": 0,
+    "\u3007": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_LARGE_UNITS = {"万": 10**4, "亿": 10**8}
+_APPROXIMATELY = ("大约", "大概", "约", "近")
+_ARABIC = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def question_units(question: Question) -> tuple[str, ...]:
+    """The unit words a respondent may type after a number to this question (人, 个月, examples)."""
+    if not question.unit:
+        return ()
+    words = {question.unit.en, question.unit.zh, re.split(r"[（(]", question.unit.zh)[0]}
+    return tuple(sorted((w.strip() for w in words if w.strip() and w.strip() != "%"), key=len, reverse=True))
+
+
+def parse_number(text: str, units: Iterable[str] = ()) -> int | float | None:
+    """A number as people write it, or None when `text` is not one.
+
+    Accepted: 1200, 1,200 and 1，200; full-width digits and signs; 60万, 1.2万, 3千, 3亿; a leading
+    约/大约/大概/近 or a trailing 左右; a percent sign (35%, 约80%) or 百分之 (百分之三十五);
+    Chinese numerals up to 亿 (八十, 一百零五, 三千二百, 一万二); and a unit word of the question
+    after the number (12个月, 300 examples).
+    """
+    typed = unicodedata.normalize("NFKC", text).strip()  # full-width digits, commas and % become ASCII
+    for unit in units:
+        if typed.endswith(unit) and len(typed) > len(unit):
+            typed = typed[: -len(unit)].rstrip()
+            break
+    typed = typed.removesuffix("左右").strip()
+    for word in _APPROXIMATELY:
+        if typed.startswith(word):
+            typed = typed[len(word) :].lstrip()
+            break
+    typed = typed[3:] if typed.startswith("百分之") else typed.removesuffix("%").rstrip()
+    if not typed:
+        return None
+    number = _arabic_with_units(typed)
+    if number is None:
+        number = _chinese_numeral(typed)
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _arabic_with_units(typed: str) -> Decimal | None:
+    """1,200 or 1.2 followed by 千, 万 or 亿 (or several: 2千万)."""
+    match = _ARABIC.match(typed)
+    if match is None:
+        return None
+    rest = typed[match.end() :]
+    if any(ch not in "千万亿" for ch in rest):
+        return None
+    try:
+        number = Decimal(match.group().replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        return None
+    for ch in rest:
+        number *= {"千": 1000, **_LARGE_UNITS}[ch]
+    return number if number.is_finite() else None
+
+
+def _chinese_numeral(typed: str) -> Decimal | None:
+    """八十, 十二, 一百零五, 三千二百, 两万, 一万二 (=12000), 三亿五千万; None if not a numeral."""
+    if not typed or any(ch not in _DIGITS and ch not in _SMALL_UNITS and ch not in _LARGE_UNITS for ch in typed):
+        return None
+    total = 0
+    for part, scale in _split_large(typed):
+        value = _below_ten_thousand(part)
+        if value is None:
+            return None
+        total += value * scale
+    return Decimal(total)
+
+
+def _split_large(typed: str) -> list[tuple[str, int]]:
+    """三亿五千万 -> [("三", 10**8), ("五千", 10**4)]; a trailing part has scale 1."""
+    parts: list[tuple[str, int]] = []
+    current = ""
+    for ch in typed:
+        if ch in _LARGE_UNITS:
+            parts.append((current, _LARGE_UNITS[ch]))
+            current = ""
+        else:
+            current += ch
+    # 一万二 is 12,000: a lone digit after a large unit counts in the next unit down.
+    if len(current) == 1 and current in _DIGITS and parts and not typed.endswith("零" + current):
+        parts.append((current + "千", 1))
+    elif current:
+        parts.append((current, 1))
+    return parts
+
+
+def _below_ten_thousand(part: str) -> int | None:
+    """A numeral below 10,000: 八十, 十二, 一百零五, 三千二百, 三百五 (=350); None if malformed."""
+    if not part:
+        return None
+    total, digit, last_unit = 0, None, 10_000
+    for ch in part:
+        if ch in _DIGITS:
+            if digit is not None and _DIGITS[ch] != 0 and digit != 0:
+                return None  # two digits in a row: 八八
+            digit = _DIGITS[ch]
+        else:
+            unit = _SMALL_UNITS[ch]
+            if unit >= last_unit:
+                return None  # units must fall: 十百
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+    if digit:
+        # 三百五 is 350: a trailing digit right after a unit (no 零 between) counts in the next unit down.
+        total += digit * (last_unit // 10 if last_unit < 10_000 and not part.endswith("零" + part[-1]) else 1)
+    return total
 
 
 def _check_answer_values(answers: Answers, questionnaire: Questionnaire, doc: Document, issues: list[Issue]) -> None:

@@ -11,7 +11,9 @@ from functools import cached_property
 from graphlib import TopologicalSorter
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from .languages import file_tag
 
 STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "security")
 PROFILE_STEP = "profile"
@@ -620,7 +622,10 @@ class Disagreement(Frozen):
 class Answers(Frozen):
     questionnaire: str
     questionnaire_version: int
-    language: Literal["en", "zh-CN"] = "en"
+    # Any accepted code (zh, zh_CN, ZH-cn, ...) is read as the tag the tool writes (en, zh-CN).
+    language: Annotated[
+        Literal["en", "zh-CN"], BeforeValidator(lambda code: file_tag(code) if isinstance(code, str) else code)
+    ] = "en"
     enterprise: dict[str, AnswerValue]
     respondents: list[Respondent] = []
     answers: dict[str, AnswerValue] = {}

@@ -164,7 +164,7 @@ def test_portfolio_html_in_both_languages(content: Content, lang: str) -> None:
     ]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], lang)
     html = render_portfolio(portfolio, content, "html").data.decode("utf-8")
-    heading = "Enterprises and their levels" if lang == "en" else "企业清单与各环节等级"
+    heading = "Enterprises and their levels" if lang == "en" else "企业清单与各步骤等级"
     assert heading in html and html.count('class="lv lv') >= 6 * len(assessed)
     assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
 

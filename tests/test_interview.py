@@ -75,7 +75,7 @@ def test_full_interview_reproduces_the_persona(tmp_path: Path, content: Content,
     words = ("All questions answered", "readiness report") if lang == "en" else ("全部问题已答完", "readiness report")
     for word in words:
         assert word in result.output
-    assert ("Step 3 of 6" if lang == "en" else "第 3 步（共 6 步）") in result.output
+    assert ("Step 3 of 6" if lang == "en" else "第3步（共6步）") in result.output
 
 
 @pytest.mark.parametrize("stop_after", [1, 5, 30, 60])

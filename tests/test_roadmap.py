@@ -137,10 +137,11 @@ def test_every_action_can_be_triggered(content: Content) -> None:
         "models.use_cases": ["visual_inspection"],
         "compute.priority_scenario": "production.visual_inspection",
     }
+    knowledge_priority = {"compute.priority_scenario": "rnd_design.code_generation"}
     fired: set[str] = set()
     for best in (False, True):
         for size in SIZES:
-            for overrides in ({}, edge_heavy, mixed_use, vision_only):
+            for overrides in ({}, edge_heavy, mixed_use, vision_only, knowledge_priority):
                 result = _assess(content, best, size, **overrides)
                 fired |= {item.id for item in (*result.roadmap, *result.later)}
     never = sorted({a.id for a in content.rubric.actions} - fired)

@@ -135,5 +135,6 @@ def test_the_report_explains_the_top_scenarios(content: Content, lang: str) -> N
     assert 'id="scenarios"' in html and 'href="#scenarios"' in html
     first = ctx.scenarios[0]
     assert first.title in html and first.fit_label in html
-    assert any(" — " in b for s in ctx.scenarios for b in s.blockers)  # blockers name the actions that clear them
+    closed_by = ctx.t["dash"] + ctx.t["closed_by"] + ctx.t["colon"]  # "——对应行动：" in Chinese
+    assert any(closed_by in b for s in ctx.scenarios for b in s.blockers)  # blockers name the actions that clear them
     assert first.title in render_markdown(ctx)

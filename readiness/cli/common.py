@@ -50,7 +50,23 @@ class Lang(StrEnum):
     zh = "zh"
 
 
-LangOption = typer.Option("--lang", "-l", help="Language of the output: en or zh. Default: the answers file's.")
+def parse_lang(code: str | Lang) -> Lang:
+    """--lang: any accepted code of a language (zh, zh-CN, zh_CN, en; any case)."""
+    from ..languages import short_code
+
+    try:
+        return Lang(short_code(str(code)))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LangOption = typer.Option(
+    "--lang",
+    "-l",
+    parser=parse_lang,
+    metavar="[en|zh]",
+    help="Language of the output: en or zh (zh-CN and zh_CN also accepted). Default: the answers file's.",
+)
 ContentDirOption = typer.Option(
     "--content-dir",
     help="Folder with your own questionnaires/, rubrics/ and report_templates/ (or set READINESS_CONTENT).",

@@ -31,16 +31,16 @@ _WORDS = {
         "why": "Why this matters",
         "prompt_single": "Your answer (1-{n})",
         "prompt_multi": "Your answers, e.g. 1,3 (1-{n}, 0 for none)",
-        "prompt_number": "A number",
+        "prompt_number": "A number, e.g. 1200",
         "prompt_percent": "A percentage, 0-100",
         "prompt_yes_no": "1 yes / 2 no",
         "prompt_text": "Your answer",
-        "unit": "in {unit}",
+        "unit": " (in {unit})",
         "current": "Current answer: {answer}. Press Enter to keep it.",
         "note_prompt": "Note for this answer (evidence, source; empty to remove)",
         "noted": "Note saved.",
         "first": "This is the first question.",
-        "summary": "{score:.0f}/100 · level {level} {name} · confidence {conf:.0%}",
+        "summary": "{score:.0f}/100 · level {level} ({name}) · completeness {conf:.0%}",
         "strengths": "Strengths:",
         "gaps": "Gaps:",
         "capped": "Held back: {text}",
@@ -52,44 +52,51 @@ _WORDS = {
         "done": "All questions answered. Here is the result.",
         "report": "Produce the PDF roadmap with:  readiness report {path} -o {pdf} --lang {lang}",
         "review_done": "Review of {title} finished.",
-        "na": "not relevant",
-        "unknown": "don't know",
+        "na": "not relevant (n)",
+        "unknown": "don't know (u)",
+        "colon": ": ",
+        "yes": "Yes",
+        "no": "No",
     },
     "zh": {
-        "steps": "评估的六个环节",
-        "time": "大约需要 {minutes} 分钟。每答一题都会自动保存到 {path}，可以随时中断，之后接着答。",
-        "keys": "答题时可输入：? 更多说明   u 不清楚   n 不适用   b 返回上一题   + 添加备注   s 保存并退出",
+        "steps": "评估的六个步骤",
+        "time": "大约需要{minutes}分钟。每答一题都会自动保存到 {path}，可以随时中断，之后接着答。",
+        "keys": "答题时可输入：“?”查看更多说明；“u”表示不清楚；“n”表示不适用；"
+        "“b”返回上一题；“+”添加备注；“s”保存并退出",
         "who": "开始之前，请填写答题人信息。",
-        "your_name": "您的姓名",
-        "your_role": "您的岗位（如厂长、信息化负责人）",
-        "step": "第 {n} 步（共 6 步）",
-        "question": "第 {n} 题 / 共 {total} 题 · 已完成 {share:.0%}",
+        "your_name": "答题人姓名",
+        "your_role": "答题人岗位（如厂长、信息化负责人）",
+        "step": "第{n}步（共6步）",
+        "question": "第{n}题（共{total}题） · 已完成{share:.0%}",
         "why": "为什么问",
         "prompt_single": "请输入编号（1-{n}）",
-        "prompt_multi": "可多选，用逗号分隔，如 1,3（1-{n}，0 表示都没有）",
-        "prompt_number": "请输入数字",
+        "prompt_multi": "可多选，用逗号分隔，如1,3（1-{n}；0表示都没有）",
+        "prompt_number": "请输入数字（如1200、60万）",
         "prompt_percent": "请输入百分比（0-100）",
-        "prompt_yes_no": "1 是 / 2 否",
+        "prompt_yes_no": "1（是）或2（否）",
         "prompt_text": "请输入",
-        "unit": "单位：{unit}",
+        "unit": "，单位：{unit}",
         "current": "当前答案：{answer}。直接回车保留。",
         "note_prompt": "为此题添加备注（依据、来源；留空则删除）",
         "noted": "备注已保存。",
         "first": "已经是第一题。",
-        "summary": "{score:.0f} 分 · {level} 级 {name} · 置信度 {conf:.0%}",
+        "summary": "{score:.0f}分 · 第{level}级（{name}） · 作答完整度{conf:.0%}",
         "strengths": "优势：",
         "gaps": "差距：",
         "capped": "等级受限：{text}",
-        "continue": "按回车继续（输入 s 保存并退出）",
+        "continue": "按回车继续（输入s保存并退出）",
         "saved": "答案已保存到 {path}。",
         "resume": "继续答题：readiness assess --answers {path}",
         "interrupted": "已中断。",
         "ended": "输入已结束。",
         "done": "全部问题已答完，评估结果如下。",
-        "report": "生成 PDF 路线图：readiness report {path} -o {pdf} --lang {lang}",
+        "report": "生成PDF路线图：readiness report {path} -o {pdf} --lang {lang}",
         "review_done": "“{title}”复核完毕。",
-        "na": "不适用",
-        "unknown": "不清楚",
+        "na": "不适用（n）",
+        "unknown": "不清楚（u）",
+        "colon": "：",  # no space in Chinese, so Rich folds rather than breaks
+        "yes": "是",
+        "no": "否",
     },
 }
 
@@ -194,7 +201,7 @@ class Session:
         n = len(self.interview.choices(question))
         prompt = w[f"prompt_{question.type}"].format(n=n)
         if question.unit:
-            prompt += f" ({w['unit'].format(unit=question.unit.get(self.lang))})"
+            prompt += w["unit"].format(unit=question.unit.get(self.lang))
         return prompt
 
     def _save(self) -> None:
@@ -247,11 +254,10 @@ class Session:
             Text(self.words["question"].format(n=number, total=total, share=share), style="dim"),
         )
         body: list[Any] = [head, plain(question.text.get(self.lang), style="bold")]
-        colon = "：" if self.lang == "zh" else ": "  # no space in Chinese, so Rich folds rather than breaks
-        body.append(plain(f"{self.words['why']}{colon}{help_text(question, self.lang)}", style="dim"))
+        body.append(plain(f"{self.words['why']}{self.words['colon']}{help_text(question, self.lang)}", style="dim"))
         labels = [o.label.get(self.lang) for o in self.interview.choices(question)]
         if question.type == "yes_no":
-            labels = ["是", "否"] if self.lang == "zh" else ["Yes", "No"]
+            labels = [self.words["yes"], self.words["no"]]
         if labels:
             options = Table.grid(padding=(0, 2))
             options.add_column(justify="right", style="cyan")
@@ -270,9 +276,9 @@ class Session:
 
         question = slot.question
         extra = help_text(question, self.lang, more=True)
-        allowed = [self.words["unknown"] + " (u)"] if question.allow_unknown else []
+        allowed = [self.words["unknown"]] if question.allow_unknown else []
         if question.allow_not_applicable:
-            allowed.append(self.words["na"] + " (n)")
+            allowed.append(self.words["na"])
         out.print(Panel(plain(extra.strip() + ("\n" + " · ".join(allowed) if allowed else "")), border_style="dim"))
 
     def _step_complete(self, step_id: str) -> bool:

@@ -67,16 +67,19 @@ def report(
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
-    chosen = _format_for(output, fmt)
-    if pdf_variant is not None and chosen is not ReportFormat.pdf:
-        raise typer.BadParameter("applies to PDF output only", param_hint="--pdf-variant")
-    target = output or answers_file.with_suffix(f".{chosen.value}")
     with user_errors():
         from ..files import content_inputs, refuse_inputs
         from ..resources import content_dir as resolve_content
 
-        # Checked before the (slow) rendering, and again by the writer.
+        # Checked first (never a report over the answers), before the (slow) rendering, and again
+        # by the writer.
         inputs = [answers_file, brand, *content_inputs(resolve_content(content_dir))]
+        if output is not None:
+            refuse_inputs(output, inputs)
+        chosen = _format_for(output, fmt)
+        if pdf_variant is not None and chosen is not ReportFormat.pdf:
+            raise typer.BadParameter("applies to PDF output only", param_hint="--pdf-variant")
+        target = output or answers_file.with_suffix(f".{chosen.value}")
         refuse_inputs(target, inputs)
         content, _ = load(content_dir)
         from ..loader import load_answers

@@ -32,10 +32,12 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     titles = {s.id: s.title.get(lang) for s in content.questionnaire.steps}
     overall = assessment.overall
     name = str(assessment.enterprise.get("name", ""))
+    space = t["word_sep"]
     headline = Text.assemble(
-        (f"{t['overall']}: ", "bold"),
-        (f"{overall.level} · {overall.level_name}", f"bold {LEVEL_COLOURS[overall.level]}"),
-        f"   {t['score']} {overall.score:.1f}/100   {t['confidence']} {overall.confidence:.0%}",
+        (f"{t['overall']}{t['colon']}", "bold"),
+        (t["level_short"] % (overall.level, overall.level_name), f"bold {LEVEL_COLOURS[overall.level]}"),
+        f"   {t['score']}{space}{overall.score:.1f}/100   {t['confidence']}{space}{overall.confidence:.0%}",
+        ("\n" + t["level_disclaimer"], "dim"),
     )
     parts: list[RenderableType] = [Panel(headline, title=_text(name), title_align="left", expand=False)]
 
@@ -43,7 +45,7 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     for column in (t["step"], t["score"], "", t["level"], t["confidence"], t["answered"]):
         steps.add_column(column)
     for number, step in enumerate(assessment.steps, start=1):
-        level = Text(f"{step.level} {step.level_name}", style=LEVEL_COLOURS[step.level])
+        level = Text(t["level_short"] % (step.level, step.level_name), style=LEVEL_COLOURS[step.level])
         if step.capped_by:
             level.append(" *", style="bold")
         steps.add_row(
@@ -55,8 +57,8 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
             f"{step.answered}/{step.total}",
         )
     parts.append(steps)
-    capped = [f"* {titles[s.id]}: {text}" for s in assessment.steps for text in s.capped_by]
-    capped += [f"* {t['overall']}: {text}" for text in overall.capped_by]
+    capped = [f"* {titles[s.id]}{t['colon']}{text}" for s in assessment.steps for text in s.capped_by]
+    capped += [f"* {t['overall']}{t['colon']}{text}" for text in overall.capped_by]
     if capped:
         parts.append(_text("\n".join(capped), style="dim"))
 
@@ -83,7 +85,12 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     if assessment.scenarios:
         parts.append(_scenario_table(assessment, t))
     if assessment.warnings:
-        parts.append(_text(f"{t['warnings']}:\n" + "\n".join(f"- {w}" for w in assessment.warnings), style="yellow"))
+        parts.append(
+            _text(
+                f"{t['warnings']}{t['colon'].rstrip()}\n" + "\n".join(f"- {w}" for w in assessment.warnings),
+                style="yellow",
+            )
+        )
     return Group(*parts)
 
 
@@ -92,14 +99,20 @@ def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str
     chosen = choices[result.choice]
     head = Text()
     head.append(printable(chosen.label.get(lang)), style="bold magenta")
-    head.append(printable(f"   ({t['runner_up']}{t['colon']}{choices[result.runner_up].label.get(lang)})"), style="dim")
+    runner_up = (
+        f"{t['paren_open']}{t['runner_up']}{t['colon']}{choices[result.runner_up].label.get(lang)}{t['paren_close']}"
+    )
+    head.append(printable("  " + runner_up), style="dim")
     parts: list[RenderableType] = [head, _text(chosen.summary.get(lang).strip())]
     # A grid keeps each mark beside its text: long Chinese lines have no spaces to break at.
     reasons = _marked_lines()
     for reason in result.reasons:
         mark, style = ("✓", "green") if reason.met else ("✗", "red")
         line = _text(reason.text)
-        line.append(printable(f"  [{reason.factor_label}{t['colon']}{reason.value_label}]"), style="dim")
+        line.append(
+            printable(f"{t['paren_open']}{reason.factor_label}{t['colon']}{reason.value_label}{t['paren_close']}"),
+            style="dim",
+        )
         reasons.add_row(Text(mark, style=style), line)
     parts.append(reasons)
     if result.path:
@@ -108,7 +121,7 @@ def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str
         for stage in result.path:
             line = _text(f"{t['stage_' + stage.status]}{t['colon']}{choices[stage.choice].label.get(lang)}")
             if stage.when and stage.status == "next":
-                when = f" — {t['stage_when']}{t['colon']}" + t["list_sep"].join(stage.when)
+                when = f"{t['dash']}{t['stage_when']}{t['colon']}" + t["list_sep"].join(stage.when)
                 line.append(printable(when), style="dim")
             stages.add_row("", line)
         parts.append(stages)
@@ -143,7 +156,7 @@ def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType
         start += f" · {t['deployment_' + scenario.deployment]}"
         blockers = scenario.blocked_by[0].text if scenario.blocked_by else "—"
         if len(scenario.blocked_by) > 1:
-            blockers += f" (+{len(scenario.blocked_by) - 1})"
+            blockers += t["more_blockers"].format(n=len(scenario.blocked_by) - 1)
         table.add_row(Text(t["fit_" + scenario.fit], style=style), _text(scenario.title), _text(start), _text(blockers))
     rest = len(assessment.scenarios) - TOP_SCENARIOS
     if rest > 0:
@@ -156,7 +169,8 @@ def _roadmap_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
     for column in (t["phase"], "", t["effort"], t["impact"]):
         table.add_column(column)
     for item in assessment.roadmap[:TOP_ACTIONS]:
-        table.add_row(_text(t[f"phase_{item.phase}"]), _text(item.title), _text(item.effort), "●" * item.impact)
+        impact = f"{'●' * item.impact} {t[f'impact_{item.impact}']}"
+        table.add_row(_text(t[f"phase_{item.phase}"]), _text(item.title), _text(t[f"effort_{item.effort}"]), impact)
     notes = []
     rest = len(assessment.roadmap) - TOP_ACTIONS
     if rest > 0:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
 from ..assess import PRIORITY_TEXT
+from ..languages import file_tag
 from ..model import (
     NOT_APPLICABLE,
     PROFILE_STEP,
@@ -129,8 +130,10 @@ class ActionView(Plain):
     phase: int
     title: str
     description: str
-    effort: str
+    effort: str  # S, M or L (the timeline's bar length)
+    effort_label: str  # the same in words: small, medium, large
     impact: int
+    impact_label: str  # 1-3 in words: moderate, high, very high
     depends_on: list[str]  # numbers and titles of prerequisite actions
     depends_on_numbers: list[int]  # the same prerequisites by number, for the timeline
     support: str
@@ -215,24 +218,25 @@ class ReportContext(Plain):
 
 def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
     """An answer as a reader would say it."""
-    zh = lang == "zh"
+    t = LABELS[lang]
     if raw is None:
-        return "未作答" if zh else "not answered"
+        return t["not_answered"]
     if raw == UNKNOWN:
-        return "不清楚（按没有计）" if zh else "not known (treated as none)"
+        return t["unknown_answer"]
     if raw == NOT_APPLICABLE:
-        return "不适用" if zh else "not applicable"
+        return t["not_applicable"]
     if question.type == "single":
         option = question.option(str(raw))
         return option.label.get(lang) if option else str(raw)
     if question.type == "multi":
+        # "；" in Chinese: the option labels themselves hold "、" (ERP：订单、采购、库存).
         chosen = [o.label.get(lang) for o in question.options if isinstance(raw, list) and o.id in raw]
-        return ("、" if zh else "; ").join(chosen) or ("无" if zh else "none")
+        return t["list_sep"].join(chosen) or t["none"]
     if question.type == "yes_no":
-        return ("是" if raw else "否") if zh else ("yes" if raw else "no")
+        return t["yes"] if raw else t["no"]
     if question.type in ("number", "percent"):
         number = f"{raw:,.0f}" if float(raw) == int(raw) else f"{raw:,.1f}"  # type: ignore[arg-type]
-        unit = "%" if question.type == "percent" else f" {question.unit.get(lang)}" if question.unit else ""
+        unit = "%" if question.type == "percent" else t["unit_sep"] + question.unit.get(lang) if question.unit else ""
         return number + unit
     return str(raw)
 
@@ -346,7 +350,9 @@ def build_context(
             title=item.title,
             description=item.description,
             effort=item.effort,
+            effort_label=t[f"effort_{item.effort}"],
             impact=item.impact,
+            impact_label=t[f"impact_{item.impact}"],
             depends_on=[f"{numbers[d]}. {titles[d]}" for d in item.depends_on],
             depends_on_numbers=[numbers[d] for d in item.depends_on],
             support=item.support or "",
@@ -393,7 +399,10 @@ def build_context(
             blockers=[
                 b.text
                 + (
-                    f" — {t['closed_by']}: " + "; ".join(f"{numbers[a]}. {titles[a]}" for a in b.actions)
+                    t["dash"]
+                    + t["closed_by"]
+                    + t["colon"]
+                    + t["list_sep"].join(f"{numbers[a]}. {titles[a]}" for a in b.actions)
                     if b.actions
                     else ""
                 )
@@ -408,7 +417,7 @@ def build_context(
     overall = assessment.overall
     return ReportContext(
         lang=lang,
-        html_lang="zh-CN" if lang == "zh" else "en",
+        html_lang=file_tag(lang),
         t=t,
         title=questionnaire.title.get(lang),
         enterprise=str(answers.enterprise.get("name", "")),
