@@ -6,7 +6,7 @@ import re
 
 from . import rules
 from .decide import Explainer, decide, derive_factors
-from .model import Answers, Assessment, Content, StepResult
+from .model import Answers, Assessment, Content, Rubric, StepResult
 from .roadmap import build_roadmap
 from .scenarios import fit_scenarios, relevant_scenarios
 from .scoring import make_facts, score_steps
@@ -56,9 +56,21 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         later=roadmap.later,
         priority_scenario=priority,
         nearest_scenarios=[] if priority else nearest_scenarios(content, answers),
+        sme_level_estimate=sme_level_estimate(rubric, steps),
         scenarios=scenarios,
         warnings=_warnings(content, steps, answers, lang),
     )
+
+
+def sme_level_estimate(rubric: Rubric, steps: list[StepResult]) -> int | None:
+    """The official SME digital level (1-4; 0 below level 1) that the scores suggest: the mean score of
+    the steps the official indicators cover, banded as the rubric says. An estimate, not a rating."""
+    estimate = rubric.sme_level_estimate
+    if estimate is None:
+        return None
+    scores = {s.id: s.score for s in steps}
+    mean = sum(scores[s] for s in estimate.steps) / len(estimate.steps)
+    return sum(1 for low in estimate.bands if mean >= low)
 
 
 def priority_scenario(content: Content, answers: Answers) -> str | None:

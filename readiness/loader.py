@@ -733,6 +733,10 @@ def _check_levels_and_gates(
         issues.append(head.issue(("levels",), "min_score starts at 0 and rises strictly from level to level"))
     if sorted(rubric.step_weights) != sorted(STEP_IDS) or any(w <= 0 for w in rubric.step_weights.values()):
         issues.append(head.issue(("step_weights",), f"give a positive weight to each of {list(STEP_IDS)}"))
+    estimate = rubric.sme_level_estimate
+    if estimate and (set(estimate.steps) - set(STEP_IDS) or estimate.bands != sorted(set(estimate.bands))):
+        message = f"list steps of {list(STEP_IDS)} and four rising band minimums"
+        issues.append(head.issue(("sme_level_estimate",), message))
     for gi, gate in enumerate(rubric.gates):
         if gate.step not in (*STEP_IDS, "overall"):
             issues.append(head.issue(("gates", gi, "step"), f"unknown step {gate.step!r}"))

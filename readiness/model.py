@@ -418,6 +418,13 @@ class CapacityChange(Frozen):
     change: int = Field(ge=-5, le=5)
 
 
+class SmeLevelEstimate(Frozen):
+    """An indicative estimate of the official SME digital level (一至四级) from step scores."""
+
+    steps: list[str] = Field(min_length=1)  # the steps the official indicators cover
+    bands: list[float] = Field(min_length=4, max_length=4)  # lowest mean score of levels 1-4
+
+
 class RoadmapRules(Frozen):
     """How many actions an enterprise can carry per phase, by size band, adjusted by capacity."""
 
@@ -498,6 +505,7 @@ class Rubric(Frozen):
     actions: list[Action] = []
     scenarios: list[Scenario] = []
     roadmap: RoadmapRules | None = None
+    sme_level_estimate: SmeLevelEstimate | None = None
 
     @cached_property
     def scenario_index(self) -> dict[str, Scenario]:
@@ -762,5 +770,6 @@ class Assessment(NamedTuple):
     later: list[RoadmapItem]  # triggered, but beyond what the enterprise can carry in 24 months
     priority_scenario: str | None  # the catalogue scenario chosen as the priority use case
     nearest_scenarios: list[str]  # when none was chosen: the entries closest to the respondent's words
+    sme_level_estimate: int | None  # indicative official SME digital level, 0 (below level 1) to 4
     scenarios: list[ScenarioFit]
     warnings: list[str]

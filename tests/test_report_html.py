@@ -468,3 +468,21 @@ def test_markdown_has_the_same_sections_and_escapes_user_text(content: Content, 
     actions = [a for p in ctx.phases for a in p.actions]
     for action in actions:
         assert f"**{action.number}. " in text
+
+
+def test_the_summary_sets_the_result_beside_the_official_yardsticks(content: Content) -> None:
+    from readiness.loader import load_answers
+    from readiness.report.context import build_context
+    from readiness.report.html import render_html
+    from readiness.resources import example_answers
+
+    answers = load_answers(example_answers("example"), content)
+    assessment = run_assessment(content, answers)
+    ctx = build_context(assessment, content, answers)
+    names = [name for name, _ in ctx.yardsticks]
+    assert names == [ctx.t["yardstick_gbt"], ctx.t["yardstick_sme"], ctx.t["yardstick_sme_reported"]]
+    assert all("估算" in value for _, value in ctx.yardsticks[:2])  # estimates are said to be estimates
+    steps = {s.id: s.score for s in assessment.steps}
+    mean = (steps["diagnosis"] + steps["infrastructure"] + steps["data"] + steps["security"]) / 4
+    assert assessment.sme_level_estimate == sum(mean >= low for low in (20, 40, 60, 80))
+    assert ctx.t["yardsticks"] in text_of(section(render_html(ctx), "summary"))

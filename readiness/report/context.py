@@ -201,6 +201,7 @@ class ReportContext(Plain):
     overall_level_text: str
     overall_confidence: float
     overall_capped_by: list[str]
+    yardsticks: list[tuple[str, str]]  # (yardstick, this enterprise's estimate or its own reported result)
     levels: list[tuple[int, str, float]]  # (level, name, min score), for scales and charts
     level_descriptions: list[str]  # what each level means, in the order of `levels`
     steps: list[StepView]
@@ -442,6 +443,7 @@ def build_context(
         overall_level_text=rubric.levels[overall.level - 1].description.get(lang),
         overall_confidence=overall.confidence,
         overall_capped_by=overall.capped_by,
+        yardsticks=_yardsticks(assessment, index, answers, t, lang),
         levels=[(lvl.level, lvl.name.get(lang), lvl.min_score) for lvl in rubric.levels],
         level_descriptions=[lvl.description.get(lang) for lvl in rubric.levels],
         steps=steps,
@@ -510,3 +512,19 @@ def _decision_view(
         ],
         next_step=chosen.next_step.get(lang) if chosen.next_step else "",
     )
+
+
+def _yardsticks(
+    assessment: Assessment, index: dict[str, Question], answers: Answers, t: dict[str, str], lang: str
+) -> list[tuple[str, str]]:
+    """The result beside the yardsticks officials use first: estimates, labelled as such, and the
+    official result the enterprise reported."""
+    found = [(t["yardstick_gbt"], t["estimate"] % assessment.overall.level_name)]
+    if assessment.sme_level_estimate is not None:
+        level = assessment.sme_level_estimate
+        shown = t["sme_level_below"] if level == 0 else t["sme_level_n"] % t[f"number_{level}"]
+        found.append((t["yardstick_sme"], t["estimate"] % shown))
+    reported = f"{PROFILE_STEP}.sme_digital_level"
+    if reported in index and answers.value(reported) not in (None, "not_evaluated"):
+        found.append((t["yardstick_sme_reported"], answer_text(index[reported], answers.value(reported), lang)))
+    return found

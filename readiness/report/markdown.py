@@ -104,6 +104,9 @@ def _summary(ctx: ReportContext) -> list[str]:
         "",
     ]
     lines += [f"> **{esc(t['capped'])}**{colon}{esc(text)}" for text in ctx.overall_capped_by]
+    if ctx.yardsticks:
+        lines += [f"**{esc(t['yardsticks'])}**", ""]
+        lines += [f"- {esc(name)}{colon}{esc(value)}" for name, value in ctx.yardsticks] + [""]
     priority = ctx.priority
     shown = priority.title or ("" if priority.words else t["priority_none"])
     lines += [f"**{esc(t['priority_use_case'])}**{colon}{esc(shown)}", ""]

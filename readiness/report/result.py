@@ -54,6 +54,7 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         "later": [_action(item) for item in assessment.later],
         "priority_scenario": assessment.priority_scenario,
         "nearest_scenarios": assessment.nearest_scenarios,
+        "sme_level_estimate": assessment.sme_level_estimate,
         "factors": assessment.factors,
         "warnings": assessment.warnings,
     }
