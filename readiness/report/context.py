@@ -30,7 +30,7 @@ from ..model import (
 )
 from .labels import LABELS
 
-TOP_ACTIONS = 5
+TOP_ACTIONS = 4  # what fits on the one-page summary beside the decisions
 TOP_SCENARIOS = 8
 SHOWN_PER_LIST = 4  # strengths and gaps per step
 CURRENT_STATE_LINES = 12  # what the answers showed, per step
@@ -522,8 +522,8 @@ def _yardsticks(
     found = [(t["yardstick_gbt"], t["estimate"] % assessment.overall.level_name)]
     if assessment.sme_level_estimate is not None:
         level = assessment.sme_level_estimate
-        shown = t["sme_level_below"] if level == 0 else t["sme_level_n"] % t[f"number_{level}"]
-        found.append((t["yardstick_sme"], t["estimate"] % shown))
+        shown = t["estimate_below"] if level == 0 else t["estimate"] % (t["sme_level_n"] % t[f"number_{level}"])
+        found.append((t["yardstick_sme"], shown))
     reported = f"{PROFILE_STEP}.sme_digital_level"
     if reported in index and answers.value(reported) not in (None, "not_evaluated"):
         found.append((t["yardstick_sme_reported"], answer_text(index[reported], answers.value(reported), lang)))
