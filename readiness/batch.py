@@ -96,10 +96,6 @@ def scan_folder(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, skipped
 
 
-def answer_files(folder: Path) -> list[Path]:
-    return scan_folder(folder)[0]
-
-
 # Invisible characters and controls have no place in a file name (Cc: C0 and C1 controls; Cf: bidi
 # overrides, zero-width spaces; Cs: halves of an undecodable byte). A zero-width joiner between two
 # emoji is kept: it makes one emoji of them.

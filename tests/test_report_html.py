@@ -375,7 +375,9 @@ def sparse_context(ctx: ReportContext) -> ReportContext:
         s.model_copy(update={"strengths": [], "gaps": [], "current_state": [], "capped_by": []}) for s in ctx.steps
     ]
     decisions = {
-        key: getattr(ctx, key).model_copy(update={"reasons": [], "path": [], "would_change_if": [], "next_step": ""})
+        key: getattr(ctx, key).model_copy(
+            update={"reasons": [], "key_reasons": [], "path": [], "would_change_if": [], "next_step": ""}
+        )
         for key in ("model_strategy", "deployment")
     }
     return ctx.model_copy(

@@ -34,7 +34,7 @@ TOP_ACTIONS = 4  # what fits on the one-page summary beside the decisions
 TOP_SCENARIOS = 8
 SHOWN_PER_LIST = 4  # strengths and gaps per step
 CURRENT_STATE_LINES = 12  # what the answers showed, per step
-SUMMARY_REASONS = 2  # decisive reasons shown under each decision on the summary page
+KEY_REASONS = 2  # the decisive reasons shown under each decision on the summary page
 _WHY_PREFIX = re.compile(r"^(Why this matters|为什么问|为什么重要)\s*[:：]\s*")
 _SENTENCE = re.compile(r"(?<=[.。!！?？])\s*")
 
@@ -118,6 +118,7 @@ class DecisionView(Plain):
     runner_up: str
     runner_up_label: str
     reasons: list[ReasonView]
+    key_reasons: list[str]  # the decisive ones, for the summary page
     would_change_if: list[str]
     path: list[StageView]
     next_step: str
@@ -500,6 +501,7 @@ def _decision_view(
             )
             for r in result.reasons
         ],
+        key_reasons=[r.text for r in result.reasons if r.met][:KEY_REASONS],
         would_change_if=[f.text for f in result.would_change_if],
         path=[
             StageView(

@@ -115,7 +115,7 @@ def _summary(ctx: ReportContext) -> list[str]:
     if not priority.title and priority.nearest:
         lines += [esc(t["priority_not_in_catalogue"] % t["list_sep"].join(priority.nearest)), ""]
     for decision in (ctx.model_strategy, ctx.deployment):
-        why = space.join(esc(r.text) for r in [r for r in decision.reasons if r.met][:2])
+        why = space.join(esc(text) for text in decision.key_reasons)
         lines += [
             f"- **{esc(decision.title)}**{colon}**{esc(decision.label)}**{t['full_stop']}{space}"
             f"{esc(decision.summary)}{space}{why}".rstrip()
