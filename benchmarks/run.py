@@ -221,7 +221,7 @@ def portfolio(quick: bool, work: Path) -> None:
         "from readiness.report.documents import render_portfolio; "
         "c, _ = load_content(content_dir()); "
         "files = sorted(pathlib.Path(sys.argv[1]).glob('*.yaml'))[: int(sys.argv[2])]; "
-        "a = [portfolio_entry(f.name, run_assessment(c, load_answers(f, c), 'en')) for f in files]; "
+        "a = [portfolio_entry(f.name, run_assessment(c, load_answers(f, c))) for f in files]; "
         "t = time.perf_counter(); d = render_portfolio(build_portfolio(c, a, 'en'), c, 'pdf'); "
         "print(f'{time.perf_counter() - t:.2f} {d.pages}')"
     )

@@ -6,7 +6,7 @@ import re
 
 from . import rules
 from .decide import Explainer, decide, derive_factors
-from .model import Answers, Assessment, Content, Rubric, StepResult
+from .model import Answers, AnswerWarning, Assessment, Content, Rubric, StepResult
 from .roadmap import build_roadmap
 from .scenarios import fit_scenarios, relevant_scenarios
 from .scoring import make_facts, score_steps
@@ -16,13 +16,13 @@ PRIORITY_TEXT = "compute.priority_use_case"  # the priority use case in the resp
 NEAREST_MIN_OVERLAP = 0.2
 
 
-def run_assessment(content: Content, answers: Answers, lang: str | None = None) -> Assessment:
-    lang = lang or answers.lang
+def run_assessment(content: Content, answers: Answers) -> Assessment:
+    """Ids, values and references into the content; the report layer words them in any language."""
     rubric = content.rubric
     facts = make_facts(content, answers.value)
-    steps, overall = score_steps(content, answers, facts, lang)
+    steps, overall = score_steps(content, answers, facts)
     factors = derive_factors(rubric, facts)
-    explainer = Explainer(rubric, content.factor_questions, lang)
+    explainer = Explainer(rubric, content.factor_questions)
     decisions = {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
     facts.decisions = {d: result.choice for d, result in decisions.items()}
     priority = priority_scenario(content, answers)
@@ -32,7 +32,7 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         if not rules.evaluate(need.when, facts)
         for action in need.unblocked_by
     )
-    roadmap = build_roadmap(rubric, facts, lang, priority_needs)
+    roadmap = build_roadmap(rubric, facts, priority_needs)
     strategy = next(d for d in rubric.decisions if d.id == "model_strategy")
     scenarios = fit_scenarios(
         rubric,
@@ -41,13 +41,12 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         [*roadmap.scheduled, *roadmap.later],
         decisions["model_strategy"].choice,
         strategy.stages,
-        lang,
     )
     return Assessment(
         enterprise=dict(answers.enterprise),
         questionnaire_id=content.questionnaire.id,
         questionnaire_version=content.questionnaire.version,
-        language=lang,
+        language=answers.lang,
         overall=overall,
         steps=steps,
         factors=factors,
@@ -58,7 +57,7 @@ def run_assessment(content: Content, answers: Answers, lang: str | None = None) 
         nearest_scenarios=[] if priority else nearest_scenarios(content, answers),
         sme_level_estimate=sme_level_estimate(rubric, steps),
         scenarios=scenarios,
-        warnings=_warnings(content, steps, answers, lang),
+        warnings=_warnings(steps, answers),
     )
 
 
@@ -146,43 +145,20 @@ _COMMON_WORDS = frozenset(
 )
 
 
-def _warnings(content: Content, steps: list[StepResult], answers: Answers, lang: str) -> list[str]:
-    """What to check in the answers, naming steps and questions as the report does (never by id)."""
-    zh = lang == "zh"
-    index = content.questionnaire.question_index()
-    titles = {s.id: re.split(r"[:：]", s.title.get(lang), maxsplit=1)[0].strip() for s in content.questionnaire.steps}
-
-    def asked(ids: list[str]) -> str:
-        shown = [(index[q].short or index[q].text).get(lang) for q in ids if q in index]
-        return "".join(f"“{label}”" for label in shown) if zh else "; ".join(shown)
-
+def _warnings(steps: list[StepResult], answers: Answers) -> list[AnswerWarning]:
+    """What to check in the answers (worded by the report layer, naming steps and questions)."""
     warnings = []
     if not str(answers.enterprise.get("name", "")).strip():
-        warnings.append("未填写企业名称" if zh else "the enterprise has no name")
-    for number, step in enumerate(steps, start=1):
-        where = (
-            f"第{number}步“{titles.get(step.id, step.id)}”" if zh else f"Step {number} “{titles.get(step.id, step.id)}”"
-        )
+        warnings.append(AnswerWarning("no_name", None, []))
+    for step in steps:
         skipped = [q.id for q in step.questions if q.status == "unanswered"]
         if skipped:
-            warnings.append(
-                f"{where}：{len(skipped)}个问题未作答（按0分计）：{asked(skipped)}"
-                if zh
-                else f"{where}: {len(skipped)} question(s) not answered (scored 0): {asked(skipped)}"
-            )
+            warnings.append(AnswerWarning("unanswered", step.id, skipped))
         ignored = [
             q.id for q in step.questions if q.status in ("hidden", "not_reached") and answers.value(q.id) is not None
         ]
         if ignored:
-            warnings.append(
-                f"{where}：以下问题的答案因前置条件不满足而未计入：{asked(ignored)}"
-                if zh
-                else f"{where}: answers ignored because their question does not apply: {asked(ignored)}"
-            )
+            warnings.append(AnswerWarning("ignored", step.id, ignored))
         if step.confidence < LOW_CONFIDENCE and step.total:
-            warnings.append(
-                f"{where}：作答完整度仅{step.confidence:.0%}，“不清楚”的回答较多"
-                if zh
-                else f"{where}: answers complete for only {step.confidence:.0%} of the weight; many were “don't know”"
-            )
+            warnings.append(AnswerWarning("low_confidence", step.id, []))
     return warnings

@@ -209,9 +209,9 @@ def score_file(content: Content, path: Path, lang: str | None, key: bytes | None
     answers = load_answers(path, content)
     if key is not None:
         answers = anonymised(answers, key, display_name(path.name), _free_text_profile(content))
-    assessment = run_assessment(content, answers, lang)
+    assessment = run_assessment(content, answers)
     source = "" if key is not None else display_name(path.name)
-    result = json_line({**result_dict(assessment, content), "source": source})
+    result = json_line({**result_dict(assessment, content, lang), "source": source})
     name = str(answers.enterprise.get("name") or display_name(path.stem))
     return Scored(path.name, name, answers.lang, result, result, portfolio_entry(source, assessment))
 

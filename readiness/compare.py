@@ -7,7 +7,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .model import Answers, Assessment, Content, StepResult
+from .report import wording
 from .report.context import answer_text
+from .report.labels import LABELS
 
 
 class Plain(BaseModel):
@@ -59,12 +61,17 @@ class Comparison(Plain):
 
 
 def compare(
-    content: Content, before: tuple[Answers, Assessment], after: tuple[Answers, Assessment], not_compared: list[str]
+    content: Content,
+    before: tuple[Answers, Assessment],
+    after: tuple[Answers, Assessment],
+    not_compared: list[str],
+    lang: str | None = None,
 ) -> Comparison:
+    """Worded in `lang` (default: the language of the later answers)."""
     (old_answers, old), (new_answers, new) = before, after
-    lang = new.language
+    lang = lang or new.language
     titles = {s.id: s.title.get(lang) for s in content.questionnaire.steps}
-    titles["overall"] = "总体" if lang == "zh" else "Overall"
+    titles["overall"] = LABELS[lang]["overall"]
     index = content.questionnaire.question_index()
     changed = []
     for step in content.questionnaire.steps:
@@ -80,8 +87,8 @@ def compare(
                     )
                 )
     # Actions held for later are still open: only an action no longer triggered at all is done.
-    old_actions = {item.id: item.title for item in (*old.roadmap, *old.later)}
-    new_actions = {item.id: item.title for item in (*new.roadmap, *new.later)}
+    old_actions = {item.id: wording.action_title(content, item.id, lang) for item in (*old.roadmap, *old.later)}
+    new_actions = {item.id: wording.action_title(content, item.id, lang) for item in (*new.roadmap, *new.later)}
     labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
     decisions = []
     for decision_id, result in new.decisions.items():
@@ -93,13 +100,13 @@ def compare(
                 before=labels[decision_id][was],
                 after=labels[decision_id][result.choice],
                 changed=moved,
-                why=[r.text for r in result.reasons if r.met] if moved else [],
+                why=[wording.reason_text(content, r, lang) for r in result.reasons if r.met] if moved else [],
             )
         )
     return Comparison(
         enterprise=str(new_answers.enterprise.get("name", "")),
-        overall=_step_change(old.overall, new.overall, titles["overall"]),
-        steps=[_step_change(a, b, titles[a.id]) for a, b in zip(old.steps, new.steps, strict=True)],
+        overall=_step_change(content, old.overall, new.overall, titles["overall"], lang),
+        steps=[_step_change(content, a, b, titles[a.id], lang) for a, b in zip(old.steps, new.steps, strict=True)],
         answers_changed=changed,
         actions_completed=[title for key, title in old_actions.items() if key not in new_actions],
         actions_new=[title for key, title in new_actions.items() if key not in old_actions],
@@ -108,7 +115,7 @@ def compare(
     )
 
 
-def _step_change(before: StepResult, after: StepResult, title: str) -> StepChange:
+def _step_change(content: Content, before: StepResult, after: StepResult, title: str, lang: str) -> StepChange:
     return StepChange(
         id=before.id,
         title=title,
@@ -117,6 +124,6 @@ def _step_change(before: StepResult, after: StepResult, title: str) -> StepChang
         change=round(after.score - before.score, 1),
         level_before=before.level,
         level_after=after.level,
-        level_name_before=before.level_name,
-        level_name_after=after.level_name,
+        level_name_before=wording.level_name(content, before.level, lang),
+        level_name_after=wording.level_name(content, after.level, lang),
     )

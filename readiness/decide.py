@@ -7,6 +7,7 @@ from typing import Any
 
 from . import rules
 from .model import (
+    DEFAULT_CASE,
     Choice,
     Decision,
     DecisionResult,
@@ -15,8 +16,11 @@ from .model import (
     PathStage,
     Reason,
     Requirement,
+    RequirementKind,
+    RequirementRef,
     Rubric,
     StageStatus,
+    Text,
 )
 
 
@@ -79,56 +83,58 @@ def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice
 
 
 class Explainer:
-    """Turns factors into reasons a reader can check: value, wording and the questions behind it."""
+    """Turns factors into reasons a reader can check: the requirement, the case of the factor that
+    words it, and the questions behind it (the words themselves come at the end, in the report)."""
 
-    def __init__(self, rubric: Rubric, factor_questions: dict[str, list[str]], lang: str) -> None:
+    def __init__(self, rubric: Rubric, factor_questions: dict[str, list[str]]) -> None:
         self.rubric = rubric
-        self.lang = lang
-        self.factors = {f.id: f for f in rubric.factors}
+        self.factors = rubric.factor_index
         self.factor_questions = factor_questions
-
-    def value_label(self, factor_id: str, value: Any) -> str:
-        factor = self.factors[factor_id]
-        if factor.level_of:
-            return self.rubric.levels[int(value) - 1].name.get(self.lang)
-        return next(v.label.get(self.lang) for v in factor.values if v.id == value)
 
     def reason(
         self,
         req: Requirement,
+        ref: RequirementRef,
         facts: rules.Facts,
         met: bool,
-        text: str | None = None,
+        case: int | None = None,
         questions: list[str] | None = None,
     ) -> Reason:
-        value = facts.factors[req.factor]
         return Reason(
             factor=req.factor,
-            factor_label=self.factors[req.factor].label.get(self.lang),
-            value=value,
-            value_label=self.value_label(req.factor, value),
-            text=text or req.text.get(self.lang),
+            value=facts.factors[req.factor],
+            requirement=ref,
+            case=case,
             questions=self.factor_questions[req.factor] if questions is None else questions,
             met=met,
         )
 
-    def met_reasons(self, req: Requirement, facts: rules.Facts, generic: bool = True) -> list[Reason]:
+    def met_reasons(
+        self, req: Requirement, ref: RequirementRef, facts: rules.Facts, generic: bool = True
+    ) -> list[Reason]:
         """Why the requirement's factor has its value, in plain words: where its cases carry texts,
         every case that gave the factor its value names its own decisive answers; otherwise the
         requirement's text (or nothing, when `generic` is false)."""
         factor = self.factors[req.factor]
         value = facts.factors[req.factor]
         decisive = [
-            case for case in factor.cases if case.text and case.value == value and rules.evaluate(case.when, facts)
+            (i, case)
+            for i, case in enumerate(factor.cases)
+            if case.text and case.value == value and rules.evaluate(case.when, facts)
         ]
         if decisive:
-            return [
-                self.reason(req, facts, True, case.text.get(self.lang), self._questions(case.when))  # type: ignore[union-attr]
-                for case in decisive
-            ]
+            return [self.reason(req, ref, facts, True, i, self._questions(case.when)) for i, case in decisive]
         if factor.default_text and value == factor.default:
-            return [self.reason(req, facts, True, factor.default_text.get(self.lang))]
-        return [self.reason(req, facts, True)] if generic else []
+            return [self.reason(req, ref, facts, True, DEFAULT_CASE)]
+        return [self.reason(req, ref, facts, True)] if generic else []
+
+    def wording(self, reason: Reason) -> Text:
+        """The content text that words a reason (in both languages): what tells two reasons apart."""
+        if reason.case is None:
+            ref = reason.requirement
+            return getattr(self.rubric.choice_index[(ref.decision, ref.choice)], ref.kind)[ref.position].text
+        factor = self.factors[reason.factor]
+        return factor.default_text if reason.case == DEFAULT_CASE else factor.cases[reason.case].text  # type: ignore[return-value]
 
     def _questions(self, condition: Any) -> list[str]:
         found: set[str] = set()
@@ -142,16 +148,33 @@ class Explainer:
 
 def decide(decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Explainer) -> DecisionResult:
     chosen = choose(decision, facts)
-    lang = explainer.lang
-    reasons = [reason for r in chosen.requires for reason in explainer.met_reasons(r, facts)]
-    reasons += [reason for r in chosen.supports if _holds(r, facts) for reason in explainer.met_reasons(r, facts)]
+
+    def ref(choice: Choice, kind: RequirementKind, index: int) -> RequirementRef:
+        return RequirementRef(decision.id, choice.id, kind, index)
+
+    reasons = [
+        reason
+        for i, r in enumerate(chosen.requires)
+        for reason in explainer.met_reasons(r, ref(chosen, "requires", i), facts)
+    ]
+    reasons += [
+        reason
+        for i, r in enumerate(chosen.supports)
+        if _holds(r, facts)
+        for reason in explainer.met_reasons(r, ref(chosen, "supports", i), facts)
+    ]
     # For a choice below the top, say what kept each higher choice out (its first unmet need), in
-    # the words of the answers that set it where they are known.
+    # the words of the answers that set it where they are known. A reason worded the same as one
+    # already given is not given twice.
     for higher in decision.choices[: decision.choices.index(chosen)]:
-        blocking = next(r for r in higher.requires if not _holds(r, facts))
-        worded = explainer.met_reasons(blocking, facts, generic=False) or [explainer.reason(blocking, facts, False)]
+        index, blocking = next((i, r) for i, r in enumerate(higher.requires) if not _holds(r, facts))
+        where = ref(higher, "requires", index)
+        worded = explainer.met_reasons(blocking, where, facts, generic=False) or [
+            explainer.reason(blocking, where, facts, False)
+        ]
         for reason in worded:
-            if all((r.factor, r.text) != (reason.factor, reason.text) for r in reasons):
+            words = explainer.wording(reason)
+            if all((r.factor, explainer.wording(r)) != (reason.factor, words) for r in reasons):
                 reasons.append(reason._replace(met=False))
 
     path = []
@@ -162,19 +185,23 @@ def decide(decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Ex
             status: StageStatus = (
                 "done" if i < current else "current" if i == current else "next" if i == current + 1 else "later"
             )
-            open_needs = [r.text.get(lang) for r in by_id[stage_id].requires if not _holds(r, facts)]
+            open_needs = [
+                ref(by_id[stage_id], "requires", n)
+                for n, r in enumerate(by_id[stage_id].requires)
+                if not _holds(r, facts)
+            ]
             path.append(PathStage(choice=stage_id, status=status, when=open_needs if i > current else []))
 
     return DecisionResult(
         choice=chosen.id,
         runner_up=_runner_up(decision, chosen, facts).id,
         reasons=reasons,
-        would_change_if=_flips(decision, rubric, facts, chosen, explainer),
+        would_change_if=_flips(decision, rubric, facts, chosen),
         path=path,
     )
 
 
-def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choice, explainer: Explainer) -> list[Flip]:
+def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choice) -> list[Flip]:
     """The single-factor, one-notch changes that would change the choice."""
     baseline = dict(facts.factors)
     involved = rubric.decision_factors[decision.id]
@@ -195,21 +222,5 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
                 what_if.factors[composite.id] = _derive(composite, what_if, rubric)
             other = choose(decision, what_if)
             if other.id != chosen.id:
-                flips.append(
-                    Flip(
-                        factor=factor.id,
-                        from_value=baseline[factor.id],
-                        to_value=moved,
-                        choice=other.id,
-                        text=_flip_text(explainer, factor, baseline[factor.id], moved, other),
-                    )
-                )
+                flips.append(Flip(factor=factor.id, from_value=baseline[factor.id], to_value=moved, choice=other.id))
     return flips
-
-
-def _flip_text(explainer: Explainer, factor: Factor, old: Any, new: Any, choice: Choice) -> str:
-    label = factor.label.get(explainer.lang)
-    before, after = explainer.value_label(factor.id, old), explainer.value_label(factor.id, new)
-    if explainer.lang == "zh":
-        return f"若“{label}”由“{before}”变为“{after}”，结论将变为“{choice.label.zh}”。"
-    return f"If “{label}” changed from “{before}” to “{after}”, the choice would become {choice.label.en}."

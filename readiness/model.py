@@ -255,6 +255,10 @@ class Questionnaire(Frozen):
         return {q.id: q for step in self.steps for q in step.questions}
 
     @cached_property
+    def step_index(self) -> dict[str, Step]:
+        return {s.id: s for s in self.steps}
+
+    @cached_property
     def scenario_question(self) -> str | None:
         """The question that picks the priority scenario from the catalogue, if there is one."""
         return next((q.id for q in self._index.values() if q.options_from == "scenarios"), None)
@@ -512,6 +516,23 @@ class Rubric(Frozen):
         return {s.id: s for s in self.scenarios}
 
     @cached_property
+    def action_index(self) -> dict[str, Action]:
+        return {a.id: a for a in self.actions}
+
+    @cached_property
+    def factor_index(self) -> dict[str, Factor]:
+        return {f.id: f for f in self.factors}
+
+    @cached_property
+    def decision_index(self) -> dict[str, Decision]:
+        return {d.id: d for d in self.decisions}
+
+    @cached_property
+    def choice_index(self) -> dict[tuple[str, str], Choice]:
+        """Every choice by (decision id, choice id)."""
+        return {(d.id, c.id): c for d in self.decisions for c in d.choices}
+
+    @cached_property
     def factors_in_order(self) -> list[Factor]:
         """Factors with the ones they depend on first (the loader has refused cycles)."""
         by_id = {f.id: f for f in self.factors}
@@ -661,11 +682,16 @@ class Answers(Frozen):
 # --- results ------------------------------------------------------------------------------
 # Named tuples: immutable, and the fastest to build. The engine makes a few hundred per assessment
 # and batch scoring makes them by the hundred thousand; values it computed need no validation.
+# Results hold ids, values and references into the content, never words: the report layer words
+# them, in any language, from the content (readiness/report/wording.py).
 
 
 QuestionStatus = Literal["answered", "unknown", "not_applicable", "unanswered", "not_reached", "hidden"]
 StageStatus = Literal["done", "current", "next", "later"]
 Fit = Literal["ready_now", "after_phase_1", "after_phase_2", "not_yet"]
+RequirementKind = Literal["requires", "supports"]
+WarningKind = Literal["no_name", "unanswered", "ignored", "low_confidence"]
+DEFAULT_CASE = -1  # Reason.case: the factor's default held (its default_text words the reason)
 
 
 class QuestionResult(NamedTuple):
@@ -681,20 +707,29 @@ class StepResult(NamedTuple):
     id: str
     score: float
     level: int
-    level_name: str
     confidence: float
     answered: int
     total: int
-    capped_by: list[str]  # gate texts that held the level down
+    capped_by: list[int]  # the gates that held the level down, as positions in Rubric.gates
     questions: list[QuestionResult]
+
+
+class RequirementRef(NamedTuple):
+    """One requirement of a choice: Rubric.choice_index[(decision, choice)].<kind>[position]."""
+
+    decision: str
+    choice: str
+    kind: RequirementKind
+    position: int
 
 
 class Reason(NamedTuple):
     factor: str
-    factor_label: str
     value: str | int
-    value_label: str
-    text: str
+    requirement: RequirementRef  # the requirement it explains
+    # What words it: a case of the factor (its position in Factor.cases), the factor's default
+    # (DEFAULT_CASE), or None for the requirement's own text.
+    case: int | None
     questions: list[str]
     met: bool = True
 
@@ -704,13 +739,12 @@ class Flip(NamedTuple):
     from_value: str | int
     to_value: str | int
     choice: str
-    text: str
 
 
 class PathStage(NamedTuple):
     choice: str
     status: StageStatus
-    when: list[str]  # the requirements still open before this stage
+    when: list[RequirementRef]  # the requirements still open before this stage
 
 
 class DecisionResult(NamedTuple):
@@ -722,34 +756,32 @@ class DecisionResult(NamedTuple):
 
 
 class RoadmapItem(NamedTuple):
-    id: str
+    id: str  # the action (Rubric.action_index)
     step: str
     phase: int  # 1-3; LATER when it did not fit the enterprise's capacity in the 24 months
-    title: str
-    description: str
     effort: Effort
     impact: int
     depends_on: list[str]
-    support: str | None = None
 
 
 class Blocker(NamedTuple):
-    id: str  # "<scenario id>#<prerequisite number>", the same in every language
-    text: str
+    scenario: str
+    position: int  # the unmet prerequisite's place in Scenario.requires (0 for the first)
     questions: list[str]  # the answers that show the gap
     actions: list[str]  # roadmap actions that close it (only those on this roadmap)
 
+    @property
+    def id(self) -> str:
+        """ "<scenario id>#<prerequisite number>", the same in every language."""
+        return f"{self.scenario}#{self.position + 1}"
+
 
 class ScenarioFit(NamedTuple):
-    id: str
-    title: str
-    description: str
+    id: str  # the scenario (Rubric.scenario_index)
     stage: str
     industry_specific: bool
     fit: Fit
     blocked_by: list[Blocker]
-    value: str
-    data_needs: str
     latency: str
     approach: str  # the scenario's typical approach
     approach_now: str  # how this enterprise should start it: a strategy stage, or vendor_review
@@ -757,11 +789,19 @@ class ScenarioFit(NamedTuple):
     agent: bool
 
 
+class AnswerWarning(NamedTuple):
+    """Something to check in the answers."""
+
+    kind: WarningKind
+    step: str | None  # None for the enterprise as a whole
+    questions: list[str]  # the questions concerned (unanswered, or answered but not applying)
+
+
 class Assessment(NamedTuple):
     enterprise: dict[str, Any]
     questionnaire_id: str
     questionnaire_version: int
-    language: str
+    language: str  # the answers' language: what the report layer words in unless told otherwise
     overall: StepResult
     steps: list[StepResult]
     factors: dict[str, str | int]
@@ -772,4 +812,4 @@ class Assessment(NamedTuple):
     nearest_scenarios: list[str]  # when none was chosen: the entries closest to the respondent's words
     sme_level_estimate: int | None  # indicative official SME digital level, 0 (below level 1) to 4
     scenarios: list[ScenarioFit]
-    warnings: list[str]
+    warnings: list[AnswerWarning]

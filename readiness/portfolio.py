@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .model import STEP_IDS, Assessment, Content
+from .report import wording
 
 TOP = 12  # common gaps, common actions, scenarios in demand
 
@@ -146,11 +147,7 @@ def build_portfolio(content: Content, entries: list[Entry], lang: str) -> Portfo
     """
     index = content.questionnaire.question_index()
     rubric = content.rubric
-    action_titles = {a.id: a.title.get(lang) for a in rubric.actions}
-    scenario_titles = {s.id: s.title.get(lang) for s in rubric.scenarios}
-    blocker_texts = {
-        f"{s.id}#{n}": need.text.get(lang) for s in rubric.scenarios for n, need in enumerate(s.requires, 1)
-    }
+    action_titles = {a.id: wording.action_title(content, a.id, lang) for a in rubric.actions}
     industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
     choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
     count = len(entries)
@@ -200,13 +197,13 @@ def build_portfolio(content: Content, entries: list[Entry], lang: str) -> Portfo
         scenarios.append(
             ScenarioDemand(
                 id=scenario_id,
-                title=scenario_titles[scenario_id],
+                title=wording.scenario_title(content, scenario_id, lang),
                 industry_specific=entry["specific"],
                 relevant=sum(fits.values()),
                 ready_now=fits["ready_now"],
                 after_roadmap=fits["after_phase_1"] + fits["after_phase_2"],
                 not_yet=fits["not_yet"],
-                top_blocker=blocker_texts[blocker[0][0]] if blocker else "",
+                top_blocker=wording.prerequisite_text(content, blocker[0][0], lang) if blocker else "",
             )
         )
     scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))

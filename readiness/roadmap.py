@@ -43,9 +43,7 @@ def phase_caps(rules_: RoadmapRules, facts: rules.Facts) -> list[int]:
     return [max(rules_.minimum, cap + change) for cap in caps]
 
 
-def build_roadmap(
-    rubric: Rubric, facts: rules.Facts, lang: str, priority_needs: frozenset[str] = frozenset()
-) -> Roadmap:
+def build_roadmap(rubric: Rubric, facts: rules.Facts, priority_needs: frozenset[str] = frozenset()) -> Roadmap:
     """`priority_needs`: actions that meet a prerequisite of the priority scenario."""
     plan = _Plan(triggered_actions(rubric, facts), priority_needs)
     for phase, cap in zip(PHASES, phase_caps(rubric.roadmap or UNCAPPED, facts), strict=True):
@@ -57,12 +55,9 @@ def build_roadmap(
             id=action.id,
             step=action.step,
             phase=phase,
-            title=action.title.get(lang),
-            description=action.description.get(lang),
             effort=action.effort,
             impact=action.impact,
             depends_on=plan.deps[action.id],
-            support=action.support.get(lang) if action.support else None,
         )
 
     later = sorted((a for a in plan.order if a not in plan.placed), key=plan.key)

@@ -42,7 +42,6 @@ def fit_scenarios(
     roadmap: list[RoadmapItem],
     strategy: str,
     stages: list[str],
-    lang: str,
 ) -> list[ScenarioFit]:
     phase_of = {item.id: item.phase for item in roadmap}
     strategy_at = stages.index(strategy)
@@ -54,16 +53,12 @@ def fit_scenarios(
             continue
         blockers, clears_in = [], 0
         reviewed_start = strategy == "prompt_engineering" and scenario.approach in TASK_MODEL_APPROACHES
-        for number, need in enumerate(scenario.requires, start=1):
+        for index, need in enumerate(scenario.requires):
             if (need.labels and reviewed_start) or rules.evaluate(need.when, facts):
                 continue
             actions = [a for a in need.unblocked_by if a in phase_of]
             clears_in = max(clears_in, max((phase_of[a] for a in actions), default=99))
-            blockers.append(
-                Blocker(
-                    id=f"{scenario.id}#{number}", text=need.text.get(lang), questions=need.questions, actions=actions
-                )
-            )
+            blockers.append(Blocker(scenario=scenario.id, position=index, questions=need.questions, actions=actions))
         fit: Fit = "ready_now" if not blockers else FIT_ORDER[clears_in] if clears_in <= 2 else "not_yet"
         needed = APPROACH_STAGE[scenario.approach]
         fits.append(
@@ -72,14 +67,10 @@ def fit_scenarios(
                 (FIT_ORDER.index(fit), scenario.agent, "all" in scenario.industries, len(blockers), position),
                 ScenarioFit(
                     id=scenario.id,
-                    title=scenario.title.get(lang),
-                    description=scenario.description.get(lang),
                     stage=scenario.stage,
                     industry_specific="all" not in scenario.industries,
                     fit=fit,
                     blocked_by=blockers,
-                    value=scenario.value.get(lang),
-                    data_needs=scenario.data_needs.get(lang),
                     latency=scenario.latency,
                     approach=scenario.approach,
                     approach_now=(

@@ -130,9 +130,7 @@ def _score_questions(
     return _Tally(score, confidence, answered, total, results)
 
 
-def score_steps(
-    content: Content, answers: Answers, facts: rules.Facts, lang: str
-) -> tuple[list[StepResult], StepResult]:
+def score_steps(content: Content, answers: Answers, facts: rules.Facts) -> tuple[list[StepResult], StepResult]:
     """Score every step and the whole enterprise; fills facts.scores and facts.levels."""
     rubric = content.rubric
     contextual = content.questionnaire.contextual
@@ -147,8 +145,8 @@ def score_steps(
     steps = []
     for step_id in STEP_IDS:
         tally = tallies[step_id]
-        level, capped_by = _apply_gates(rubric, step_id, facts, lang)
-        steps.append(_result(rubric, step_id, tally, level, capped_by, lang))
+        level, capped_by = _apply_gates(rubric, step_id, facts)
+        steps.append(_result(step_id, tally, level, capped_by))
     for step in steps:  # gates settled: later conditions see the final levels
         facts.levels[step.id] = step.level
 
@@ -157,10 +155,9 @@ def score_steps(
     overall_conf = sum(rubric.step_weights[s] * tallies[s].confidence for s in STEP_IDS) / total_weight
     facts.scores["overall"] = round(overall_score, 1)
     facts.levels["overall"] = rubric.level_for(facts.scores["overall"]).level
-    level, capped_by = _apply_gates(rubric, "overall", facts, lang)
+    level, capped_by = _apply_gates(rubric, "overall", facts)
     facts.levels["overall"] = level
     overall = _result(
-        rubric,
         "overall",
         _Tally(
             overall_score,
@@ -171,27 +168,28 @@ def score_steps(
         ),
         level,
         capped_by,
-        lang,
     )
     return steps, overall
 
 
-def _apply_gates(rubric: Rubric, step_id: str, facts: rules.Facts, lang: str) -> tuple[int, list[str]]:
+def _apply_gates(rubric: Rubric, step_id: str, facts: rules.Facts) -> tuple[int, list[int]]:
+    """The level after the step's gates, and the gates (positions in rubric.gates) that held it down."""
     level = facts.levels[step_id]
     capped_by = []
-    for gate in sorted((g for g in rubric.gates if g.step == step_id), key=lambda g: g.level):
+    for index, gate in sorted(
+        ((i, g) for i, g in enumerate(rubric.gates) if g.step == step_id), key=lambda pair: pair[1].level
+    ):
         if gate.level <= level and not rules.evaluate(gate.requires, facts):
             level = gate.level - 1
-            capped_by.append(gate.text.get(lang))
+            capped_by.append(index)
     return level, capped_by
 
 
-def _result(rubric: Rubric, step_id: str, tally: _Tally, level: int, capped_by: list[str], lang: str) -> StepResult:
+def _result(step_id: str, tally: _Tally, level: int, capped_by: list[int]) -> StepResult:
     return StepResult(
         id=step_id,
         score=round(tally.score, 1),
         level=level,
-        level_name=rubric.levels[level - 1].name.get(lang),
         confidence=round(tally.confidence, 2),
         answered=tally.answered,
         total=tally.total,

@@ -169,3 +169,96 @@ def test_condition_operator(op: str, fields: dict[str, Any], raw: Any, expected:
     # Absent answers fail every value operator; only `answered`'s negation and the state tests see them.
     if op not in rules.STATE_OPERATORS:
         assert rules.evaluate(leaf, rules.Facts(raw=lambda _: None, points=lambda _: None)) is False
+
+
+# --- the engine speaks in ids and values; wording happens at the end -----------------------
+
+
+def test_run_assessment_takes_no_language() -> None:
+    import inspect
+
+    assert "lang" not in inspect.signature(run_assessment).parameters
+    assert "language" not in inspect.signature(run_assessment).parameters
+
+
+def test_results_hold_no_words(content: Content) -> None:
+    """Every string in an assessment is an id, a value or an enterprise's own profile: none of the
+    content's wording (in either language) is in it."""
+    from pydantic import BaseModel
+
+    from readiness.model import Text
+
+    wording: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, Text):
+            wording.update((node.en, node.zh))
+        elif isinstance(node, list | tuple):
+            for item in node:
+                collect(item)
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                collect(getattr(node, name))
+
+    collect(content.rubric)
+    wording -= {str(v.id) for factor in content.rubric.factors for v in factor.values}  # some labels are their ids
+
+    def strings(node: Any) -> set[str]:
+        if isinstance(node, str):
+            return {node}
+        items = node.values() if isinstance(node, dict) else node if isinstance(node, list | tuple) else []
+        return set().union(*(strings(item) for item in items))
+
+    for name in bundled_examples():
+        assessment = run_assessment(content, load_answers(example_answers(name), content))
+        assert wording & strings(assessment._replace(enterprise={})) == set(), name
+
+
+def test_one_assessment_renders_in_both_languages_without_running_the_engine_again(
+    content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import readiness.assess
+    import readiness.decide
+    import readiness.roadmap
+    import readiness.scenarios
+    import readiness.scoring
+    from readiness.report.console import render_console
+    from readiness.report.context import build_context
+    from readiness.report.result import render_json
+
+    answers = load_answers(example_answers("example"), content)
+    assessment = run_assessment(content, answers)
+
+    def engine_ran(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the engine ran again while wording")
+
+    for module, names in (
+        (readiness.assess, ["run_assessment"]),
+        (readiness.scoring, ["score_steps", "make_facts"]),
+        (readiness.decide, ["decide", "derive_factors"]),
+        (readiness.roadmap, ["build_roadmap"]),
+        (readiness.scenarios, ["fit_scenarios"]),
+    ):
+        for name in names:
+            monkeypatch.setattr(module, name, engine_ran)
+
+    rendered = {}
+    for lang in ("en", "zh"):
+        ctx = build_context(assessment, content, answers, lang=lang)
+        assert ctx.lang == lang
+        assert ctx.overall_level_name == content.rubric.levels[assessment.overall.level - 1].name.get(lang)
+        assert len(ctx.steps) == len(assessment.steps)
+        assert len(ctx.phases) == 3 and ctx.top_actions and ctx.scenarios
+        assert ctx.model_strategy.reasons and ctx.deployment.reasons
+        assert all(r.text and r.factor and r.value for r in ctx.model_strategy.reasons)
+        assert len(ctx.warnings) == len(assessment.warnings)
+        assert [a.id for p in ctx.phases for a in p.actions] == [item.id for item in assessment.roadmap]
+        data = json.loads(render_json(assessment, content, lang))
+        assert data["language"] == lang
+        assert data["overall"]["level_name"] == ctx.overall_level_name
+        render_console(assessment, content, lang)
+        rendered[lang] = ctx
+    en, zh = rendered["en"], rendered["zh"]
+    assert en.overall_level_name != zh.overall_level_name
+    assert [s.title for s in en.scenarios] != [s.title for s in zh.scenarios]
+    assert [s.id for s in en.scenarios] == [s.id for s in zh.scenarios]

@@ -104,7 +104,7 @@ def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:
 
 def test_portfolio_figures_by_hand(content: Content) -> None:
     assessed = [
-        (n, run_assessment(content, load_answers(example_answers(n), content), "en"))
+        (n, run_assessment(content, load_answers(example_answers(n), content)))
         for n in ("small_plant", "small_plant", "mature_finetune")
     ]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "en")
@@ -127,9 +127,7 @@ def test_portfolio_figures_by_hand(content: Content) -> None:
 
 
 def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
-    assessed = [
-        (n, run_assessment(content, load_answers(example_answers(n), content), "zh")) for n in bundled_examples()
-    ]
+    assessed = [(n, run_assessment(content, load_answers(example_answers(n), content))) for n in bundled_examples()]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
     rows = list(csv.reader(io.StringIO(render_csv(portfolio).lstrip("\ufeff"))))
     assert rows[0][:3] == ["name", "source", "industry"] and len(rows) == len(assessed) + 1
@@ -149,7 +147,7 @@ def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
 
 def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(content: Content) -> None:
     answers = load_answers(example_answers("small_plant"), content)
-    entry = portfolio_entry("evil.yaml", run_assessment(content, answers, "en"))
+    entry = portfolio_entry("evil.yaml", run_assessment(content, answers))
     entry = dataclasses.replace(entry, name='=HYPERLINK("http://example.com","click")')
     sheet = load_workbook(io.BytesIO(render_xlsx(build_portfolio(content, [entry], "en")))).active
     assert sheet["A2"].value == '=HYPERLINK("http://example.com","click")' and sheet["A2"].data_type == "s"
@@ -159,9 +157,7 @@ def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(content: Content) -
 def test_portfolio_html_in_both_languages(content: Content, lang: str) -> None:
     from readiness.report.documents import render_portfolio
 
-    assessed = [
-        (n, run_assessment(content, load_answers(example_answers(n), content), lang)) for n in bundled_examples()
-    ]
+    assessed = [(n, run_assessment(content, load_answers(example_answers(n), content))) for n in bundled_examples()]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], lang)
     html = render_portfolio(portfolio, content, "html").data.decode("utf-8")
     heading = "Enterprises and their levels" if lang == "en" else "企业清单与各步骤等级"

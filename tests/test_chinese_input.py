@@ -17,6 +17,7 @@ from readiness.languages import LANGUAGES, file_tag, short_code
 from readiness.loader import load_answers, parse_number
 from readiness.model import Answers, Content, Question
 from readiness.report.context import answer_text
+from readiness.report.wording import warning_texts
 from readiness.resources import example_answers
 from tests.test_chinese_typography import QUESTION_ID
 
@@ -208,10 +209,11 @@ def test_warnings_name_steps_and_questions_in_words(content: Content) -> None:
          "answers": {k: v for k, v in full.answers.items() if k != skipped}}
     )  # fmt: skip
     label = (index[skipped].short or index[skipped].text).zh
-    zh = run_assessment(content, answers, "zh").warnings
+    assessment = run_assessment(content, answers)
+    zh = warning_texts(content, assessment, "zh")
     assert "未填写企业名称" in zh
     assert any(w.startswith("第1步“诊断”：1个问题未作答（按0分计）") and f"“{label}”" in w for w in zh), zh
-    en = run_assessment(content, answers, "en").warnings
+    en = warning_texts(content, assessment, "en")
     assert any(w.startswith("Step 1 “Diagnosis”: 1 question(s) not answered") for w in en), en
     assert not [w for w in zh + en if QUESTION_ID.search(w)]
 

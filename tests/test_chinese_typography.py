@@ -123,8 +123,8 @@ def problems(lines: list[str]) -> dict[str, list[str]]:
 def example_report(content: Content, lang: str) -> tuple[str, str]:
     """The bundled Chinese example as an HTML and a Markdown report in `lang`."""
     answers = load_answers(example_answers("example"), content)
-    assessment = run_assessment(content, answers, lang)
-    ctx = build_context(assessment, content, answers, today=dt.date(2026, 3, 2))
+    assessment = run_assessment(content, answers)
+    ctx = build_context(assessment, content, answers, today=dt.date(2026, 3, 2), lang=lang)
     return render_html(ctx), render_markdown(ctx)
 
 
@@ -186,8 +186,7 @@ def test_the_chinese_portfolio_and_progress_report_have_no_typographic_fault(con
     from readiness.resources import bundled_examples
 
     assessed = [
-        (name, run_assessment(content, load_answers(example_answers(name), content), "zh"))
-        for name in bundled_examples()
+        (name, run_assessment(content, load_answers(example_answers(name), content))) for name in bundled_examples()
     ]
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
     portfolio_lines = visible_lines(render_portfolio(portfolio, content, "html").data.decode("utf-8"))
@@ -195,7 +194,7 @@ def test_the_chinese_portfolio_and_progress_report_have_no_typographic_fault(con
     before = load_answers(example_answers("example"), content)
     after = before.model_copy(update={"answers": {**before.answers, "diagnosis.it_staff": 9}})
     comparison = compare(
-        content, (before, run_assessment(content, before, "zh")), (after, run_assessment(content, after, "zh")), []
+        content, (before, run_assessment(content, before)), (after, run_assessment(content, after)), [], "zh"
     )
     progress_lines = visible_lines(render_comparison(comparison, "zh", "html").data.decode("utf-8"))
     for lines in (portfolio_lines, progress_lines):

@@ -11,6 +11,7 @@ import yaml
 from readiness import rules
 from readiness.decide import Explainer, decide, derive_factors
 from readiness.model import Content
+from readiness.report.wording import flip_text, reason_text
 from tests.conftest import extreme_value, make_answers
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "decisions.yaml").read_text(encoding="utf-8"))
@@ -21,7 +22,7 @@ def _decide_all(content: Content, factors: dict[str, Any], answers: dict[str, An
     raw = answers or {}
     facts = rules.Facts(raw=raw.get, points=lambda _: None, levels={})
     derive_factors(rubric, facts, factors)
-    explainer = Explainer(rubric, content.factor_questions, "en")
+    explainer = Explainer(rubric, content.factor_questions)
     return {d.id: decide(d, rubric, facts, explainer) for d in rubric.decisions}
 
 
@@ -36,7 +37,7 @@ def test_decision_case(content: Content, name: str) -> None:
     factors = {**CASES["baseline"], **case["factors"]}
     results = _decide_all(content, factors, case.get("answers"))
     for decision, expected in case["expect"].items():
-        assert results[decision].choice == expected, [r.text for r in results[decision].reasons]
+        assert results[decision].choice == expected, [reason_text(content, r, "en") for r in results[decision].reasons]
 
 
 def test_each_choice_is_reached_by_some_case(content: Content) -> None:
@@ -69,7 +70,7 @@ def test_would_change_if_names_single_notch_flips(content: Content) -> None:
     flips = {(f.factor, f.to_value, f.choice) for f in result.would_change_if}
     assert ("labelled_data", "some", "prompt_engineering") in flips
     assert ("data_maturity", 2, "prompt_engineering") in flips
-    assert all(f.text for f in result.would_change_if)
+    assert all(flip_text(content, "model_strategy", f, "en") for f in result.would_change_if)
 
 
 def test_reasons_name_their_questions(content: Content) -> None:

@@ -15,6 +15,7 @@ import yaml
 from readiness.assess import run_assessment
 from readiness.loader import load_answers
 from readiness.model import NOT_APPLICABLE, UNKNOWN, Answers, Assessment, Content, Question
+from readiness.report.wording import reason_text
 from readiness.resources import bundled_examples, example_answers
 from readiness.scoring import answer_points
 
@@ -50,7 +51,7 @@ def test_expected_judgement(content: Content, slug: str) -> None:
     answers = load_answers(CASES / f"{slug}.yaml", content)
     result = run_assessment(content, answers)
     strategy, deployment = result.decisions["model_strategy"], result.decisions["deployment"]
-    why = [r.text for r in (*strategy.reasons, *deployment.reasons)]
+    why = [reason_text(content, r, "en") for r in (*strategy.reasons, *deployment.reasons)]
     assert (strategy.choice, deployment.choice) == (expected["model_strategy"], expected["deployment"]), why
     assert expected["overall_level_min"] <= result.overall.level <= expected["overall_level_max"]
     assert result.priority_scenario == expected["priority_scenario"]

@@ -81,7 +81,7 @@ def sample_answers(content: Content, lang: str = "en", note: str = INJECTION) ->
 
 def sample_context(content: Content, lang: str = "en", brand: Brand | None = None) -> ReportContext:
     answers = sample_answers(content, lang)
-    return build_context(run_assessment(content, answers, lang), content, answers, brand, today=TODAY)
+    return build_context(run_assessment(content, answers), content, answers, brand, today=TODAY, lang=lang)
 
 
 def logo_brand(tmp_path: Path, **fields: str) -> Brand:

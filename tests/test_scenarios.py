@@ -129,7 +129,7 @@ def test_the_report_explains_the_top_scenarios(content: Content, lang: str) -> N
     from readiness.report.markdown import render_markdown
 
     answers = load_answers(example_answers("example"), content)
-    ctx = build_context(run_assessment(content, answers, lang), content, answers)
+    ctx = build_context(run_assessment(content, answers), content, answers, lang=lang)
     assert ctx.scenarios and sum(count for *_, count in ctx.scenario_counts) >= len(ctx.scenarios)
     html = render_html(ctx)
     assert 'id="scenarios"' in html and 'href="#scenarios"' in html

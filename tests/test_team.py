@@ -167,7 +167,7 @@ def test_the_report_lists_every_disagreement_with_who_said_what(content: Content
         ],
         content,
     )
-    ctx = build_context(run_assessment(content, merged, "en"), content, merged)
+    ctx = build_context(run_assessment(content, merged), content, merged, lang="en")
     [item] = ctx.disagreements
     owner = content.questionnaire.question_index()["data.data_owner"]
     label = {o.id: o.label.en for o in owner.options}

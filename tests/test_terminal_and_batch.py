@@ -289,10 +289,10 @@ def test_any_exception_in_the_worker_is_listed_and_the_others_go_on(
     monkeypatch.setattr(batch, "CHUNK", 1)
     real = batch.run_assessment
 
-    def flaky(content: Content, answers: Answers, lang: str | None = None) -> Any:
+    def flaky(content: Content, answers: Answers) -> Any:
         if answers.enterprise.get("industry") == "textile":
             raise TypeError("str is not valid UTF-8: surrogates not allowed")
-        return real(content, answers, lang)
+        return real(content, answers)
 
     monkeypatch.setattr(batch, "run_assessment", flaky)  # forked workers inherit it
     folder = tmp_path / "park"
@@ -493,7 +493,7 @@ def test_anonymised_reports_and_portfolio_documents_name_no_one(tmp_path: Path, 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(content: Content) -> None:
     answers = load_answers(example_answers("small_plant"), content)
-    assessed = run_assessment(content, answers, "en")
+    assessed = run_assessment(content, answers)
     names = ['=HYPERLINK("http://127.0.0.1:9/x","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "Plain -name"]
     entries = [
         dataclasses.replace(portfolio_entry("=evil-file.yaml", assessed), name=name, overall_score=float(i))

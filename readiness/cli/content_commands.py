@@ -89,9 +89,10 @@ def score(
         inputs = [answers_file, *content_inputs(resolve_content(content_dir))]
         content, _ = load(content_dir)
         answers = load_answers(answers_file, content)
-        assessment = run_assessment(content, answers, lang.value if lang else None)
+        assessment = run_assessment(content, answers)
+        language = lang.value if lang else None
         if fmt is ScoreFormat.json:
-            write_output(render_json(assessment, content), output, inputs)
+            write_output(render_json(assessment, content, language), output, inputs)
             return
         from ..report.console import render_console
 
@@ -103,11 +104,11 @@ def score(
             # Rendered in full first, then written by the one safe writer: a failure leaves no file.
             buffer = io.StringIO()
             Console(file=buffer, width=110, no_color=True, force_terminal=False).print(
-                render_console(assessment, content)
+                render_console(assessment, content, language)
             )
             write_output(buffer.getvalue(), output, inputs)
         else:
-            out.print(render_console(assessment, content))
+            out.print(render_console(assessment, content, language))
 
 
 def init(

@@ -292,7 +292,7 @@ class Session:
         from ..model import Answers
 
         answers = Answers.model_validate(self.interview.data)
-        return run_assessment(self.interview.content, answers, self.lang), answers
+        return run_assessment(self.interview.content, answers), answers
 
     def _step_summary(self, step_id: str, pause: bool) -> None:
         from ..report.context import build_context
@@ -300,7 +300,7 @@ class Session:
         if step_id not in STEP_IDS:
             return  # the profile and the industry module are not scored
         assessment, answers = self._assessment()
-        context = build_context(assessment, self.interview.content, answers)
+        context = build_context(assessment, self.interview.content, answers, lang=self.lang)
         view = next(s for s in context.steps if s.id == step_id)
         headline = plain(
             self.words["summary"].format(
@@ -330,7 +330,7 @@ class Session:
         assessment, _ = self._assessment()
         out.print()
         out.print(Rule(self.words["done"], style="green"))
-        out.print(render_console(assessment, self.interview.content))
+        out.print(render_console(assessment, self.interview.content, self.lang))
         out.print(plain(self.words["saved"].format(path=self.path)))
         pdf = self.path.with_suffix(".pdf").name
         out.print(plain(self.words["report"].format(path=self.path, pdf=pdf, lang=self.lang), style="bold"))

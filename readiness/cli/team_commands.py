@@ -101,9 +101,10 @@ def compare(
         language = lang.value if lang else new.lang
         result = compare_assessments(
             content,
-            (old, run_assessment(content, old, language)),
-            (new, run_assessment(content, new, language)),
+            (old, run_assessment(content, old)),
+            (new, run_assessment(content, new)),
             sorted(set(dropped_old) | set(dropped_new)),
+            language,
         )
         if chosen is CompareFormat.json:
             import json

@@ -7,8 +7,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Assessment, Content, Decision, DecisionResult
+from ..model import Assessment, Content
 from ..terminal import printable
+from . import wording
 from .context import short_title
 from .labels import LABELS
 
@@ -26,8 +27,9 @@ def _bar(score: float, width: int = 20) -> Text:
     return Text("█" * filled + "░" * (width - filled), style="cyan")
 
 
-def render_console(assessment: Assessment, content: Content) -> RenderableType:
-    lang = assessment.language
+def render_console(assessment: Assessment, content: Content, lang: str | None = None) -> RenderableType:
+    """The assessment in `lang` (default: the answers' language)."""
+    lang = lang or assessment.language
     t = LABELS[lang]
     titles = {s.id: s.title.get(lang) for s in content.questionnaire.steps}
     overall = assessment.overall
@@ -35,7 +37,10 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     space = t["word_sep"]
     headline = Text.assemble(
         (f"{t['overall']}{t['colon']}", "bold"),
-        (t["level_short"] % (overall.level, overall.level_name), f"bold {LEVEL_COLOURS[overall.level]}"),
+        (
+            t["level_short"] % (overall.level, wording.level_name(content, overall.level, lang)),
+            f"bold {LEVEL_COLOURS[overall.level]}",
+        ),
         f"   {t['score']}{space}{overall.score:.1f}/100   {t['confidence']}{space}{overall.confidence:.0%}",
         ("\n" + t["level_disclaimer"], "dim"),
     )
@@ -45,7 +50,10 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
     for column in (t["step"], t["score"], "", t["level"], t["confidence"], t["answered"]):
         steps.add_column(column)
     for number, step in enumerate(assessment.steps, start=1):
-        level = Text(t["level_short"] % (step.level, step.level_name), style=LEVEL_COLOURS[step.level])
+        level = Text(
+            t["level_short"] % (step.level, wording.level_name(content, step.level, lang)),
+            style=LEVEL_COLOURS[step.level],
+        )
         if step.capped_by:
             level.append(" *", style="bold")
         steps.add_row(
@@ -57,44 +65,44 @@ def render_console(assessment: Assessment, content: Content) -> RenderableType:
             f"{step.answered}/{step.total}",
         )
     parts.append(steps)
-    capped = [f"* {titles[s.id]}{t['colon']}{text}" for s in assessment.steps for text in s.capped_by]
-    capped += [f"* {t['overall']}{t['colon']}{text}" for text in overall.capped_by]
+    capped = [
+        f"* {titles[s.id]}{t['colon']}{text}" for s in assessment.steps for text in wording.gate_texts(content, s, lang)
+    ]
+    capped += [f"* {t['overall']}{t['colon']}{text}" for text in wording.gate_texts(content, overall, lang)]
     if capped:
         parts.append(_text("\n".join(capped), style="dim"))
 
-    scenario_titles = {sc.id: sc.title.get(lang) for sc in content.rubric.scenarios}
     if assessment.priority_scenario:
         parts.append(
             Text.assemble(
                 (f"{t['priority_use_case']}{t['colon']}", "bold"),
-                printable(scenario_titles[assessment.priority_scenario]),
+                printable(wording.scenario_title(content, assessment.priority_scenario, lang)),
             )
         )
     elif assessment.nearest_scenarios:
-        nearest = t["list_sep"].join(scenario_titles[sid] for sid in assessment.nearest_scenarios)
+        nearest = t["list_sep"].join(wording.scenario_title(content, sid, lang) for sid in assessment.nearest_scenarios)
         parts.append(
             Text.assemble(
                 (f"{t['priority_use_case']}{t['colon']}", "bold"), printable(t["priority_not_in_catalogue"] % nearest)
             )
         )
-    decisions = {d.id: d for d in content.rubric.decisions}
     for key in ("model_strategy", "deployment"):
-        parts.append(_decision_panel(assessment.decisions[key], decisions[key], t, lang))
+        parts.append(_decision_panel(key, assessment, content, t, lang))
 
-    parts.append(_roadmap_table(assessment, t))
+    parts.append(_roadmap_table(assessment, content, t, lang))
     if assessment.scenarios:
-        parts.append(_scenario_table(assessment, t))
+        parts.append(_scenario_table(assessment, content, t, lang))
     if assessment.warnings:
+        warnings = wording.warning_texts(content, assessment, lang)
         parts.append(
-            _text(
-                f"{t['warnings']}{t['colon'].rstrip()}\n" + "\n".join(f"- {w}" for w in assessment.warnings),
-                style="yellow",
-            )
+            _text(f"{t['warnings']}{t['colon'].rstrip()}\n" + "\n".join(f"- {w}" for w in warnings), style="yellow")
         )
     return Group(*parts)
 
 
-def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str], lang: str) -> Panel:
+def _decision_panel(decision_id: str, assessment: Assessment, content: Content, t: dict[str, str], lang: str) -> Panel:
+    result = assessment.decisions[decision_id]
+    decision = content.rubric.decision_index[decision_id]
     choices = {c.id: c for c in decision.choices}
     chosen = choices[result.choice]
     head = Text()
@@ -108,11 +116,10 @@ def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str
     reasons = _marked_lines()
     for reason in result.reasons:
         mark, style = ("✓", "green") if reason.met else ("✗", "red")
-        line = _text(reason.text)
-        line.append(
-            printable(f"{t['paren_open']}{reason.factor_label}{t['colon']}{reason.value_label}{t['paren_close']}"),
-            style="dim",
-        )
+        line = _text(wording.reason_text(content, reason, lang))
+        factor = wording.factor_label(content, reason.factor, lang)
+        value = wording.value_label(content, reason.factor, reason.value, lang)
+        line.append(printable(f"{t['paren_open']}{factor}{t['colon']}{value}{t['paren_close']}"), style="dim")
         reasons.add_row(Text(mark, style=style), line)
     parts.append(reasons)
     if result.path:
@@ -121,7 +128,9 @@ def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str
         for stage in result.path:
             line = _text(f"{t['stage_' + stage.status]}{t['colon']}{choices[stage.choice].label.get(lang)}")
             if stage.when and stage.status == "next":
-                when = f"{t['dash']}{t['stage_when']}{t['colon']}" + t["list_sep"].join(stage.when)
+                when = f"{t['dash']}{t['stage_when']}{t['colon']}" + t["list_sep"].join(
+                    wording.requirement_text(content, ref, lang) for ref in stage.when
+                )
                 line.append(printable(when), style="dim")
             stages.add_row("", line)
         parts.append(stages)
@@ -129,7 +138,7 @@ def _decision_panel(result: DecisionResult, decision: Decision, t: dict[str, str
         parts.append(Text(f"{t['would_change']}{t['colon']}", style="bold"))
         flips = _marked_lines()
         for flip in result.would_change_if:
-            flips.add_row("→", _text(flip.text))
+            flips.add_row("→", _text(wording.flip_text(content, decision_id, flip, lang)))
         parts.append(flips)
     return Panel(Group(*parts), title=_text(t[decision.id]), title_align="left")
 
@@ -144,7 +153,7 @@ def _marked_lines() -> Table:
 TOP_SCENARIOS = 8
 
 
-def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
+def _scenario_table(assessment: Assessment, content: Content, t: dict[str, str], lang: str) -> RenderableType:
     table = Table(title=t["scenarios"], title_justify="left", title_style="bold", box=None, pad_edge=False)
     for column in (t["fit"], "", t["start_with"], t["blocked_by"]):
         table.add_column(column, overflow="fold")
@@ -154,23 +163,25 @@ def _scenario_table(assessment: Assessment, t: dict[str, str]) -> RenderableType
         )
         start = t["start_" + scenario.approach_now]
         start += f" · {t['deployment_' + scenario.deployment]}"
-        blockers = scenario.blocked_by[0].text if scenario.blocked_by else "—"
+        blockers = wording.blocker_text(content, scenario.blocked_by[0], lang) if scenario.blocked_by else "—"
         if len(scenario.blocked_by) > 1:
             blockers += t["more_blockers"].format(n=len(scenario.blocked_by) - 1)
-        table.add_row(Text(t["fit_" + scenario.fit], style=style), _text(scenario.title), _text(start), _text(blockers))
+        title = wording.scenario_title(content, scenario.id, lang)
+        table.add_row(Text(t["fit_" + scenario.fit], style=style), _text(title), _text(start), _text(blockers))
     rest = len(assessment.scenarios) - TOP_SCENARIOS
     if rest > 0:
         return Group(table, Text(t["more_scenarios"].format(n=rest), style="dim"))
     return table
 
 
-def _roadmap_table(assessment: Assessment, t: dict[str, str]) -> RenderableType:
+def _roadmap_table(assessment: Assessment, content: Content, t: dict[str, str], lang: str) -> RenderableType:
     table = Table(title=t["roadmap"], title_justify="left", title_style="bold", box=None, pad_edge=False)
     for column in (t["phase"], "", t["effort"], t["impact"]):
         table.add_column(column)
     for item in assessment.roadmap[:TOP_ACTIONS]:
         impact = f"{'●' * item.impact} {t[f'impact_{item.impact}']}"
-        table.add_row(_text(t[f"phase_{item.phase}"]), _text(item.title), _text(t[f"effort_{item.effort}"]), impact)
+        title = wording.action_title(content, item.id, lang)
+        table.add_row(_text(t[f"phase_{item.phase}"]), _text(title), _text(t[f"effort_{item.effort}"]), impact)
     notes = []
     rest = len(assessment.roadmap) - TOP_ACTIONS
     if rest > 0:

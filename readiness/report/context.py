@@ -22,12 +22,11 @@ from ..model import (
     AnswerValue,
     Assessment,
     Content,
-    Decision,
-    DecisionResult,
     Question,
     ScenarioFit,
     leaves,
 )
+from . import wording
 from .labels import LABELS
 
 TOP_ACTIONS = 4  # what fits on the one-page summary beside the decisions
@@ -260,9 +259,16 @@ def short_title(title: str) -> str:
 
 
 def build_context(
-    assessment: Assessment, content: Content, answers: Answers, brand: Brand | None = None, today: dt.date | None = None
+    assessment: Assessment,
+    content: Content,
+    answers: Answers,
+    brand: Brand | None = None,
+    today: dt.date | None = None,
+    lang: str | None = None,
 ) -> ReportContext:
-    lang = assessment.language
+    """The report in `lang` (default: the answers' language); the assessment is only read, so one
+    assessment gives the report in every language."""
+    lang = lang or assessment.language
     t = LABELS[lang]
     rubric = content.rubric
     questionnaire = content.questionnaire
@@ -286,7 +292,7 @@ def build_context(
 
     plan = [*assessment.roadmap, *assessment.later]
     numbers = {item.id: i for i, item in enumerate(plan, start=1)}
-    titles = {item.id: item.title for item in plan}
+    titles = {item.id: wording.action_title(content, item.id, lang) for item in plan}
     phase_labels = {item.id: t[f"phase_{item.phase}"] if item.phase <= 3 else t["phase_later"] for item in plan}
     fixes_for: dict[str, list[str]] = {}  # question -> the planned actions its answer triggered
     for action in rubric.actions:
@@ -327,7 +333,7 @@ def build_context(
                 intro=step.intro.get(lang),
                 score=result.score,
                 level=result.level,
-                level_name=result.level_name,
+                level_name=wording.level_name(content, result.level, lang),
                 level_text=rubric.step_levels[step.id][result.level].get(lang),
                 next_level_name=nxt.name.get(lang) if nxt else "",
                 next_level_score=nxt.min_score if nxt else None,
@@ -335,7 +341,7 @@ def build_context(
                 confidence=result.confidence,
                 answered=result.answered,
                 total=result.total,
-                capped_by=result.capped_by,
+                capped_by=wording.gate_texts(content, result, lang),
                 current_state=current,
                 strengths=strengths,
                 gaps=gaps,
@@ -349,15 +355,15 @@ def build_context(
             number=numbers[item.id],
             step_title=step_titles[item.step],
             phase=item.phase,
-            title=item.title,
-            description=item.description,
+            title=titles[item.id],
+            description=wording.action_description(content, item.id, lang),
             effort=item.effort,
             effort_label=t[f"effort_{item.effort}"],
             impact=item.impact,
             impact_label=t[f"impact_{item.impact}"],
             depends_on=[f"{numbers[d]}. {titles[d]}" for d in item.depends_on],
             depends_on_numbers=[numbers[d] for d in item.depends_on],
-            support=item.support or "",
+            support=wording.action_support(content, item.id, lang) or "",
         )
         for item in plan
     ]
@@ -378,28 +384,29 @@ def build_context(
         for step in questionnaire.steps
     ]
     stages = {o.id: o.label.get(lang) for o in index[f"{PROFILE_STEP}.value_chain_stages"].options}
-    scenario_titles = {s.id: s.title.get(lang) for s in rubric.scenarios}
     priority = PriorityView(
-        title=scenario_titles.get(assessment.priority_scenario or "", ""),
+        title=wording.scenario_title(content, assessment.priority_scenario, lang)
+        if assessment.priority_scenario
+        else "",
         words=str(answers.value(PRIORITY_TEXT) or "").strip(),
-        nearest=[scenario_titles[sid] for sid in assessment.nearest_scenarios],
+        nearest=[wording.scenario_title(content, sid, lang) for sid in assessment.nearest_scenarios],
     )
     scenarios = [
         ScenarioView(
             id=s.id,
-            title=s.title,
-            description=s.description,
+            title=wording.scenario_title(content, s.id, lang),
+            description=wording.scenario_description(content, s.id, lang),
             stage=stages.get(s.stage, s.stage),
             fit=s.fit,
             fit_label=t[f"fit_{s.fit}"],
             industry_specific=s.industry_specific,
-            value=s.value,
-            data_needs=s.data_needs,
+            value=wording.scenario_value(content, s.id, lang),
+            data_needs=wording.scenario_data_needs(content, s.id, lang),
             technique=t["approach_" + s.approach],
             start_with=f"{t['start_' + s.approach_now]} · {t['deployment_' + s.deployment]}",
             priority=s.id == assessment.priority_scenario,
             blockers=[
-                b.text
+                wording.blocker_text(content, b, lang)
                 + (
                     t["dash"]
                     + t["closed_by"]
@@ -415,7 +422,6 @@ def build_context(
     ]
     fits = [s.fit for s in assessment.scenarios]
     industry_q = index.get(f"{PROFILE_STEP}.industry")
-    decisions = {d.id: d for d in rubric.decisions}
     overall = assessment.overall
     return ReportContext(
         lang=lang,
@@ -440,18 +446,16 @@ def build_context(
         brand=brand or Brand(),
         overall_score=overall.score,
         overall_level=overall.level,
-        overall_level_name=overall.level_name,
+        overall_level_name=wording.level_name(content, overall.level, lang),
         overall_level_text=rubric.levels[overall.level - 1].description.get(lang),
         overall_confidence=overall.confidence,
-        overall_capped_by=overall.capped_by,
-        yardsticks=_yardsticks(assessment, index, answers, t, lang),
+        overall_capped_by=wording.gate_texts(content, overall, lang),
+        yardsticks=_yardsticks(assessment, content, answers, t, lang),
         levels=[(lvl.level, lvl.name.get(lang), lvl.min_score) for lvl in rubric.levels],
         level_descriptions=[lvl.description.get(lang) for lvl in rubric.levels],
         steps=steps,
-        model_strategy=_decision_view(
-            assessment.decisions["model_strategy"], decisions["model_strategy"], t, lang, index, answers
-        ),
-        deployment=_decision_view(assessment.decisions["deployment"], decisions["deployment"], t, lang, index, answers),
+        model_strategy=_decision_view("model_strategy", assessment, content, answers, t, lang),
+        deployment=_decision_view("deployment", assessment, content, answers, t, lang),
         priority=priority,
         top_actions=top,
         scenarios=scenarios,
@@ -464,7 +468,7 @@ def build_context(
         ],
         later=[a for a in actions if a.phase > 3],
         appendix=[a for a in appendix if a.lines],
-        warnings=assessment.warnings,
+        warnings=wording.warning_texts(content, assessment, lang),
     )
 
 
@@ -474,13 +478,12 @@ def _priority_first(assessment: Assessment) -> list[ScenarioFit]:
 
 
 def _decision_view(
-    result: DecisionResult,
-    decision: Decision,
-    t: dict[str, str],
-    lang: str,
-    index: dict[str, Question],
-    answers: Answers,
+    decision_id: str, assessment: Assessment, content: Content, answers: Answers, t: dict[str, str], lang: str
 ) -> DecisionView:
+    result = assessment.decisions[decision_id]
+    decision = content.rubric.decision_index[decision_id]
+    index = content.questionnaire.question_index()
+
     def evidence(questions: list[str]) -> list[tuple[str, str]]:
         shown = [(index[q], answers.value(q)) for q in questions if q in index]
         return [((q.short or q.text).get(lang), answer_text(q, raw, lang)) for q, raw in shown if raw is not None]
@@ -497,18 +500,22 @@ def _decision_view(
         runner_up_label=choices[result.runner_up].label.get(lang),
         reasons=[
             ReasonView(
-                text=r.text, factor=r.factor_label, value=r.value_label, met=r.met, evidence=evidence(r.questions)
+                text=wording.reason_text(content, r, lang),
+                factor=wording.factor_label(content, r.factor, lang),
+                value=wording.value_label(content, r.factor, r.value, lang),
+                met=r.met,
+                evidence=evidence(r.questions),
             )
             for r in result.reasons
         ],
-        key_reasons=[r.text for r in result.reasons if r.met][:KEY_REASONS],
-        would_change_if=[f.text for f in result.would_change_if],
+        key_reasons=[wording.reason_text(content, r, lang) for r in result.reasons if r.met][:KEY_REASONS],
+        would_change_if=[wording.flip_text(content, decision_id, f, lang) for f in result.would_change_if],
         path=[
             StageView(
                 label=choices[s.choice].label.get(lang),
                 status=s.status,
                 status_label=t[f"stage_{s.status}"],
-                when=s.when,
+                when=[wording.requirement_text(content, ref, lang) for ref in s.when],
             )
             for s in result.path
         ],
@@ -517,11 +524,12 @@ def _decision_view(
 
 
 def _yardsticks(
-    assessment: Assessment, index: dict[str, Question], answers: Answers, t: dict[str, str], lang: str
+    assessment: Assessment, content: Content, answers: Answers, t: dict[str, str], lang: str
 ) -> list[tuple[str, str]]:
     """The result beside the yardsticks officials use first: estimates, labelled as such, and the
     official result the enterprise reported."""
-    found = [(t["yardstick_gbt"], t["estimate"] % assessment.overall.level_name)]
+    index = content.questionnaire.question_index()
+    found = [(t["yardstick_gbt"], t["estimate"] % wording.level_name(content, assessment.overall.level, lang))]
     if assessment.sme_level_estimate is not None:
         level = assessment.sme_level_estimate
         shown = t["estimate_below"] if level == 0 else t["estimate"] % (t["sme_level_n"] % t[f"number_{level}"])

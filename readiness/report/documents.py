@@ -34,14 +34,14 @@ def render_report(
     pdf_variant: str | None = None,
 ) -> Document:
     """The report of one enterprise in one format."""
-    assessment = run_assessment(content, answers, lang)
+    assessment = run_assessment(content, answers)
     if fmt == "json":
-        return Document(render_json(assessment, content).encode("utf-8"))
+        return Document(render_json(assessment, content, lang).encode("utf-8"))
     from .brand import load_brand
     from .context import build_context
 
     brand = load_brand(brand_file) if brand_file else None
-    ctx = build_context(assessment, content, answers, brand)
+    ctx = build_context(assessment, content, answers, brand, lang=lang)
     if fmt == "md":
         from .markdown import render_markdown
 

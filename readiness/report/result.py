@@ -8,14 +8,14 @@ from typing import Any
 import orjson
 
 from ..model import Assessment, Content, DecisionResult, RoadmapItem, ScenarioFit
+from . import wording
 
 SCHEMA = "readiness.assessment/1"
 
 
-def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
-    lang = assessment.language
-    titles = {s.id: s.title.get(lang) for s in content.questionnaire.steps}
-    decisions = {d.id: d for d in content.rubric.decisions}
+def result_dict(assessment: Assessment, content: Content, lang: str | None = None) -> dict[str, Any]:
+    """The result with its texts worded in `lang` (default: the answers' language)."""
+    lang = lang or assessment.language
     overall = assessment.overall
     return {
         "schema": SCHEMA,
@@ -29,91 +29,104 @@ def result_dict(assessment: Assessment, content: Content) -> dict[str, Any]:
         "overall": {
             "score": overall.score,
             "level": overall.level,
-            "level_name": overall.level_name,
+            "level_name": wording.level_name(content, overall.level, lang),
             "confidence": overall.confidence,
-            "capped_by": overall.capped_by,
+            "capped_by": wording.gate_texts(content, overall, lang),
         },
         "steps": [
             {
                 "id": s.id,
-                "title": titles[s.id],
+                "title": wording.step_title(content, s.id, lang),
                 "score": s.score,
                 "level": s.level,
-                "level_name": s.level_name,
+                "level_name": wording.level_name(content, s.level, lang),
                 "confidence": s.confidence,
                 "answered": s.answered,
                 "total": s.total,
-                "capped_by": s.capped_by,
+                "capped_by": wording.gate_texts(content, s, lang),
             }
             for s in assessment.steps
         ],
-        "model_strategy": _decision(assessment.decisions["model_strategy"], decisions["model_strategy"], lang),
-        "deployment": _decision(assessment.decisions["deployment"], decisions["deployment"], lang),
-        "scenarios": [_scenario(s) for s in assessment.scenarios],
-        "roadmap": [_action(item) for item in assessment.roadmap],
-        "later": [_action(item) for item in assessment.later],
+        "model_strategy": _decision("model_strategy", assessment.decisions["model_strategy"], content, lang),
+        "deployment": _decision("deployment", assessment.decisions["deployment"], content, lang),
+        "scenarios": [_scenario(s, content, lang) for s in assessment.scenarios],
+        "roadmap": [_action(item, content, lang) for item in assessment.roadmap],
+        "later": [_action(item, content, lang) for item in assessment.later],
         "priority_scenario": assessment.priority_scenario,
         "nearest_scenarios": assessment.nearest_scenarios,
         "sme_level_estimate": assessment.sme_level_estimate,
         "factors": assessment.factors,
-        "warnings": assessment.warnings,
+        "warnings": wording.warning_texts(content, assessment, lang),
     }
 
 
-def _decision(result: DecisionResult, decision: Any, lang: str) -> dict[str, Any]:
-    labels = {c.id: c.label.get(lang) for c in decision.choices}
+def _decision(decision_id: str, result: DecisionResult, content: Content, lang: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "choice": result.choice,
-        "choice_label": labels[result.choice],
+        "choice_label": wording.choice_label(content, decision_id, result.choice, lang),
         "runner_up": result.runner_up,
-        "runner_up_label": labels[result.runner_up],
+        "runner_up_label": wording.choice_label(content, decision_id, result.runner_up, lang),
         "reasons": [
             {
                 "factor": r.factor,
-                "factor_label": r.factor_label,
+                "factor_label": wording.factor_label(content, r.factor, lang),
                 "value": r.value,
-                "value_label": r.value_label,
-                "text": r.text,
+                "value_label": wording.value_label(content, r.factor, r.value, lang),
+                "text": wording.reason_text(content, r, lang),
                 "questions": r.questions,
                 "met": r.met,
             }
             for r in result.reasons
         ],
         "would_change_if": [
-            {"factor": f.factor, "from": f.from_value, "to": f.to_value, "choice": f.choice, "text": f.text}
+            {
+                "factor": f.factor,
+                "from": f.from_value,
+                "to": f.to_value,
+                "choice": f.choice,
+                "text": wording.flip_text(content, decision_id, f, lang),
+            }
             for f in result.would_change_if
         ],
     }
     if result.path:
-        data["path"] = [{"choice": p.choice, "status": p.status, "when": p.when} for p in result.path]
+        data["path"] = [
+            {
+                "choice": p.choice,
+                "status": p.status,
+                "when": [wording.requirement_text(content, ref, lang) for ref in p.when],
+            }
+            for p in result.path
+        ]
     return data
 
 
-def _action(item: RoadmapItem) -> dict[str, Any]:
+def _action(item: RoadmapItem, content: Content, lang: str) -> dict[str, Any]:
     return {
         "id": item.id,
         "step": item.step,
         "phase": item.phase,
-        "title": item.title,
-        "description": item.description,
+        "title": wording.action_title(content, item.id, lang),
+        "description": wording.action_description(content, item.id, lang),
         "effort": item.effort,
         "impact": item.impact,
         "depends_on": item.depends_on,
-        "support": item.support,
+        "support": wording.action_support(content, item.id, lang),
     }
 
 
-def _scenario(fit: ScenarioFit) -> dict[str, Any]:
+def _scenario(fit: ScenarioFit, content: Content, lang: str) -> dict[str, Any]:
     """The fit and what blocks it. What the scenario is (description, value, data needs) is the same
     for every enterprise: it stays in the catalogue (rubrics/), found by `id`."""
     return {
         "id": fit.id,
-        "title": fit.title,
+        "title": wording.scenario_title(content, fit.id, lang),
         "stage": fit.stage,
         "industry_specific": fit.industry_specific,
         "fit": fit.fit,
         "blocked_by": [
-            {"id": b.id, "text": b.text, "questions": b.questions, "actions": b.actions} for b in fit.blocked_by
+            {"id": b.id, "text": wording.blocker_text(content, b, lang), "questions": b.questions, "actions": b.actions}
+            for b in fit.blocked_by
         ],
         "latency": fit.latency,
         "approach": fit.approach,
@@ -123,8 +136,8 @@ def _scenario(fit: ScenarioFit) -> dict[str, Any]:
     }
 
 
-def render_json(assessment: Assessment, content: Content) -> str:
-    return orjson.dumps(result_dict(assessment, content), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+def render_json(assessment: Assessment, content: Content, lang: str | None = None) -> str:
+    return orjson.dumps(result_dict(assessment, content, lang), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 def json_line(data: dict[str, Any]) -> bytes:
