@@ -41,6 +41,7 @@ class ContentError(ReadinessError):
 
     def __init__(self, issues: list[Issue], what: str = "content") -> None:
         self.issues = issues
+        self.what = what
         count = len(issues)
         head = f"{count} problem{'s' if count != 1 else ''} in the {what}:"
         super().__init__("\n".join([head, *(f"  {issue}" for issue in issues)]))

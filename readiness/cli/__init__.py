@@ -11,13 +11,11 @@ import typer
 
 from .. import __version__
 from . import assess_command, batch_command, content_commands, report_commands, team_commands
+from .common import h
 
 app = typer.Typer(
     name="readiness",
-    help=(
-        "Assess a manufacturing enterprise along the six-step AI + Manufacturing playbook "
-        "and recommend a model strategy, a deployment and a phased roadmap."
-    ),
+    help=(h("app")),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,  # plain help: Rich formatting would triple the start-up time of --help
@@ -34,7 +32,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=h("main.version"))
     ] = False,
 ) -> None:
     """Exit codes: 0 ok, 1 bad content, answers or output, 2 wrong usage, 130 interrupted."""

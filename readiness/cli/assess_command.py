@@ -8,15 +8,28 @@ from typing import Annotated
 import typer
 
 from ..errors import EXIT_INTERRUPTED, ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, plain, system_lang, user_errors
+from .common import (
+    ContentDirOption,
+    Lang,
+    LangOption,
+    add_command,
+    err,
+    escape,
+    h,
+    load,
+    out,
+    plain,
+    say,
+    system_lang,
+    use_lang,
+    user_errors,
+)
 
 
 def assess(
     answers_file: Annotated[
         Path | None,
-        typer.Option(
-            "--answers", "-a", help="The answers file: resumed if it exists, created if not. Default: answers.yaml"
-        ),
+        typer.Option("--answers", "-a", help=h("assess.answers_file")),
     ] = None,
     lang: Annotated[Lang | None, LangOption] = None,
     review: Annotated[
@@ -24,8 +37,7 @@ def assess(
         typer.Option(
             "--review",
             metavar="STEP",
-            help="Go through one step's answers again to check or change them: "
-            "profile, diagnosis, infrastructure, data, compute, models or security.",
+            help=h("assess.review"),
         ),
     ] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
@@ -35,16 +47,10 @@ def assess(
     from ..loader import load_answers
     from .interview_screen import SaveAndQuit, Session
 
-    with user_errors(), contextlib.ExitStack() as held:
+    with user_errors(lang), contextlib.ExitStack() as held:
         if answers_file is None and not sys.stdin.isatty():
             raise ContentError(
-                [
-                    Issue(
-                        "stdin",
-                        "the interview needs a terminal; to script it, "
-                        "pass --answers FILE (or fill a file from `readiness init`)",
-                    )
-                ],
+                [Issue("stdin", say("needs_terminal"))],
                 what="input",
             )
         path = answers_file or Path("answers.yaml")
@@ -53,10 +59,7 @@ def assess(
         # One interview per answers file: a second one refuses at once instead of silently
         # overwriting the first one's answers. Released on any exit, Ctrl-C and kill -9 included.
         if not held.enter_context(hold_lock(path)):
-            err.print(
-                f"[yellow]warning:[/] {escape(str(path))} cannot be locked here: "
-                "make sure no other interview uses it at the same time"
-            )
+            err.print(f"[yellow]{say('warning')}[/]{escape(say('no_lock', path=path))}")
         content, _ = load(content_dir)
         if path.exists():
             interview = Interview.resume(content, load_answers(path, content))
@@ -65,10 +68,11 @@ def assess(
             chosen = lang.value if lang else system_lang()
             interview = Interview.start(content, chosen)
         interview.data["language"] = "zh-CN" if chosen == "zh" else "en"
+        use_lang(chosen)
         steps = [s.id for s in content.questionnaire.steps]
         if review is not None and review not in steps:
             raise ContentError(
-                [Issue("--review", f"unknown step {review!r}; choose one of {', '.join(steps)}")], what="options"
+                [Issue("--review", say("unknown_step", step=repr(review), steps=", ".join(steps)))], what="options"
             )
         session = Session(interview, path, chosen)
         try:
@@ -87,4 +91,4 @@ def assess(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(assess)
+    add_command(app, assess)

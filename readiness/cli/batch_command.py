@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, user_errors
+from .common import ContentDirOption, Lang, LangOption, add_command, err, escape, h, load, say, user_errors
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -22,42 +22,32 @@ class BatchFormat(StrEnum):
 
 
 def batch(
-    folder: Annotated[
-        Path, typer.Argument(help="A folder of answers files (*.yaml), one per enterprise.", file_okay=False)
-    ],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the reports and the portfolio.", file_okay=False)
-    ],
+    folder: Annotated[Path, typer.Argument(help=h("batch.folder"), file_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=h("batch.output"), file_okay=False)],
     fmt: Annotated[
         BatchFormat,
         typer.Option(
             "--format",
             "-f",
-            help="Report format per enterprise: pdf or html (for people), "
-            "or json (for tools; fast: data only, no PDFs).",
+            help=h("batch.fmt"),
         ),
     ] = BatchFormat.pdf,
     lang: Annotated[Lang | None, LangOption] = None,
-    brand: Annotated[Path | None, typer.Option("--brand", help="A brand file (YAML) for every report.")] = None,
+    brand: Annotated[Path | None, typer.Option("--brand", help=h("batch.brand"))] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes that score and render in parallel. Default: the number of cores.",
+            help=h("batch.jobs"),
         ),
     ] = None,
     anonymise: Annotated[
         bool,
         typer.Option(
             "--anonymise",
-            help=(
-                "Anonymise every file written: enterprise names become codes (report files are named by them), "
-                "and regions, respondents' names, notes and file names are left out. The codes are keyed by a "
-                "secret: $READINESS_ANONYMISE_KEY if set, else OUTPUT/.anonymise-key, made on first use and "
-                "reused by later runs into the same folder (same key, same codes). Do not share the key."
-            ),
+            help=(h("batch.anonymise")),
         ),
     ] = False,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
@@ -73,14 +63,14 @@ def batch(
     from .. import batch as runner
     from ..resources import content_dir as resolve_content
 
-    with user_errors():
+    with user_errors(lang):
         if not folder.is_dir():
-            raise ContentError([Issue(str(folder), "no such folder")], what="command line")
+            raise ContentError([Issue(str(folder), say("no_folder"))], what="command line")
         files, skipped = runner.scan_folder(folder)
         if not files:
             raise ContentError(
                 [
-                    Issue(str(folder), "no answers files (*.yaml) in this folder"),
+                    Issue(str(folder), say("no_answers_files")),
                     *(Issue(name, reason) for name, reason in skipped),
                 ],
                 what="command line",
@@ -93,15 +83,15 @@ def batch(
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            reason = "it is a file, not a folder" if output.is_file() else exc.strerror or str(exc)
+            reason = say("output_is_file") if output.is_file() else exc.strerror or str(exc)
             raise ContentError(
-                [Issue(str(output), f"cannot create the output folder: {reason}")], what="output"
+                [Issue(str(output), say("cannot_create_output", reason=reason))], what="output"
             ) from None
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("done {task.fields[done]} · failed {task.fields[failed]}"),
+            TextColumn(say("batch_progress")),
             TimeElapsedColumn(),
         )
         # Redrawn by hand, a few times a second at most: no refresh thread while workers fork.
@@ -119,13 +109,11 @@ def batch(
                 progress=_BarProgress(bar),
                 skipped=skipped,
             )
-        err.print(f"{len(outcome.written)} report(s) and the portfolio in {escape(str(output))}")
+        err.print(escape(say("batch_done", count=len(outcome.written), folder=output)))
         if outcome.new_key:
-            err.print(
-                f"new anonymisation key in {escape(str(outcome.new_key))}: keep it for later runs, do not share it"
-            )
+            err.print(escape(say("batch_new_key", path=outcome.new_key)))
         if outcome.failed:
-            err.print(f"[bold red]{len(outcome.failed)} file(s) failed or were skipped:[/]")
+            err.print(f"[bold red]{escape(say('batch_failed', count=len(outcome.failed)))}[/]")
             for name, error in sorted(outcome.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
@@ -142,7 +130,9 @@ class _BarProgress:
 
     def start(self, phase: str, total: int) -> None:
         self.counts = {"done": 0, "failed": 0}
-        self.bar.reset(self.task, description=phase, total=total, done=0, failed=0)  # the clock restarts too
+        self.bar.reset(
+            self.task, description=say(f"batch_phase_{phase}"), total=total, done=0, failed=0
+        )  # the clock restarts too
         self.bar.refresh()
 
     def advance(self, ok: bool) -> None:
@@ -155,4 +145,4 @@ class _BarProgress:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(batch)
+    add_command(app, batch)

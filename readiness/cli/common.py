@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import locale
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,55 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 out = _Console(highlight=False, emoji=False)
 
 
+def system_lang() -> str:
+    """The language of the system locale (LC_ALL, LC_MESSAGES, LANG, else the C library's): en or zh."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    code = locale.getlocale()[0] or ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+# The language the command line speaks in: --lang, else the answers file's once one is read
+# (use_lang), else the system locale. Set afresh by every command's error boundary.
+_spoken: dict[str, str | None] = {"lang": None}
+
+
+def use_lang(code: str | None) -> None:
+    """Speak `code` from now on (a command's --lang, or the answers file's language); None keeps it."""
+    if code:
+        _spoken["lang"] = code
+
+
+def cli_lang() -> str:
+    return _spoken["lang"] or system_lang()
+
+
+def say(key: str, **params: object) -> str:
+    """A fixed CLI message (`cli.<key>` in the catalogue) in the language the command line speaks."""
+    from ..catalogue import text
+
+    return text(cli_lang(), f"cli.{key}", **params)
+
+
+def h(key: str) -> str:
+    """Help text (`cli.help.<key>`) in the system locale's language: Typer reads help at import."""
+    from ..catalogue import text
+
+    return text(system_lang(), f"cli.help.{key}")
+
+
+def add_command(app: typer.Typer, command: Callable[..., Any]) -> None:
+    """Register a command with its help from the catalogue (`cli.command.<name>`), in the system
+    locale's language, and its one-line summary: the first line (Click cannot shorten Chinese,
+    which has no spaces between words)."""
+    from ..catalogue import text
+
+    help_text = text(system_lang(), f"cli.command.{command.__name__}")
+    app.command(help=help_text, short_help=help_text.splitlines()[0])(command)
+
+
 class Lang(StrEnum):
     en = "en"
     zh = "zh"
@@ -65,39 +114,54 @@ LangOption = typer.Option(
     "-l",
     parser=parse_lang,
     metavar="[en|zh]",
-    help="Language of the output: en or zh (zh-CN and zh_CN also accepted). Default: the answers file's.",
+    help=h("lang"),
 )
 ContentDirOption = typer.Option(
     "--content-dir",
-    help="Folder with your own questionnaires/, rubrics/ and report_templates/ (or set READINESS_CONTENT).",
+    help=h("content_dir"),
     file_okay=False,
 )
 
 
 @contextlib.contextmanager
-def user_errors() -> Iterator[None]:
+def user_errors(lang: str | None = None) -> Iterator[None]:
     """The error boundary of every command: one clear line and an exit code, never a traceback.
 
     Expected failures (ReadinessError) give their message and exit code; Ctrl-C gives exit 130;
     typer.Exit and Typer's usage errors pass through. Anything else is a bug: one line naming it
-    and the crash log that holds the traceback, and exit 1.
+    and the crash log that holds the traceback, and exit 1. Messages are in `lang` (a command's
+    --lang) if given, else in the answers file's language once a command reads one, else the system's.
     """
+    _spoken["lang"] = str(lang) if lang else None
     try:
         yield
     except ReadinessError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err.print(f"[bold red]{say('error')}[/]{escape(_message(exc))}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("\ninterrupted")
+        err.print(f"\n{say('interrupted')}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (typer.Exit, typer.Abort, TyperException):
         raise
     except Exception as exc:
         log = write_crash_log(exc)
         what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        where = f"details in {log}" if log else "no crash log could be written"
-        err.print(f"[bold red]internal error:[/] {escape(what)}; {escape(where)}")
+        where = say("crash_log", what=what, log=log) if log else say("no_crash_log", what=what)
+        err.print(f"[bold red]{say('internal_error')}[/]{escape(where)}")
         raise typer.Exit(EXIT_ERROR) from None
+
+
+def _message(exc: ReadinessError) -> str:
+    """The error's text, its head ("2 problems in the answers:") in the language the CLI speaks."""
+    from ..catalogue import SHIPPED
+    from ..errors import ContentError
+
+    what = f"cli.what_{getattr(exc, 'what', '').replace(' ', '_')}"
+    if not isinstance(exc, ContentError) or what not in SHIPPED.words(cli_lang()):
+        return str(exc)
+    count = len(exc.issues)
+    head = say("problem" if count == 1 else "problems", count=count, what=SHIPPED.words(cli_lang())[what])
+    return "\n".join([head, *(f"  {issue}" for issue in exc.issues)])
 
 
 def crash_log_folders() -> Iterator[Path]:
@@ -160,15 +224,6 @@ def load(override: Path | None) -> tuple[Content, list[Issue]]:
     return load_content(content_dir(override))
 
 
-def system_lang() -> str:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
-
-
 def write_output(text: str, output: Path | None, inputs: Iterable[Path | None] = ()) -> None:
     """Print to stdout, or write the file only once the text is complete (never over one of `inputs`)."""
     if output is None:
@@ -177,4 +232,4 @@ def write_output(text: str, output: Path | None, inputs: Iterable[Path | None] =
     from ..files import write_atomically
 
     write_atomically(output, text.encode("utf-8"), inputs=inputs)
-    err.print(f"wrote {escape(str(output))}")
+    err.print(escape(say("wrote", path=output)))

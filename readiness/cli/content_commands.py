@@ -7,7 +7,22 @@ from typing import Annotated
 import typer
 
 from ..errors import AnswersError, ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, system_lang, user_errors, write_output
+from .common import (
+    ContentDirOption,
+    Lang,
+    LangOption,
+    add_command,
+    err,
+    escape,
+    h,
+    load,
+    out,
+    say,
+    system_lang,
+    use_lang,
+    user_errors,
+    write_output,
+)
 
 
 class ScoreFormat(StrEnum):
@@ -18,9 +33,9 @@ class ScoreFormat(StrEnum):
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Answers files to check, or content folders. None: the shipped content."),
+        typer.Argument(help=h("validate.paths")),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=h("validate.strict"))] = False,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Check content (questionnaire, rubric) and answers files without producing a report."""
@@ -35,8 +50,18 @@ def validate(
             q = content.questionnaire
             questions = sum(len(s.questions) for s in q.steps)
             err.print(
-                f"[green]ok[/] content {q.id} v{q.version} ({escape(content.source)}): {questions} questions, "
-                f"{len(content.rubric.actions)} actions, {len(content.rubric.factors)} factors"
+                f"[green]{say('ok')}[/] "
+                + escape(
+                    say(
+                        "content_ok",
+                        id=q.id,
+                        version=q.version,
+                        source=content.source,
+                        questions=questions,
+                        actions=len(content.rubric.actions),
+                        factors=len(content.rubric.factors),
+                    )
+                )
             )
         if files:
             from ..loader import load_answers
@@ -46,15 +71,16 @@ def validate(
                 try:
                     answers = load_answers(path, content)
                 except AnswersError as exc:
-                    err.print(f"[bold red]error:[/] {escape(str(exc))}")
+                    err.print(f"[bold red]{say('error')}[/]{escape(str(exc))}")
                     failed = True
                     continue
+                use_lang(answers.lang)  # each file's messages in its own language
                 given = len(answers.answers)
                 if not given:  # a well-formed but blank template: nothing to report on yet
-                    err.print(f"[yellow]warning:[/] {escape(str(path))}: no question is answered yet")
+                    err.print(f"[yellow]{say('warning')}[/]{escape(say('nothing_answered', path=path))}")
                     failed |= strict
                     continue
-                err.print(f"[green]ok[/] {escape(str(path))}: {given} answers")
+                err.print(f"[green]{say('ok')}[/] {escape(say('answers_ok', path=path, count=given))}")
         if failed:
             raise typer.Exit(1)
 
@@ -63,18 +89,16 @@ def _report_warnings(warnings: list[Issue], strict: bool) -> bool:
     for issue in warnings:
         err.print(f"[yellow]{escape(str(issue))}[/]")
     if warnings and strict:
-        err.print(f"[bold red]error:[/] {len(warnings)} warning(s), and --strict is set")
+        err.print(f"[bold red]{say('error')}[/]{say('strict_failed', count=len(warnings))}")
         return True
     return False
 
 
 def score(
-    answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
-    fmt: Annotated[
-        ScoreFormat, typer.Option("--format", "-f", help="table for people, json for other tools.")
-    ] = ScoreFormat.table,
+    answers_file: Annotated[Path, typer.Argument(help=h("score.answers_file"), metavar="ANSWERS")],
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help=h("score.fmt"))] = ScoreFormat.table,
     lang: Annotated[Lang | None, LangOption] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=h("score.output"))] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Score an answers file: maturity per step, model strategy, deployment and roadmap."""
@@ -82,13 +106,14 @@ def score(
     from ..loader import load_answers
     from ..report.result import render_json
 
-    with user_errors():
+    with user_errors(lang):
         from ..files import content_inputs
         from ..resources import content_dir as resolve_content
 
         inputs = [answers_file, *content_inputs(resolve_content(content_dir))]
         content, _ = load(content_dir)
         answers = load_answers(answers_file, content)
+        use_lang(lang or answers.lang)
         assessment = run_assessment(content, answers)
         language = lang.value if lang else None
         if fmt is ScoreFormat.json:
@@ -112,27 +137,27 @@ def score(
 
 
 def init(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the template.")] = Path("answers.yaml"),
+    output: Annotated[Path, typer.Option("--output", "-o", help=h("init.output"))] = Path("answers.yaml"),
     lang: Annotated[Lang | None, LangOption] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=h("init.force"))] = False,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Write an answers template with every question, its options and why it matters, to fill by hand."""
     from ..answers_template import answers_template
 
-    with user_errors():
+    with user_errors(lang):
         from ..files import content_inputs, refuse_inputs
         from ..resources import content_dir as resolve_content
 
         inputs = content_inputs(resolve_content(content_dir))
         refuse_inputs(output, inputs)  # the questionnaire itself, whatever --force says
         if output.exists() and not force:
-            raise ContentError([Issue(str(output), "already exists; use --force to overwrite it")], what="output")
+            raise ContentError([Issue(str(output), say("exists"))], what="output")
         content, _ = load(content_dir)
         write_output(answers_template(content, lang.value if lang else system_lang()), output, inputs)
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(validate)
-    app.command()(score)
-    app.command()(init)
+    add_command(app, validate)
+    add_command(app, score)
+    add_command(app, init)

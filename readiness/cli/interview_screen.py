@@ -11,94 +11,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..catalogue import namespace
 from ..interview import Interview, Slot
 from ..model import STEP_IDS
 from ..terminal import printable
 from .common import out, plain
-
-_WORDS = {
-    "en": {
-        "steps": "The six steps",
-        "time": "About {minutes} minutes. Your answers are saved after every question in {path}; "
-        "you can stop at any time and resume later.",
-        "keys": "While answering:  ? more help   u don't know   n not relevant   b back   "
-        "+ add a note   s save and quit",
-        "who": "Before we start: who is answering?",
-        "your_name": "Your name",
-        "your_role": "Your role (e.g. plant manager, IT manager)",
-        "step": "Step {n} of 6",
-        "question": "Question {n} of {total} · {share:.0%} done",
-        "why": "Why this matters",
-        "prompt_single": "Your answer (1-{n})",
-        "prompt_multi": "Your answers, e.g. 1,3 (1-{n}, 0 for none)",
-        "prompt_number": "A number, e.g. 1200",
-        "prompt_percent": "A percentage, 0-100",
-        "prompt_yes_no": "1 yes / 2 no",
-        "prompt_text": "Your answer",
-        "unit": " (in {unit})",
-        "current": "Current answer: {answer}. Press Enter to keep it.",
-        "note_prompt": "Note for this answer (evidence, source; empty to remove)",
-        "noted": "Note saved.",
-        "first": "This is the first question.",
-        "summary": "{score:.0f}/100 · level {level} ({name}) · completeness {conf:.0%}",
-        "strengths": "Strengths:",
-        "gaps": "Gaps:",
-        "capped": "Held back: {text}",
-        "continue": "Press Enter to continue (s to save and quit)",
-        "saved": "Your answers are saved in {path}.",
-        "resume": "Resume with:  readiness assess --answers {path}",
-        "interrupted": "Interrupted.",
-        "ended": "Input ended.",
-        "done": "All questions answered. Here is the result.",
-        "report": "Produce the PDF roadmap with:  readiness report {path} -o {pdf} --lang {lang}",
-        "review_done": "Review of {title} finished.",
-        "na": "not relevant (n)",
-        "unknown": "don't know (u)",
-        "colon": ": ",
-        "yes": "Yes",
-        "no": "No",
-    },
-    "zh": {
-        "steps": "评估的六个步骤",
-        "time": "大约需要{minutes}分钟。每答一题都会自动保存到 {path}，可以随时中断，之后接着答。",
-        "keys": "答题时可输入：“?”查看更多说明；“u”表示不清楚；“n”表示不适用；"
-        "“b”返回上一题；“+”添加备注；“s”保存并退出",
-        "who": "开始之前，请填写答题人信息。",
-        "your_name": "答题人姓名",
-        "your_role": "答题人岗位（如厂长、信息化负责人）",
-        "step": "第{n}步（共6步）",
-        "question": "第{n}题（共{total}题） · 已完成{share:.0%}",
-        "why": "为什么问",
-        "prompt_single": "请输入编号（1-{n}）",
-        "prompt_multi": "可多选，用逗号分隔，如1,3（1-{n}；0表示都没有）",
-        "prompt_number": "请输入数字（如1200、60万）",
-        "prompt_percent": "请输入百分比（0-100）",
-        "prompt_yes_no": "1（是）或2（否）",
-        "prompt_text": "请输入",
-        "unit": "，单位：{unit}",
-        "current": "当前答案：{answer}。直接回车保留。",
-        "note_prompt": "为此题添加备注（依据、来源；留空则删除）",
-        "noted": "备注已保存。",
-        "first": "已经是第一题。",
-        "summary": "{score:.0f}分 · 第{level}级（{name}） · 作答完整度{conf:.0%}",
-        "strengths": "优势：",
-        "gaps": "差距：",
-        "capped": "等级受限：{text}",
-        "continue": "按回车继续（输入s保存并退出）",
-        "saved": "答案已保存到 {path}。",
-        "resume": "继续答题：readiness assess --answers {path}",
-        "interrupted": "已中断。",
-        "ended": "输入已结束。",
-        "done": "全部问题已答完，评估结果如下。",
-        "report": "生成PDF路线图：readiness report {path} -o {pdf} --lang {lang}",
-        "review_done": "“{title}”复核完毕。",
-        "na": "不适用（n）",
-        "unknown": "不清楚（u）",
-        "colon": "：",  # no space in Chinese, so Rich folds rather than breaks
-        "yes": "是",
-        "no": "否",
-    },
-}
 
 
 class SaveAndQuit(Exception):
@@ -112,7 +29,7 @@ class Session:
         self.interview = interview
         self.path = path
         self.lang = lang
-        self.words = _WORDS[lang]
+        self.words = namespace(lang, "interview")
         self.history: list[int] = []
 
     # --- the flow ---------------------------------------------------------------------------

@@ -14,7 +14,20 @@ import typer
 
 from ..errors import RenderError
 from ..report import PDF_VARIANTS
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, user_errors
+from .common import (
+    ContentDirOption,
+    Lang,
+    LangOption,
+    add_command,
+    err,
+    escape,
+    h,
+    load,
+    out,
+    say,
+    use_lang,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,32 +55,32 @@ SUFFIXES = {
 
 
 def report(
-    answers_file: Annotated[Path, typer.Argument(help="The answers file (YAML).", metavar="ANSWERS")],
+    answers_file: Annotated[Path, typer.Argument(help=h("report.answers_file"), metavar="ANSWERS")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Where to write the report. Default: next to ANSWERS, e.g. acme.pdf."),
+        typer.Option("--output", "-o", help=h("report.output")),
     ] = None,
     fmt: Annotated[
         ReportFormat | None,
-        typer.Option("--format", "-f", help="pdf, html, md or json. Default: from the output's extension, else pdf."),
+        typer.Option("--format", "-f", help=h("report.fmt")),
     ] = None,
     lang: Annotated[Lang | None, LangOption] = None,
     brand: Annotated[
         Path | None,
-        typer.Option("--brand", help="A brand file (YAML): firm, logo, primary_colour, contact, disclaimer."),
+        typer.Option("--brand", help=h("report.brand")),
     ] = None,
     pdf_variant: Annotated[
         PdfVariant | None,
         typer.Option(
             "--pdf-variant",
             metavar="VARIANT",
-            help="Write an archival (PDF/A, e.g. pdf/a-3u), accessible (pdf/ua-1) or print (pdf/x-4) PDF.",
+            help=h("report.pdf_variant"),
         ),
     ] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
-    with user_errors():
+    with user_errors(lang):
         from ..files import content_inputs, refuse_inputs
         from ..resources import content_dir as resolve_content
 
@@ -78,13 +91,14 @@ def report(
             refuse_inputs(output, inputs)
         chosen = _format_for(output, fmt)
         if pdf_variant is not None and chosen is not ReportFormat.pdf:
-            raise typer.BadParameter("applies to PDF output only", param_hint="--pdf-variant")
+            raise typer.BadParameter(say("pdf_only"), param_hint="--pdf-variant")
         target = output or answers_file.with_suffix(f".{chosen.value}")
         refuse_inputs(target, inputs)
         content, _ = load(content_dir)
         from ..loader import load_answers
 
         answers = load_answers(answers_file, content)
+        use_lang(lang or answers.lang)
         _refuse_blank(answers, answers_file)
         produce(
             content,
@@ -105,11 +119,9 @@ def _format_for(output: Path | None, fmt: ReportFormat | None) -> ReportFormat:
     named = SUFFIXES.get(suffix)
     if suffix and named is None:
         allowed = ", ".join(sorted(SUFFIXES))
-        raise typer.BadParameter(f"{suffix} is not a report format; name the file {allowed}", param_hint="--output")
+        raise typer.BadParameter(say("not_a_format", suffix=suffix, allowed=allowed), param_hint="--output")
     if fmt is not None and named is not None and named is not fmt:
-        raise typer.BadParameter(
-            f"the file name says {named.value} but --format says {fmt.value}", param_hint="--format"
-        )
+        raise typer.BadParameter(say("format_mismatch", named=named.value, fmt=fmt.value), param_hint="--format")
     return fmt or named or ReportFormat.pdf
 
 
@@ -118,8 +130,7 @@ def _refuse_blank(answers: "Answers", path: Path) -> None:
     from ..errors import AnswersError, Issue
 
     if not answers.answers:
-        message = "no question is answered yet: fill in the file (or run `readiness assess --answers FILE`) first"
-        raise AnswersError([Issue(str(path), message)])
+        raise AnswersError([Issue(str(path), say("blank_report"))])
 
 
 def produce(
@@ -149,12 +160,10 @@ def produce(
         pdf_variant=pdf_variant,
     )
     write_atomically(target, document.data, inputs=inputs)
-    pages = f"{document.pages} pages, " if document.pages else ""
-    err.print(f"wrote {escape(str(target))} ({pages}{time.perf_counter() - started:.1f} s)")
+    pages = say("pages", n=document.pages) if document.pages else ""
+    err.print(escape(say("wrote_timed", path=target, pages=pages, seconds=time.perf_counter() - started)))
     if document.missing_glyphs:
-        err.print(
-            f"[yellow]warning:[/] {len(document.missing_glyphs)} piece(s) of text have no font and show as boxes:"
-        )
+        err.print(f"[yellow]{say('warning')}[/]{say('missing_glyphs', count=len(document.missing_glyphs))}")
         for message in document.missing_glyphs[:5]:
             err.print(f"  {escape(message)}")
 
@@ -162,10 +171,10 @@ def produce(
 def demo(
     lang: Annotated[
         Lang | None,
-        typer.Option("--lang", "-l", help="en or zh. Default: both languages."),
+        typer.Option("--lang", "-l", help=h("demo.lang")),
     ] = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write into.", file_okay=False)
+        Path, typer.Option("--output", "-o", metavar="DIR", help=h("demo.output"), file_okay=False)
     ] = Path("out"),
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
@@ -174,7 +183,7 @@ def demo(
     Writes DIR/example-en.pdf, DIR/example-en.html, DIR/example-zh.pdf and DIR/example-zh.html,
     and prints their paths.
     """
-    with user_errors():
+    with user_errors(lang):
         content, _ = load(content_dir)
         from ..loader import load_answers
         from ..resources import example_answers
@@ -194,24 +203,22 @@ PACKAGES = ("weasyprint", "jinja2", "pydantic", "typer", "pyyaml", "rich")
 
 @user_errors()  # the error boundary, as a decorator: doctor has its own exit codes
 def doctor(
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="The folder reports will be written to.", file_okay=False)
-    ] = Path(),
+    output: Annotated[Path, typer.Option("--output", "-o", help=h("doctor.output"), file_okay=False)] = Path(),
 ) -> None:
     """Check that this machine can produce reports: packages, Pango, HarfBuzz, Chinese fonts, output folder."""
     from rich.table import Table
 
     rows = _checks(output)
     styles = {"ok": "green", "warning": "yellow", "missing": "bold red"}
-    table = Table(title="readiness doctor", title_justify="left", show_header=True, header_style="bold")
-    for column in ("check", "status", "detail"):
-        table.add_column(column)
+    table = Table(title=say("doctor_title"), title_justify="left", show_header=True, header_style="bold")
+    for column in ("doctor_check", "doctor_status", "doctor_detail"):
+        table.add_column(say(column))
     for check, status, detail, _ in rows:
-        table.add_row(check, f"[{styles[status]}]{status}[/]", escape(detail))
+        table.add_row(escape(check), f"[{styles[status]}]{say('status_' + status)}[/]", escape(detail))
     out.print(table)
     fixes = dict.fromkeys(fix for _, status, _, fix in rows if fix and status != "ok")
     if fixes:
-        out.print("\nTo fix:")
+        out.print(f"\n{say('doctor_fix')}")
         for fix in fixes:
             out.print(f"  {escape(fix)}")
     if any(status == "missing" for _, status, _, _ in rows):
@@ -225,43 +232,40 @@ def _checks(output: Path) -> list[tuple[str, str, str, str]]:
     from ..report import pdf
 
     version = ".".join(map(str, sys.version_info[:3]))
-    rows = [("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, "Python 3.11 or newer")]
+    rows = [("Python", "ok" if sys.version_info >= (3, 11) else "missing", version, say("python_fix"))]
     for name in PACKAGES:
+        check = say("check_package", name=name)
         try:
-            rows.append((f"Python package {name}", "ok", importlib.metadata.version(name), ""))
+            rows.append((check, "ok", importlib.metadata.version(name), ""))
         except importlib.metadata.PackageNotFoundError:
-            rows.append((f"Python package {name}", "missing", "not installed", f"pip install {name}"))
+            rows.append((check, "missing", say("not_installed"), f"pip install {name}"))
     rows.append(_pango(pdf))
     if pdf.has_harfbuzz_subset():
-        rows.append(("HarfBuzz subsetting", "ok", "libharfbuzz-subset found: fonts are subset quickly", ""))
+        rows.append((say("check_harfbuzz"), "ok", say("harfbuzz_ok"), ""))
     else:
         rows.append(
             (
-                "HarfBuzz subsetting",
+                say("check_harfbuzz"),
                 "warning",
-                "not found: Chinese PDFs render about 10x slower",
+                say("harfbuzz_missing"),
                 f"sudo apt-get install {pdf.HARFBUZZ_SUBSET_PACKAGE}",
             )
         )
     families = pdf.cjk_font_families()
     if families is None:
-        rows.append(
-            ("Chinese fonts", "warning", "fc-list is not available, cannot check", "sudo apt-get install fontconfig")
-        )
+        rows.append((say("check_fonts"), "warning", say("no_fc_list"), "sudo apt-get install fontconfig"))
     elif families:
         shown = [f for f in pdf.CJK_FONT_ORDER if f in families] or list(families)
-        more = f" and {len(families) - len(shown[:3])} more" if len(families) > len(shown[:3]) else ""
-        rows.append(("Chinese fonts", "ok", ", ".join(shown[:3]) + more, ""))
+        more = say("fonts_more", n=len(families) - len(shown[:3])) if len(families) > len(shown[:3]) else ""
+        rows.append((say("check_fonts"), "ok", ", ".join(shown[:3]) + more, ""))
     else:
-        rows.append(
-            ("Chinese fonts", "missing", "no font with Chinese characters", f"sudo apt-get install {pdf.CJK_PACKAGES}")
-        )
-    rows.append(("Output folder", *_writable(output)))
+        rows.append((say("check_fonts"), "missing", say("fonts_missing"), f"sudo apt-get install {pdf.CJK_PACKAGES}"))
+    rows.append((say("check_output"), *_writable(output)))
     return rows
 
 
 def _pango(pdf: Any) -> tuple[str, str, str, str]:
-    check = "Pango (import weasyprint)"
+    check = say("check_pango")
     try:
         weasyprint = pdf.import_weasyprint()
         from weasyprint.text.ffi import pango
@@ -274,25 +278,25 @@ def _pango(pdf: Any) -> tuple[str, str, str, str]:
 
 
 def _writable(folder: Path) -> tuple[str, str, str]:
-    fix = f"choose a folder you can write to (--output), or create {folder}"
+    fix = say("folder_fix", folder=folder)
     if not folder.exists():
         parent = next((p for p in folder.resolve().parents if p.exists()), None)
         if parent is not None and parent.is_dir() and os.access(parent, os.W_OK):
-            return "ok", f"{folder} will be created", ""
-        return "missing", f"{folder} does not exist and cannot be created", fix
+            return "ok", say("folder_will_be_created", folder=folder), ""
+        return "missing", say("folder_cannot_be_created", folder=folder), fix
     if not folder.is_dir():
-        return "missing", f"{folder} is a file, not a folder", fix
+        return "missing", say("folder_is_file", folder=folder), fix
     try:
         import tempfile
 
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        return "missing", f"cannot write to {folder}: {exc.strerror}", fix
-    return "ok", f"{folder.resolve()} is writable", ""
+        return "missing", say("folder_not_writable", folder=folder, reason=exc.strerror), fix
+    return "ok", say("folder_writable", folder=folder.resolve()), ""
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(report)
-    app.command()(demo)
-    app.command()(doctor)
+    add_command(app, report)
+    add_command(app, demo)
+    add_command(app, doctor)

@@ -6,8 +6,24 @@ from typing import Annotated, Any
 
 import typer
 
+from ..catalogue import namespace
 from ..errors import ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, err, escape, load, out, plain, user_errors, write_output
+from .common import (
+    ContentDirOption,
+    Lang,
+    LangOption,
+    add_command,
+    err,
+    escape,
+    h,
+    load,
+    out,
+    plain,
+    say,
+    use_lang,
+    user_errors,
+    write_output,
+)
 
 
 class MergeRule(StrEnum):
@@ -17,18 +33,16 @@ class MergeRule(StrEnum):
 
 
 def merge(
-    files: Annotated[
-        list[Path], typer.Argument(help="Answers files of one enterprise, one per respondent.", metavar="ANSWERS...")
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The merged answers file to write.")],
+    files: Annotated[list[Path], typer.Argument(help=h("merge.files"), metavar="ANSWERS...")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=h("merge.output"))],
     rule: Annotated[
         MergeRule,
         typer.Option(
             "--rule",
-            help="Which answer to keep where respondents disagree: conservative (fewer points), optimistic, or first.",
+            help=h("merge.rule"),
         ),
     ] = MergeRule.conservative,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=h("merge.force"))] = False,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Combine the answers of several people of one enterprise; every disagreement is kept on record."""
@@ -37,24 +51,32 @@ def merge(
 
     with user_errors():
         if len(files) < 2:
-            raise ContentError([Issue("merge", "give at least two answers files")], what="command line")
+            raise ContentError([Issue("merge", say("merge_two"))], what="command line")
         from ..files import content_inputs, refuse_inputs
         from ..resources import content_dir as resolve_content
 
         refuse_inputs(output, [*files, *content_inputs(resolve_content(content_dir))])  # whatever --force says
         if output.exists() and not force:
-            raise ContentError([Issue(str(output), "already exists; use --force to overwrite it")], what="output")
+            raise ContentError([Issue(str(output), say("exists"))], what="output")
         content, _ = load(content_dir)
         sources = [(path.name, load_answers(path, content)) for path in files]
+        use_lang(sources[0][1].lang)
         merged = merge_answers(sources, content, rule.value)
         write_answers(output, merged.model_dump(mode="json", exclude_defaults=False))
         err.print(
-            f"wrote {escape(str(output))}: {len(merged.answers)} answers from {len(files)} files, "
-            f"{len(merged.disagreements)} disagreement(s) kept on record"
+            escape(
+                say(
+                    "merged",
+                    path=output,
+                    answers=len(merged.answers),
+                    files=len(files),
+                    disagreements=len(merged.disagreements),
+                )
+            )
         )
         for item in merged.disagreements:
             said = "; ".join(f"{who}: {value}" for who, value in item.answers.items())
-            err.print(f"  {escape(item.question)}: {escape(said)} → kept {escape(item.kept)}")
+            err.print(f"  {escape(say('merge_kept', question=item.question, said=said, kept=item.kept))}")
 
 
 class CompareFormat(StrEnum):
@@ -65,15 +87,15 @@ class CompareFormat(StrEnum):
 
 
 def compare(
-    before: Annotated[Path, typer.Argument(help="The earlier answers file.", metavar="BEFORE")],
-    after: Annotated[Path, typer.Argument(help="The later answers file.", metavar="AFTER")],
+    before: Annotated[Path, typer.Argument(help=h("compare.before"), metavar="BEFORE")],
+    after: Annotated[Path, typer.Argument(help=h("compare.after"), metavar="AFTER")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to a file: .pdf, .html or .json (default: the terminal)."),
+        typer.Option("--output", "-o", help=h("compare.output")),
     ] = None,
     fmt: Annotated[
         CompareFormat | None,
-        typer.Option("--format", "-f", help="table, json, html or pdf. Default: from the output's extension."),
+        typer.Option("--format", "-f", help=h("compare.fmt")),
     ] = None,
     lang: Annotated[Lang | None, LangOption] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
@@ -88,7 +110,7 @@ def compare(
         if output and output.suffix.lstrip(".").lower() in {f.value for f in CompareFormat}
         else CompareFormat.table
     )
-    with user_errors():
+    with user_errors(lang):
         from ..files import content_inputs, refuse_inputs
         from ..resources import content_dir as resolve_content
 
@@ -99,6 +121,7 @@ def compare(
         old, dropped_old = load_answers_across_versions(before, content)
         new, dropped_new = load_answers_across_versions(after, content)
         language = lang.value if lang else new.lang
+        use_lang(language)
         result = compare_assessments(
             content,
             (old, run_assessment(content, old)),
@@ -119,37 +142,7 @@ def compare(
             target = output or after.with_suffix(f".compare.{chosen.value}")
             refuse_inputs(target, inputs)
             write_atomically(target, render_comparison(result, language, chosen.value, content_dir).data, inputs=inputs)
-            err.print(f"wrote {escape(str(target))}")
-
-
-_WORDS = {
-    "en": {
-        "title": "Progress",
-        "before": "Before",
-        "after": "After",
-        "change": "Change",
-        "answers": "Answers changed",
-        "done": "Roadmap actions completed",
-        "new": "New roadmap actions",
-        "decisions": "Decisions",
-        "unchanged": "unchanged",
-        "not_compared": "Not compared (the questionnaire changed)",
-        "none": "none",
-    },
-    "zh": {
-        "title": "进展对比",
-        "before": "之前",
-        "after": "之后",
-        "change": "变化",
-        "answers": "答案变化",
-        "done": "已完成的路线图行动",
-        "new": "新增的路线图行动",
-        "decisions": "推荐方案",
-        "unchanged": "未变",
-        "not_compared": "未比较（问卷已更新）",
-        "none": "无",
-    },
-}
+            err.print(escape(say("wrote", path=target)))
 
 
 def _comparison_table(result: Any, lang: str) -> Any:
@@ -157,7 +150,7 @@ def _comparison_table(result: Any, lang: str) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    words = _WORDS[lang]
+    words = namespace(lang, "compare")
     title = plain(f"{words['title']} · {result.enterprise}", style="bold")
     table = Table(title=title, title_justify="left", title_style="bold", box=None)
     for column in ("", words["before"], words["after"], words["change"]):
@@ -193,5 +186,5 @@ def _comparison_table(result: Any, lang: str) -> Any:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(merge)
-    app.command()(compare)
+    add_command(app, merge)
+    add_command(app, compare)
