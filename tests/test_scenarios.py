@@ -138,3 +138,14 @@ def test_the_report_explains_the_top_scenarios(content: Content, lang: str) -> N
     closed_by = ctx.t["dash"] + ctx.t["closed_by"] + ctx.t["colon"]  # "——对应行动：" in Chinese
     assert any(closed_by in b for s in ctx.scenarios for b in s.blockers)  # blockers name the actions that clear them
     assert first.title in render_markdown(ctx)
+
+
+def test_the_report_always_shows_scenarios_of_the_own_industry(content: Content) -> None:
+    from readiness.report.context import OWN_INDUSTRY, TOP_SCENARIOS, shown_scenarios
+
+    result = run_assessment(content, load_answers(example_answers("example"), content))
+    own_available = sum(1 for s in result.scenarios if s.industry_specific)
+    shown = shown_scenarios(result)
+    assert len(shown) == TOP_SCENARIOS
+    assert sum(1 for s in shown if s.industry_specific) >= min(OWN_INDUSTRY, own_available)
+    assert shown[0].id == result.priority_scenario

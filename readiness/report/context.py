@@ -31,6 +31,7 @@ from .labels import LABELS
 
 TOP_ACTIONS = 4  # what fits on the one-page summary beside the decisions
 TOP_SCENARIOS = 8
+OWN_INDUSTRY = 3  # of those, at least this many of the enterprise's own industry, where it has them
 SHOWN_PER_LIST = 4  # strengths and gaps per step
 CURRENT_STATE_LINES = 12  # what the answers showed, per step
 KEY_REASONS = 2  # the decisive reasons shown under each decision on the summary page
@@ -418,7 +419,7 @@ def build_context(
                 for b in s.blocked_by
             ],
         )
-        for s in _priority_first(assessment)[:TOP_SCENARIOS]
+        for s in shown_scenarios(assessment)
     ]
     fits = [s.fit for s in assessment.scenarios]
     industry_q = index.get(f"{PROFILE_STEP}.industry")
@@ -472,9 +473,22 @@ def build_context(
     )
 
 
-def _priority_first(assessment: Assessment) -> list[ScenarioFit]:
-    """The scenarios best fit first, with the priority use case at the top."""
-    return sorted(assessment.scenarios, key=lambda s: s.id != assessment.priority_scenario)
+def shown_scenarios(assessment: Assessment) -> list[ScenarioFit]:
+    """The scenarios the report shows: the priority use case first, then the best fit, always with
+    a few of the enterprise's own industry among them (a machine-tool client expects machine-tool
+    scenarios even when they are not within reach yet)."""
+    ranked = sorted(assessment.scenarios, key=lambda s: s.id != assessment.priority_scenario)
+    shown = ranked[:TOP_SCENARIOS]
+    own = [s for s in ranked if s.industry_specific and s not in shown][: max(0, OWN_INDUSTRY - _own(shown))]
+    if own:
+        general = [s for s in shown if not s.industry_specific and s.id != assessment.priority_scenario]
+        dropped = {s.id for s in general[len(general) - len(own) :]}
+        shown = [s for s in shown if s.id not in dropped] + own
+    return shown
+
+
+def _own(scenarios: list[ScenarioFit]) -> int:
+    return sum(1 for s in scenarios if s.industry_specific)
 
 
 def _decision_view(
