@@ -34,6 +34,38 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def _read(path: Path) -> dict[str, str]:
+    """A catalogue file's keys. Importing PyYAML and parsing the file cost `readiness --help` about
+    30 ms, so the parsed keys are kept as JSON in the user's cache, keyed by the file's size and
+    modification time; without a writable cache it simply parses every time."""
+    import json
+    import os
+
+    stat = path.stat()
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "readiness"
+    cached = cache_root / f"catalogue-{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    try:
+        found = json.loads(cached.read_text(encoding="utf-8"))
+        if isinstance(found, dict):
+            return {str(k): str(v) for k, v in found.items()}
+    except (OSError, ValueError):
+        pass
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    flat = _flatten(yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {})  # a safe loader
+    try:
+        import tempfile
+
+        cache_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache_root, suffix=".tmp", delete=False) as out:
+            out.write(json.dumps(flat, ensure_ascii=False))
+        Path(out.name).replace(cached)  # whole or not at all: a parallel run reads the old state or this
+    except OSError:
+        pass
+    return flat
+
+
 class Catalogue:
     """The catalogue files of one folder (the shipped one, or a test's)."""
 
@@ -51,14 +83,7 @@ class Catalogue:
         """The keys a language's file itself holds (no fallback); empty for a language without a file."""
         if lang not in self._own:
             path = self.folder / f"{lang}.yaml"
-            if path.is_file():
-                import yaml
-
-                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader, C if available
-                self._own[lang] = _flatten(data or {})
-            else:
-                self._own[lang] = {}
+            self._own[lang] = _read(path) if path.is_file() else {}
         return self._own[lang]
 
     def words(self, lang: str) -> dict[str, str]:
