@@ -277,7 +277,7 @@ def build_context(
 
     def short(qid: str) -> str:
         question = index[qid]
-        return (question.short or question.text).get(lang)
+        return wording.question_name(question, lang)
 
     def line(qid: str, points: float | None = None) -> AnswerLine:
         question = index[qid]
@@ -500,7 +500,7 @@ def _decision_view(
 
     def evidence(questions: list[str]) -> list[tuple[str, str]]:
         shown = [(index[q], answers.value(q)) for q in questions if q in index]
-        return [((q.short or q.text).get(lang), answer_text(q, raw, lang)) for q, raw in shown if raw is not None]
+        return [(wording.question_name(q, lang), answer_text(q, raw, lang)) for q, raw in shown if raw is not None]
 
     choices = {c.id: c for c in decision.choices}
     chosen = choices[result.choice]

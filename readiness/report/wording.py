@@ -18,6 +18,7 @@ from ..model import (
     Blocker,
     Content,
     Flip,
+    Question,
     Reason,
     RequirementRef,
     StepResult,
@@ -142,10 +143,17 @@ def warning_text(content: Content, assessment: Assessment, warning: AnswerWarnin
         confidence = assessment.steps[number - 1].confidence
         return t["warn_low_confidence"].format(where=where, confidence=confidence)
     index = questionnaire.question_index()
-    shown = [(index[q].short or index[q].text).get(lang) for q in warning.questions if q in index]
+    shown = [question_name(index[q], lang) for q in warning.questions if q in index]
     asked = t["warn_question_sep"].join(t["warn_question"].format(label=label) for label in shown)
     return t[f"warn_{warning.kind}"].format(where=where, count=len(warning.questions), questions=asked)
 
 
 def warning_texts(content: Content, assessment: Assessment, lang: str) -> list[str]:
     return [warning_text(content, assessment, w, lang) for w in assessment.warnings]
+
+
+def question_name(question: Question, lang: str) -> str:
+    """What a question asks, as a name: its short label, else its text without the question mark."""
+    if question.short:
+        return question.short.get(lang)
+    return question.text.get(lang).rstrip("？?").strip()
