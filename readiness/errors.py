@@ -48,8 +48,9 @@ class ContentError(ReadinessError):
 
 
 class AnswersError(ContentError):
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], lang: str | None = None) -> None:
         super().__init__(issues, what="answers")
+        self.lang = lang  # the language the issues are worded in (the file's), once the file could be read
 
 
 class RenderError(ReadinessError):

@@ -210,7 +210,7 @@ def _finite(number: float | int) -> bool:
 
 
 def _checked(question: Question, value: Any, lang: str) -> Any:
-    problem = answer_problem(question, value)
+    problem = answer_problem(question, value, lang)  # worded in the interview's language
     if problem is None:
         return value
     if value == NOT_APPLICABLE:

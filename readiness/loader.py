@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -1000,7 +1000,7 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
                 }
             )
     if issues:
-        raise AnswersError(issues)
+        raise AnswersError(issues, lang=answers.lang)
     return answers
 
 
@@ -1170,87 +1170,125 @@ def _below_ten_thousand(part: str) -> int | None:
 
 
 def _check_answer_values(answers: Answers, questionnaire: Questionnaire, doc: Document, issues: list[Issue]) -> None:
-    """Every profile field, answer and note names a question of this questionnaire and fits it."""
+    """Every profile field, answer and note names a question of this questionnaire and fits it.
+
+    The problems are worded in the answers file's own language."""
+    lang = answers.lang
     index = questionnaire.question_index()
     for key, value in answers.enterprise.items():
         question = index.get(f"{PROFILE_STEP}.{key}")
         if question is None:
             allowed = sorted(q.id.split(".", 1)[1] for q in questionnaire.steps[0].questions)
-            issues.append(doc.issue(("enterprise", key), f"unknown profile field {key!r}; allowed: {allowed}"))
+            issues.append(
+                doc.issue(("enterprise", key), _said(lang, "unknown_profile_field", field=key, allowed=allowed))
+            )
         else:
-            _check_value(question, value, doc, ("enterprise", key), issues)
+            _check_value(question, value, doc, ("enterprise", key), issues, lang)
     for key, value in answers.answers.items():
         question = index.get(key)
         if question is None or key.startswith(PROFILE_STEP + "."):
-            hint = _closest(key, [k for k in index if not k.startswith(PROFILE_STEP)])
-            issues.append(doc.issue(("answers", key), f"unknown question id {key!r}{hint}"))
+            hint = _closest(key, [k for k in index if not k.startswith(PROFILE_STEP)], lang)
+            issues.append(doc.issue(("answers", key), _said(lang, "unknown_question", id=key, hint=hint)))
         else:
-            _check_value(question, value, doc, ("answers", key), issues)
+            _check_value(question, value, doc, ("answers", key), issues, lang)
     for key in answers.notes:
         if key not in index:
-            issues.append(doc.issue(("notes", key), f"a note for an unknown question id {key!r}"))
+            issues.append(doc.issue(("notes", key), _said(lang, "unknown_note", id=key)))
 
 
-def _closest(key: str, candidates: list[str]) -> str:
+def _closest(key: str, candidates: list[str], lang: str = "en") -> str:
     import difflib
 
     match = difflib.get_close_matches(key, candidates, n=1)
-    return f"; did you mean {match[0]!r}?" if match else ""
+    return _said(lang, "did_you_mean", match=match[0]) if match else ""
 
 
-def _check_value(question: Question, value: Any, doc: Document, path: Path_, issues: list[Issue]) -> None:
-    problem = answer_problem(question, value)
+def _said(lang: str, message: str, /, **params: Any) -> str:
+    """A validation message (`validate.<message>` in the interface catalogue) in `lang`."""
+    from .catalogue import text
+
+    return text(lang, f"validate.{message}", **params)
+
+
+def _check_value(
+    question: Question, value: Any, doc: Document, path: Path_, issues: list[Issue], lang: str = "en"
+) -> None:
+    problem = answer_problem(question, value, lang)
     if problem:
-        issues.append(doc.issue(path, f"{question.id}: {problem}"))
+        issues.append(doc.issue(path, question_problem(question, problem, lang)))
 
 
-def answer_problem(question: Question, value: Any) -> str | None:
+def question_problem(question: Question, problem: str, lang: str) -> str:
+    """A problem with an answer, led by the question's id and (in words, where the language says so) its name."""
+    from .report.wording import question_name
+
+    return _said(lang, "question", id=question.id, name=question_name(question, lang), problem=problem)
+
+
+class Problem(NamedTuple):
+    """Why an answer does not fit its question: a `validate.*` catalogue key and its fields."""
+
+    key: str
+    params: dict[str, Any]
+
+    def words(self, lang: str) -> str:
+        return _said(lang, self.key, **self.params)
+
+
+def answer_problem(question: Question, value: Any, lang: str = "en") -> str | None:
+    """Why `value` is not an acceptable answer to `question`, in `lang`, or None when it is."""
+    problem = find_answer_problem(question, value)
+    return problem.words(lang) if problem else None
+
+
+def find_answer_problem(question: Question, value: Any) -> Problem | None:
     """Why `value` is not an acceptable answer to `question`, or None when it is."""
     if value == NOT_APPLICABLE:
-        return None if question.allow_not_applicable else "this question cannot be answered not_applicable"
+        return None if question.allow_not_applicable else Problem("not_applicable", {})
     if value == UNKNOWN:
-        return None if question.allow_unknown else "this question needs an answer; unknown is not allowed"
+        return None if question.allow_unknown else Problem("unknown", {})
     if question.type == "single":
         options = question.option_ids
         if not isinstance(value, str) or value not in options:
-            return f"{value!r} is not an option; allowed: {', '.join(options)}"
+            return Problem("not_an_option", {"value": value, "allowed": ", ".join(options)})
         return None
     if question.type == "multi":
         return _choices_answer_problem(question, value)
     if question.type in ("number", "percent"):
         return _number_answer_problem(question, value)
     if question.type == "yes_no":
-        return None if isinstance(value, bool) else f"expected yes or no, got {value!r}"
+        return None if isinstance(value, bool) else Problem("yes_no_expected", {"value": value})
     if not isinstance(value, str):
-        return f"expected text, got {value!r}"
-    return "the text is longer than 2,000 characters" if len(value) > 2000 else None
+        return Problem("text_expected", {"value": value})
+    return Problem("text_too_long", {}) if len(value) > 2000 else None
 
 
-def _choices_answer_problem(question: Question, value: Any) -> str | None:
+def _choices_answer_problem(question: Question, value: Any) -> Problem | None:
     options = question.option_ids
+    allowed = ", ".join(options)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return f"expected a list of option ids, e.g. [{options[0]}]; allowed: {', '.join(options)}"
+        return Problem("list_expected", {"example": options[0], "allowed": allowed})
     wrong = [v for v in value if v not in options]
     if wrong:
-        return f"{', '.join(map(str, wrong))} not among the options; allowed: {', '.join(options)}"
+        return Problem("not_among_options", {"wrong": ", ".join(map(str, wrong)), "allowed": allowed})
     if len(set(value)) != len(value):
-        return "an option is listed twice"
+        return Problem("duplicate_option", {})
     exclusive = [o.id for o in question.options if o.exclusive and o.id in value]
     if exclusive and len(value) > 1:
-        return f"{exclusive[0]!r} cannot be combined with other options"
+        return Problem("exclusive_option", {"option": exclusive[0]})
     return None
 
 
-def _number_answer_problem(question: Question, value: Any) -> str | None:
+def _number_answer_problem(question: Question, value: Any) -> Problem | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"expected a number, got {value!r}"
+        return Problem("number_expected", {"value": value})
     if not _finite(value):
-        return f"{value!r} is not a finite number; write a plain decimal number, e.g. 10 or 2.5"
+        return Problem("not_finite", {"value": value})
     low, high = question.lower_bound, question.upper_bound
     if low is not None and value < low:
-        return f"{value:g} is below the minimum {low:g}"
+        return Problem("below_minimum", {"value": value, "low": low})
     if high is not None and value > high:
-        return f"{value:g} is above the maximum {high:g}"
+        return Problem("above_maximum", {"value": value, "high": high})
     return None
 
 

@@ -182,7 +182,7 @@ def test_the_answers_file_reads_chinese_numbers(tmp_path: Path, content: Content
 def test_the_answers_file_still_names_text_that_is_no_number(tmp_path: Path, content: Content) -> None:
     with pytest.raises(AnswersError) as caught:
         load_answers(_answers_file(tmp_path, **{"answers__diagnosis.it_staff": "很多"}), content)
-    assert "diagnosis.it_staff: expected a number, got '很多'" in str(caught.value)
+    assert "diagnosis.it_staff (Full-time IT and data staff): expected a number, got '很多'" in str(caught.value)
 
 
 # --- answers and warnings in words ----------------------------------------------------------

@@ -136,7 +136,9 @@ def user_errors(lang: str | None = None) -> Iterator[None]:
     try:
         yield
     except ReadinessError as exc:
-        err.print(f"[bold red]{say('error')}[/]{escape(_message(exc))}")
+        if _spoken["lang"] is None:  # an answers file's problems come in its language: the head too
+            use_lang(getattr(exc, "lang", None))
+        err.print(f"[bold red]{say('error')}[/]{escape(error_message(exc))}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print(f"\n{say('interrupted')}")
@@ -151,7 +153,7 @@ def user_errors(lang: str | None = None) -> Iterator[None]:
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _message(exc: ReadinessError) -> str:
+def error_message(exc: ReadinessError) -> str:
     """The error's text, its head ("2 problems in the answers:") in the language the CLI speaks."""
     from ..catalogue import SHIPPED
     from ..errors import ContentError

@@ -13,6 +13,7 @@ from .common import (
     LangOption,
     add_command,
     err,
+    error_message,
     escape,
     h,
     load,
@@ -71,7 +72,8 @@ def validate(
                 try:
                     answers = load_answers(path, content)
                 except AnswersError as exc:
-                    err.print(f"[bold red]{say('error')}[/]{escape(str(exc))}")
+                    use_lang(exc.lang)  # the problems are worded in the file's language: so is the rest
+                    err.print(f"[bold red]{say('error')}[/]{escape(error_message(exc))}")
                     failed = True
                     continue
                 use_lang(answers.lang)  # each file's messages in its own language
