@@ -632,7 +632,7 @@ def _leaf_problems(leaf: Leaf, refs: _Refs) -> list[str]:
         choices = (refs.decisions or {}).get(leaf.subject)
         if choices is None:
             return [f"unknown decision {leaf.subject!r}"]
-        wrong = [v for v in _as_list(leaf.value) if v not in choices]
+        wrong = [v for v in rules.as_list(leaf.value) if v not in choices]
         problems = [f"{wrong[0]!r} is not a choice of {leaf.subject}; choices: {sorted(choices)}"] if wrong else []
     else:
         known = leaf.subject in (*STEP_IDS, "overall")
@@ -647,13 +647,9 @@ def _option_problems(leaf: Leaf, question: Question) -> list[str]:
     if leaf.kind != "question" or leaf.op not in ("eq", "ne", "in", "not_in", "includes", "includes_any"):
         return []
     valid: set[Any] = {True, False} if question.type == "yes_no" else {o.id for o in question.options}
-    if valid and any(v not in valid for v in _as_list(leaf.value)):
+    if valid and any(v not in valid for v in rules.as_list(leaf.value)):
         return [f"{leaf.value!r} is not an option of {question.id}; options: {sorted(map(str, valid))}"]
     return []
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def _factor_values(factor: Factor) -> list[Any]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .languages import file_tag
+from .languages import file_tag, short_code
 
 STEP_IDS = ("diagnosis", "infrastructure", "data", "compute", "models", "security")
 PROFILE_STEP = "profile"
@@ -663,7 +663,7 @@ class Answers(Frozen):
 
     @property
     def lang(self) -> str:
-        return "zh" if self.language == "zh-CN" else "en"
+        return short_code(self.language)
 
     def value(self, question_id: str) -> AnswerValue | None:
         """The answer to any question, profile questions included (kept under `enterprise`)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from .model import NOT_APPLICABLE, UNKNOWN, All, Any_, Condition, Leaf, Not, leaves
 
-__all__ = ["OPERATORS", "Facts", "evaluate", "leaves"]
+__all__ = ["OPERATORS", "Facts", "as_list", "evaluate", "leaves"]
 
 
 def _includes(actual: Any, expected: Any) -> bool:
@@ -21,10 +21,10 @@ def _includes(actual: Any, expected: Any) -> bool:
 
 
 def _includes_any(actual: Any, expected: Any) -> bool:
-    return isinstance(actual, list) and any(item in actual for item in _as_list(expected))
+    return isinstance(actual, list) and any(item in actual for item in as_list(expected))
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
@@ -42,8 +42,8 @@ def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": lambda actual, expected: actual == expected,
     "ne": lambda actual, expected: actual != expected,
-    "in": lambda actual, expected: actual in _as_list(expected),
-    "not_in": lambda actual, expected: actual not in _as_list(expected),
+    "in": lambda actual, expected: actual in as_list(expected),
+    "not_in": lambda actual, expected: actual not in as_list(expected),
     "gt": _ordered(lambda a, b: a > b),
     "gte": _ordered(lambda a, b: a >= b),
     "lt": _ordered(lambda a, b: a < b),
