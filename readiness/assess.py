@@ -6,7 +6,7 @@ import re
 
 from . import rules
 from .decide import Explainer, decide, derive_factors
-from .model import Answers, AnswerWarning, Assessment, Content, Rubric, StepResult
+from .model import Answers, AnswerWarning, Assessment, Content, Rubric, Scenario, StepResult
 from .roadmap import build_roadmap
 from .scenarios import fit_scenarios, relevant_scenarios
 from .scoring import make_facts, score_steps
@@ -92,11 +92,23 @@ def nearest_scenarios(content: Content, answers: Answers, count: int = 3) -> lis
         return []
     scored = []
     for position, scenario in relevant_scenarios(content.rubric, answers.enterprise):
-        wording = " ".join((scenario.title.en, scenario.title.zh, scenario.description.en, scenario.description.zh))
-        overlap = len(terms & _terms(wording)) / len(terms)
+        overlap = len(terms & _scenario_terms(scenario)) / len(terms)
         if overlap >= NEAREST_MIN_OVERLAP:
             scored.append((-overlap, position, scenario.id))
     return [sid for *_, sid in sorted(scored)[:count]]
+
+
+# A scenario's terms, worked out once per scenario (batch runs assess many enterprises against the
+# same catalogue). The entry keeps the scenario alive, so no other object can take its id.
+_SCENARIO_TERMS: dict[int, tuple[Scenario, set[str]]] = {}
+
+
+def _scenario_terms(scenario: Scenario) -> set[str]:
+    entry = _SCENARIO_TERMS.get(id(scenario))
+    if entry is None:
+        parts = (scenario.title.en, scenario.title.zh, scenario.description.en, scenario.description.zh)
+        entry = _SCENARIO_TERMS[id(scenario)] = (scenario, _terms(" ".join(parts)))
+    return entry[1]
 
 
 def _terms(text: str) -> set[str]:
