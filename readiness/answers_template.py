@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from .catalogue import namespace
 from .model import INDUSTRY_STEP, STEP_IDS, Content, Question
+
+# The assessment record's text fields, each with its explanation in the template's words.
+ASSESSMENT_TEXT_FIELDS = {
+    "assessor": "assessment_assessor",
+    "engagement": "assessment_engagement",
+    "enterprise_id": "assessment_enterprise_id",
+    "park": "assessment_park",
+    "contact": "assessment_contact",
+}
 
 
 def answers_template(content: Content, lang: str) -> str:
@@ -20,14 +30,16 @@ def answers_template(content: Content, lang: str) -> str:
         f"language: {'zh-CN' if lang == 'zh' else 'en'}",
         "",
     ]
-    lines.append("enterprise:")
+    lines += [f"# {words['assessment']}", "assessment:", f"  date: {datetime.date.today().isoformat()}"]
+    lines += [f"  {field}: ''  # {words[key]}" for field, key in ASSESSMENT_TEXT_FIELDS.items()]
+    lines += ["", "enterprise:"]
     for question in questionnaire.steps[0].questions:
         lines += [f"  # {line}" for line in _describe(question, lang)]
         lines.append(f"  {question.id.split('.', 1)[1]}:")
     lines += ["", f"# {words['respondents']}", "respondents: []", "", "answers:"]
     for step in questionnaire.steps[1:]:
         if step.id in STEP_IDS:
-            heading = f"{words['step']} {STEP_IDS.index(step.id) + 1} · {step.title.get(lang)}"
+            heading = f"{words['step'].format(n=STEP_IDS.index(step.id) + 1)} · {step.title.get(lang)}"
         else:
             heading = f"{step.title.get(lang)} · {words['industry_only']}"
         lines += ["", f"  # ===== {heading} ====="]
@@ -43,10 +55,10 @@ def answers_template(content: Content, lang: str) -> str:
 
 def _describe(question: Question, lang: str) -> list[str]:
     words = namespace(lang, "template")
-    out = [question.text.get(lang), f"  {words['why']}: {question.help.get(lang)}"]
+    out = [question.text.get(lang), "  " + words["why"].format(help=question.help.get(lang))]
     if question.type in ("single", "multi"):
         head = words["one_of"] if question.type == "single" else words["any_of"].format(first=question.options[0].id)
-        out.append(f"  {head}:")
+        out.append(f"  {head}")
         out += [f"    {o.id:<24} {o.label.get(lang)}" for o in question.options]
     else:
         kind = words[question.type]

@@ -6,6 +6,7 @@ so the rules for what is a valid answer are the loader's and are tested without 
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class Interview:
             "questionnaire": q.id,
             "questionnaire_version": q.version,
             "language": file_tag(lang),
+            "assessment": {"date": datetime.date.today().isoformat()},
             "enterprise": {},
             "respondents": [],
             "answers": {},

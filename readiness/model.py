@@ -6,6 +6,7 @@ fails loudly. Results are named tuples made by the engine. No I/O here.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from functools import cached_property
 from graphlib import TopologicalSorter
@@ -648,6 +649,18 @@ class Disagreement(Frozen):
     answers: dict[str, AnswerValue]  # respondent -> their answer
 
 
+class AssessmentRecord(Frozen):
+    """When, by whom and for which engagement the answers were given; every field optional."""
+
+    date: datetime.date | None = None  # the day the answers were given, not the day a report is rendered
+    assessor: str = Field(default="", max_length=200)  # the consultant or service-team member
+    engagement: str = Field(default="", max_length=200)  # the engagement or programme, e.g. a park diagnosis
+    # One enterprise's respondents share this (e.g. the unified social credit code); else name + industry.
+    enterprise_id: str = Field(default="", max_length=100)
+    park: str = Field(default="", max_length=200)  # industrial park or district
+    contact: str = Field(default="", max_length=200)  # the enterprise's contact person
+
+
 class Answers(Frozen):
     questionnaire: str
     questionnaire_version: int
@@ -655,6 +668,7 @@ class Answers(Frozen):
     language: Annotated[
         Literal["en", "zh-CN"], BeforeValidator(lambda code: file_tag(code) if isinstance(code, str) else code)
     ] = "en"
+    assessment: AssessmentRecord = AssessmentRecord()
     enterprise: dict[str, AnswerValue]
     respondents: list[Respondent] = []
     answers: dict[str, AnswerValue] = {}
