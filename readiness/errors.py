@@ -20,16 +20,35 @@ class Issue:
     column: int | None = None  # 1-based
     path: str = ""  # where inside the document, e.g. "sections.0.questions.3.options"
     severity: str = "error"  # or "warning"
+    # A message from the catalogue (`file.<key>`) is worded again in the language it is shown in.
+    key: str = ""
+    params: tuple[tuple[str, object], ...] = ()
 
-    def __str__(self) -> str:
+    @classmethod
+    def said(
+        cls, file: str, key: str, line: int | None = None, column: int | None = None, /, **params: object
+    ) -> Issue:
+        """An issue whose message is `file.<key>` in the catalogue; `message` holds its English."""
+        from .catalogue import text
+
+        return cls(file, text("en", f"file.{key}", **params), line, column, key=key, params=tuple(params.items()))
+
+    def shown(self, lang: str = "en") -> str:
+        """The issue as a line for people: where, then what, in `lang` where the message allows."""
+        from .catalogue import text
+
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         inside = f" {self.path}:" if self.path else ""
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}:{inside} {prefix}{self.message}"
+        message = text(lang, f"file.{self.key}", **dict(self.params)) if self.key else self.message
+        prefix = text(lang, "file.warning") if self.severity == "warning" else ""
+        return f"{where}:{inside} {prefix}{message}"
+
+    def __str__(self) -> str:
+        return self.shown()
 
 
 class ReadinessError(Exception):

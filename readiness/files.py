@@ -103,9 +103,9 @@ def refuse_inputs(output: Path, inputs: Iterable[Path | None]) -> None:
             continue
         if stat.S_ISDIR(read.st_mode):
             if _inside(output, source):
-                _refuse(output, f"is a file of the input folder {source}")
+                _refuse(output, "in_input_folder", source=source)
         elif (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino):
-            _refuse(output, f"is the same file as the input {source}")
+            _refuse(output, "is_input", source=source)
 
 
 def content_inputs(root: Path | None) -> list[Path]:
@@ -134,31 +134,20 @@ def hold_lock(path: Path) -> Iterator[bool]:
         lock.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ContentError(
-            [Issue(str(path), f"cannot create the folder {lock.parent}: {exc.strerror}")], what="answers"
+            [Issue.said(str(path), "lock_folder", folder=lock.parent, reason=exc.strerror)], what="answers"
         ) from None
     while True:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC, 0o666)
         except OSError as exc:
             raise ContentError(
-                [Issue(str(path), f"cannot create the lock file {lock}: {exc.strerror}")], what="answers"
+                [Issue.said(str(path), "lock_file", lock=lock, reason=exc.strerror)], what="answers"
             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise ContentError(
-                [
-                    Issue(
-                        str(path),
-                        (
-                            "another interview is using this answers file (it holds the lock file "
-                            f"{lock}); finish or quit that one first"
-                        ),
-                    )
-                ],
-                what="answers",
-            ) from None
+            raise ContentError([Issue.said(str(path), "locked", lock=lock)], what="answers") from None
         except OSError:  # e.g. ENOLCK: a file system without locks; go on unlocked
             os.close(fd)
             fd = -1
@@ -198,7 +187,7 @@ def _write(target: Path, data: bytes, durable: bool) -> None:
         try:
             info = os.stat(target)  # what the link points to
         except FileNotFoundError:
-            _refuse_write(target, f"is a symbolic link to {os.readlink(target)!r}, which does not exist")
+            _refuse_write(target, "dangling_link", points_to=os.readlink(target))
         if stat.S_ISREG(info.st_mode):
             real = Path(os.path.realpath(target))
             if _same(_lstat(real), info):
@@ -211,11 +200,11 @@ def _write(target: Path, data: bytes, durable: bool) -> None:
     elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
         _write_into(target, data, info)
     elif stat.S_ISDIR(info.st_mode):
-        _refuse_write(target, "is a folder; give a file name")
+        _refuse_write(target, "write_folder")
     elif stat.S_ISBLK(info.st_mode):
-        _refuse_write(target, "is a block device (a disk); refusing to write over it")
+        _refuse_write(target, "write_block_device")
     else:
-        _refuse_write(target, "is not a file (a socket?); refusing to write over it")
+        _refuse_write(target, "write_not_file")
 
 
 def _replace(target: Path, data: bytes, durable: bool, *, fallback: bool = False) -> None:
@@ -274,12 +263,12 @@ def _write_into(target: Path, data: bytes, expected: os.stat_result) -> None:
         fd = os.open(target, flags)
     except OSError as exc:
         if exc.errno == errno.ENXIO and stat.S_ISFIFO(expected.st_mode):
-            _refuse_write(target, "is a named pipe (FIFO) that nothing is reading")
+            _refuse_write(target, "write_unread_fifo")
         raise
     try:
         opened = os.fstat(fd)
         if stat.S_IFMT(opened.st_mode) != stat.S_IFMT(expected.st_mode):
-            _refuse_write(target, "was replaced while it was being opened; nothing was written")
+            _refuse_write(target, "write_replaced")
         os.set_blocking(fd, True)
         _write_all(fd, data)
     finally:
@@ -302,11 +291,7 @@ def _check_link_owner(link: Path, info: os.stat_result) -> None:
     except OSError:
         folder_owner = info.st_uid
     if info.st_uid not in (os.geteuid(), 0, folder_owner):
-        _refuse_write(
-            link,
-            f"is a symbolic link owned by another user (uid {info.st_uid}); it is not followed. "
-            "Remove it or choose another name",
-        )
+        _refuse_write(link, "foreign_link", uid=info.st_uid)
 
 
 def _sweep(folder: Path) -> None:
@@ -363,16 +348,14 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _refuse(output: Path, why: str) -> NoReturn:
-    raise ContentError(
-        [Issue(str(output), f"{why}: refusing to write over it, whatever --force says; choose another output (-o)")],
-        what="output",
-    )
+def _refuse(output: Path, why: str, **params: object) -> NoReturn:
+    """Never write over an input, whatever --force says."""
+    raise ContentError([Issue.said(str(output), why, **params)], what="output")
 
 
-def _refuse_write(target: Path, why: str) -> NoReturn:
-    raise ContentError([Issue(str(target), f"cannot write the file: it {why}")], what="output")
+def _refuse_write(target: Path, why: str, **params: object) -> NoReturn:
+    raise ContentError([Issue.said(str(target), why, **params)], what="output")
 
 
 def _cannot_write(target: Path, exc: OSError) -> ContentError:
-    return ContentError([Issue(str(target), f"cannot write the file: {exc.strerror or exc}")], what="output")
+    return ContentError([Issue.said(str(target), "cannot_write", reason=exc.strerror or exc)], what="output")

@@ -6,6 +6,7 @@ inside the document, so a content author fixes a file in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -119,10 +120,9 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = False) -> Doc
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        message = f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
-        raise ContentError([Issue(name, message, line)]) from None
+        raise ContentError([Issue.said(name, "not_utf8", line, byte=f"0x{raw[exc.start]:02x}")]) from None
     if not text.strip():
-        raise ContentError([Issue(name, "the file is empty")])
+        raise ContentError([Issue.said(name, "empty")])
     loader = _Loader(text)
     try:
         if not allow_aliases and _MAYBE_ANCHOR.search(text):
@@ -130,15 +130,17 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = False) -> Doc
         data = _construct(loader, name, shared=allow_aliases and "*" in text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = f"not valid YAML: {exc.problem or exc.context}"
         where = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ContentError([Issue(name, message, *where)]) from None
+        problem = str(exc.problem or exc.context)
+        kind = _TAG_KIND.search(problem)
+        said = Issue.said(name, _yaml_problem(problem), *where, problem=problem, kind=kind[1] if kind else "")
+        raise ContentError([said]) from None
     except yaml.YAMLError as exc:
-        raise ContentError([Issue(name, f"not valid YAML: {exc}")]) from None
+        raise ContentError([Issue.said(name, "yaml_other", problem=str(exc))]) from None
     finally:
         loader.dispose()
     if data is None:
-        raise ContentError([Issue(name, "the file holds no data")])
+        raise ContentError([Issue.said(name, "no_data")])
     return Document(name, data, text)
 
 
@@ -155,41 +157,37 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
             chunks.append(chunk)
             left -= len(chunk)
     except OSError as exc:
-        raise ContentError([Issue(name, f"cannot read the file: {exc.strerror}")]) from None
+        raise ContentError([Issue.said(name, "cannot_read", reason=exc.strerror)]) from None
     finally:
         os.close(fd)
     if left <= 0:
-        raise ContentError([Issue(name, f"the file is larger than the limit of {max_bytes:,} bytes")])
+        raise ContentError([Issue.said(name, "grew_too_large", limit=max_bytes)])
     return b"".join(chunks)
 
 
 def _open_regular(path: Path, name: str, max_bytes: int) -> tuple[int, int]:
     """An open descriptor of a regular file no larger than `max_bytes`, and its size."""
     if name == "-":
-        message = "reading from standard input is not supported; save the YAML to a file and give its path"
-        raise ContentError([Issue(name, message)])
+        raise ContentError([Issue.said(name, "stdin")])
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; the open file is checked before any read.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise ContentError([Issue(name, "no such file")]) from None
+        raise ContentError([Issue.said(name, "no_such_file")]) from None
     except OSError as exc:
-        raise ContentError([Issue(name, f"cannot read the file: {exc.strerror}")]) from None
+        raise ContentError([Issue.said(name, "cannot_read", reason=exc.strerror)]) from None
     info = os.fstat(fd)
     problem = None
     if stat.S_ISDIR(info.st_mode):
-        problem = "this is a folder, not a YAML file"
+        problem = Issue.said(name, "folder")
     elif not stat.S_ISREG(info.st_mode):
-        kind = "a pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
-        problem = (
-            f"not a regular file but {kind}; pipes, FIFOs, devices and a piped /dev/stdin are not read: "
-            "save the YAML to a file and give its path"
-        )
+        key = "not_regular_pipe" if stat.S_ISFIFO(info.st_mode) else "not_regular_device"
+        problem = Issue.said(name, "not_regular_socket" if stat.S_ISSOCK(info.st_mode) else key)
     elif info.st_size > max_bytes:
-        problem = f"the file is {info.st_size:,} bytes; the limit is {max_bytes:,}"
+        problem = Issue.said(name, "too_large", size=info.st_size, limit=max_bytes)
     if problem:
         os.close(fd)
-        raise ContentError([Issue(name, problem)])
+        raise ContentError([problem])
     return fd, info.st_size
 
 
@@ -203,6 +201,33 @@ _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)
 # An anchor (&) or alias (*) starts a token, so it never follows a letter or digit ("R&D", "Q&A").
 _MAYBE_ANCHOR = re.compile(r"[&*](?<!\w[&*])")
 _MAX_SHOWN = 50  # problems listed from one file
+Said = tuple[str, dict[str, object]]  # a problem as its catalogue key (`file.<key>`) and the key's fields
+
+
+def _yaml_problem(problem: str) -> str:
+    """The catalogue key that explains PyYAML's problem in plain words (its own words are English)."""
+    for fragment, key in _YAML_PROBLEMS:
+        if fragment in problem:
+            return key
+    return "yaml_other"
+
+
+_TAG_KIND = re.compile(r"cannot be read as a (\w+)")
+_YAML_PROBLEMS = (  # fragments of PyYAML's messages (both its parsers) -> what to tell the person
+    ("'\\t'", "yaml_tab"),
+    ("tab character", "yaml_tab"),
+    ("mapping values are not allowed", "yaml_colon"),
+    ("could not find expected ':'", "yaml_missing_colon"),
+    ("end of stream", "yaml_unclosed"),
+    ("unknown escape character", "yaml_escape"),
+    ("expected a comment or a line break", "yaml_after_quote"),
+    ("expected <block end>", "yaml_indent"),
+    ("did not find expected key", "yaml_indent"),
+    ("did not find expected '-'", "yaml_indent"),
+    ("expected ',' or ']'", "yaml_flow_list"),
+    ("expected ',' or '}'", "yaml_flow_list"),
+    ("cannot be read as a", "yaml_tagged_value"),
+)
 
 
 class _NotPlain(Exception):
@@ -228,7 +253,7 @@ def _construct(loader: Any, name: str, shared: bool) -> Any:
     node = loader.get_single_node()
     if node is None:
         return None
-    problems: list[tuple[yaml.Node, str]] = []
+    problems: list[tuple[yaml.Node, Said]] = []
     data = None
     try:
         if shared:
@@ -236,8 +261,7 @@ def _construct(loader: Any, name: str, shared: bool) -> Any:
         data = _plain(loader, node, problems, set())
     except _Shared as exc:
         mark = exc.node.start_mark
-        message = "YAML anchors and aliases (& and *) are not allowed; write each value out in full"
-        raise ContentError([Issue(name, message, mark.line + 1, mark.column + 1)]) from None
+        raise ContentError([Issue.said(name, "aliases", mark.line + 1, mark.column + 1)]) from None
     except _NotPlain:
         problems.clear()
         _check_nodes(loader, node, problems, set())
@@ -248,7 +272,7 @@ def _construct(loader: Any, name: str, shared: bool) -> Any:
     return data
 
 
-def _plain(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, str]], seen: set[int]) -> Any:
+def _plain(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, Said]], seen: set[int]) -> Any:
     if isinstance(node, _Scalar):
         return node.value if node.tag == _STR else _scalar(loader, node, problems)
     if id(node) in seen:  # only an alias reaches a node twice; building it again could take gigabytes
@@ -268,7 +292,7 @@ def _plain(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, str]], 
     raise _NotPlain
 
 
-def _check_nodes(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, str]], seen: set[int]) -> None:
+def _check_nodes(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, Said]], seen: set[int]) -> None:
     """The checks `_plain` makes, for documents PyYAML builds itself."""
     if id(node) in seen:
         return
@@ -286,18 +310,15 @@ def _check_nodes(loader: Any, node: yaml.Node, problems: list[tuple[yaml.Node, s
             _check_nodes(loader, item, problems, seen)
 
 
-def _repeated_keys(node: yaml.MappingNode, problems: list[tuple[yaml.Node, str]]) -> None:
+def _repeated_keys(node: yaml.MappingNode, problems: list[tuple[yaml.Node, Said]]) -> None:
     """A key given twice in one mapping, naming both lines (YAML itself silently keeps the last)."""
     firsts: dict[tuple[str, Any], yaml.Node] = {}
     for key, _ in node.value:
         if isinstance(key, yaml.ScalarNode):
             first = firsts.setdefault((key.tag, key.value), key)
             if first is not key:
-                message = (
-                    f"the key {key.value!r} is given twice, on line {first.start_mark.line + 1} and on line "
-                    f"{key.start_mark.line + 1}; keep one of them (YAML would silently use the last)"
-                )
-                problems.append((key, message))
+                lines = {"first": first.start_mark.line + 1, "second": key.start_mark.line + 1}
+                problems.append((key, ("repeated_key", {"name": key.value, **lines})))
 
 
 # What PyYAML's constructors raise, besides ConstructorError, for a value that does not fit its
@@ -305,7 +326,7 @@ def _repeated_keys(node: yaml.MappingNode, problems: list[tuple[yaml.Node, str]]
 _VALUE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
-def _scalar(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, str]]) -> Any:
+def _scalar(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, Said]]) -> Any:
     """A number, boolean, date or null, as PyYAML builds it; None for a number that is refused."""
     if node.tag in _NUMBERS and not _small_decimal(node.value) and _bad_number(loader, node, problems):
         return None
@@ -317,7 +338,7 @@ def _scalar(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, 
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
 
-def _bad_number(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, str]]) -> bool:
+def _bad_number(loader: Any, node: yaml.ScalarNode, problems: list[tuple[yaml.Node, Said]]) -> bool:
     problem = _number_problem(loader, node)
     if problem:
         problems.append((node, problem))
@@ -329,36 +350,36 @@ def _small_decimal(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) < 20 and (text[0] != "0" or len(text) == 1)
 
 
-def _number_problem(loader: Any, node: yaml.ScalarNode) -> str | None:
+def _number_problem(loader: Any, node: yaml.ScalarNode) -> Said | None:
     """Why a number in the file is not a plain, finite decimal number, or None when it is."""
     text = node.value
     plain = (_PLAIN_INT if node.tag == _INT else _PLAIN_FLOAT).fullmatch(text)
     shown = text if len(text) <= 40 else text[:40] + "…"
     if plain:
-        return None if math.isfinite(float(text)) else f"{shown} is too large a number; write a plain decimal number"
+        return None if math.isfinite(float(text)) else ("number_too_large", {"text": shown})
     try:
         value = loader.construct_object(node) if len(text) <= 40 else None
     except Exception:  # PyYAML's int() and float() raise ValueError on odd explicit tags
         value = None
     if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf, -.inf
-        return f"{shown} is not a finite number; write a plain decimal number, e.g. 10 or 2.5"
+        return ("number_not_finite", {"text": shown})
     read: str | None
     if isinstance(value, float):
         read = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     else:
         read = str(value) if isinstance(value, int) and len(text) <= 40 else None
     if read is None:
-        return f"{shown!r} is not a plain decimal number; write numbers like 10 or 2.5 (or quote text)"
+        return ("number_not_plain", {"text": shown})
     if ":" in text:
-        return f'YAML reads {text} as the base-60 number {read}; write {read}, or quote "{text}" if it is text'
+        return ("number_base60", {"text": text, "read": read})
     digits = text.lstrip("+-")
     if node.tag == _INT and len(digits) > 1 and digits.startswith("0") and digits.replace("_", "").isdigit():
         decimal = text[: len(text) - len(digits)] + (digits.replace("_", "").lstrip("0") or "0")
-        return f"YAML reads {text} as the octal number {read}; numbers are plain decimals: write {decimal}, not {text}"
-    return f"YAML reads {text} as {read}; numbers are plain decimals: write {read}, not {text}"
+        return ("number_octal", {"text": text, "read": read, "decimal": decimal})
+    return ("number_read_as", {"text": text, "read": read})
 
 
-def _located(name: str, root: yaml.Node, problems: list[tuple[yaml.Node, str]]) -> list[Issue]:
+def _located(name: str, root: yaml.Node, problems: list[tuple[yaml.Node, Said]]) -> list[Issue]:
     """Issues for problem nodes, each with its line, column and path in the document."""
     wanted = {id(node) for node, _ in problems[:_MAX_SHOWN]}
     paths: dict[int, Path_] = {}
@@ -378,11 +399,14 @@ def _located(name: str, root: yaml.Node, problems: list[tuple[yaml.Node, str]]) 
         elif isinstance(node, yaml.SequenceNode):
             stack += [(item, (*path, str(i))) for i, item in enumerate(node.value)]
     issues = [
-        Issue(name, message, node.start_mark.line + 1, node.start_mark.column + 1, ".".join(paths.get(id(node), ())))
-        for node, message in problems[:_MAX_SHOWN]
+        dataclasses.replace(
+            Issue.said(name, key, node.start_mark.line + 1, node.start_mark.column + 1, **params),
+            path=".".join(paths.get(id(node), ())),
+        )
+        for node, (key, params) in problems[:_MAX_SHOWN]
     ]
     if len(problems) > _MAX_SHOWN:
-        issues.append(Issue(name, f"and {len(problems) - _MAX_SHOWN} more problems of these kinds"))
+        issues.append(Issue.said(name, "more_problems", count=len(problems) - _MAX_SHOWN))
     return issues
 
 
@@ -391,8 +415,7 @@ def _refuse_aliases(text: str, name: str) -> None:
     for token in yaml.scan(text, Loader=_Loader):
         if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
             mark = token.start_mark
-            message = "YAML anchors and aliases (& and *) are not allowed; write each value out in full"
-            raise ContentError([Issue(name, message, mark.line + 1, mark.column + 1)])
+            raise ContentError([Issue.said(name, "aliases", mark.line + 1, mark.column + 1)])
 
 
 def _map_nodes(node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]], seen: set[int]) -> None:
@@ -432,9 +455,9 @@ def load_content(root: Path, questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> t
     r_dir = root / "rubrics" / questionnaire_id
     for folder in (q_dir, r_dir):
         if not folder.is_dir():
-            raise ContentError([Issue(str(folder), "content folder not found")])
+            raise ContentError([Issue.said(str(folder), "no_content_folder")])
         for twin in sorted(folder.rglob("*.yml")):
-            issues.append(Issue(str(twin), "content files end in .yaml, not .yml"))
+            issues.append(Issue.said(str(twin), "yml_suffix"))
 
     questionnaire, q_docs = _load_questionnaire(q_dir, issues)
     rubric, r_docs = _load_rubric(r_dir, issues)

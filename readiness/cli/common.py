@@ -163,7 +163,7 @@ def error_message(exc: ReadinessError) -> str:
         return str(exc)
     count = len(exc.issues)
     head = say("problem" if count == 1 else "problems", count=count, what=SHIPPED.words(cli_lang())[what])
-    return "\n".join([head, *(f"  {issue}" for issue in exc.issues)])
+    return "\n".join([head, *(f"  {issue.shown(cli_lang())}" for issue in exc.issues)])
 
 
 def crash_log_folders() -> Iterator[Path]:

@@ -12,6 +12,7 @@ from .common import (
     Lang,
     LangOption,
     add_command,
+    cli_lang,
     err,
     error_message,
     escape,
@@ -89,7 +90,7 @@ def validate(
 
 def _report_warnings(warnings: list[Issue], strict: bool) -> bool:
     for issue in warnings:
-        err.print(f"[yellow]{escape(str(issue))}[/]")
+        err.print(f"[yellow]{escape(issue.shown(cli_lang()))}[/]")
     if warnings and strict:
         err.print(f"[bold red]{say('error')}[/]{say('strict_failed', count=len(warnings))}")
         return True
