@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from readiness.cli import app
@@ -76,3 +78,58 @@ def test_doctor_speaks_chinese_under_a_chinese_locale(tmp_path: Path) -> None:
     assert "可写入" in done.output
     english = runner.invoke(app, ["doctor", "-o", str(tmp_path)], env=ENGLISH)
     assert "Output folder" in english.output and "检查项" not in english.output
+
+
+# Typer's own words, in English, that must not reach a Chinese screen.
+TYPER_WORDS = """Usage: | Options | Arguments | Commands | Try ' | Error: | Show this message | default: | required
+    | Missing | No such | Invalid value | Input should | Got unexpected | requires an | is not one of"""
+TYPER_ENGLISH = re.compile("|".join(re.escape(w.strip()) for w in TYPER_WORDS.split("|")))
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--bogus"], "没有此选项：--bogus"),
+        (["report"], "缺少参数"),
+        (["score", "a.yaml", "b.yaml"], "多余的参数：b.yaml"),
+        (["reportt"], "没有此命令：'reportt'。是否想用'report'？"),
+        (["init", "-o"], "选项'-o'后面需要填写一个值。"),
+        (["batch", ".", "-o", "out", "--jobs", "many"], "的值无效：应填写整数"),
+        (["score", "x.yaml", "--format", "pdf"], "不是可选值；可选："),
+    ],
+)
+def test_usage_errors_are_chinese_under_a_chinese_locale(args: list[str], expected: str) -> None:
+    done = runner.invoke(app, args, env=CHINESE)
+    assert done.exit_code == 2, done.output
+    assert expected in done.output and "错误：" in done.output, done.output
+    assert not TYPER_ENGLISH.search(done.output), done.output
+
+
+def test_usage_errors_stay_typers_own_words_in_english() -> None:
+    done = runner.invoke(app, ["report"], env=ENGLISH)
+    assert done.exit_code == 2
+    assert "Usage: readiness report [OPTIONS] {ANSWERS}" in done.output
+    assert "Try 'readiness report --help' for help." in done.output
+    assert "Error: Missing argument 'ANSWERS'." in done.output
+
+
+def test_help_screens_have_no_english_of_typer_under_a_chinese_locale() -> None:
+    for command in ([], ["report"], ["batch"], ["init"]):
+        done = runner.invoke(app, [*command, "--help"], env=CHINESE)
+        assert done.exit_code == 0
+        assert "用法：readiness" in done.output and "显示本帮助并退出。" in done.output, done.output
+        assert not TYPER_ENGLISH.search(done.output), done.output
+
+
+def test_every_usage_error_template_recognises_its_own_english() -> None:
+    from readiness.catalogue import text
+    from readiness.cli.usage_words import ERROR_KEYS, translate
+
+    for key in ERROR_KEYS:
+        english = text("en", f"usage.{key}")
+        sample = re.sub(r"\{(\w+)\}", lambda m: f"<{m[1]}>", english)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("LANG", "zh_CN.UTF-8")
+            patch.delenv("LC_ALL", raising=False)
+            patch.delenv("LC_MESSAGES", raising=False)
+            assert translate(sample) != sample, key

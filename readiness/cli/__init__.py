@@ -12,9 +12,11 @@ import typer
 from .. import __version__
 from . import assess_command, batch_command, content_commands, report_commands, team_commands
 from .common import h
+from .usage_words import LocalisedGroup
 
 app = typer.Typer(
     name="readiness",
+    cls=LocalisedGroup,
     help=(h("app")),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,

@@ -89,9 +89,10 @@ def add_command(app: typer.Typer, command: Callable[..., Any]) -> None:
     locale's language, and its one-line summary: the first line (Click cannot shorten Chinese,
     which has no spaces between words)."""
     from ..catalogue import text
+    from .usage_words import LocalisedCommand
 
     help_text = text(system_lang(), f"cli.command.{command.__name__}")
-    app.command(help=help_text, short_help=help_text.splitlines()[0])(command)
+    app.command(cls=LocalisedCommand, help=help_text, short_help=help_text.splitlines()[0])(command)
 
 
 class Lang(StrEnum):
