@@ -6,6 +6,7 @@ import datetime
 import json
 
 from .catalogue import namespace
+from .languages import file_tag
 from .model import INDUSTRY_STEP, STEP_IDS, Content, Question
 
 # The assessment record's text fields, each with its explanation in the template's words.
@@ -27,7 +28,7 @@ def answers_template(content: Content, lang: str) -> str:
         "",
         f"questionnaire: {questionnaire.id}",
         f"questionnaire_version: {questionnaire.version}",
-        f"language: {'zh-CN' if lang == 'zh' else 'en'}",
+        f"language: {file_tag(lang)}",
         "",
     ]
     lines += [f"# {words['assessment']}", "assessment:", f"  date: {datetime.date.today().isoformat()}"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
+from .catalogue import text
 from .languages import file_tag
 from .loader import answer_problem, parse_number, question_units
 from .model import NOT_APPLICABLE, PROFILE_STEP, STEP_IDS, UNKNOWN, Answers, Content, Option, Question, Section, Step
@@ -152,7 +153,7 @@ def parse_answer(question: Question, text: str, lang: str, options: list[Option]
             return _checked(question, NOT_APPLICABLE, lang)
         return Command(name)
     if not typed:
-        raise ValueError(_say(lang, "Please type an answer (or ? for help).", "请输入答案（输入 ? 查看帮助）。"))
+        raise ValueError(_say(lang, "type_answer"))
     if question.type == "single":
         return _checked(question, _option(question, offered, typed, lang), lang)
     if question.type == "multi":
@@ -169,9 +170,9 @@ def parse_answer(question: Question, text: str, lang: str, options: list[Option]
             return True
         if lowered in ("2", "no", "否", "没有", "无"):
             return False
-        raise ValueError(_say(lang, "Type 1 for yes or 2 for no.", "请输入 1（是）或 2（否）。"))
+        raise ValueError(_say(lang, "type_yes_no"))
     if len(typed) > 2000:
-        raise ValueError(_say(lang, "Please keep it under 2,000 characters.", "请控制在 2000 字以内。"))
+        raise ValueError(_say(lang, "text_too_long"))
     return typed
 
 
@@ -180,27 +181,19 @@ def _option(question: Question, offered: list[Option], typed: str, lang: str) ->
         number = int(typed)
         if 1 <= number <= len(offered):
             return offered[number - 1].id
-        raise ValueError(
-            _say(lang, f"Choose a number from 1 to {len(offered)}.", f"请输入 1 到 {len(offered)} 之间的编号。")
-        )
+        raise ValueError(_say(lang, "choose_number", n=len(offered)))
     if question.option(typed):
         return typed
-    raise ValueError(_say(lang, f"{typed!r} is not one of the options.", f"“{typed}”不是可选项。"))
+    raise ValueError(_say(lang, "not_an_option", typed=typed))
 
 
 def _number(typed: str, units: tuple[str, ...], lang: str) -> float | int:
     """1200, 1,200, 1，200, full-width digits, 60万, 1.2万, 约80%, 八十 (see loader.parse_number)."""
     number = parse_number(typed, units)
     if number is None:
-        raise ValueError(
-            _say(
-                lang,
-                f"{typed!r} is not a number. Write it in figures, e.g. 1200, 1,200 or 35%.",
-                f"“{typed}”不是数字，请填写数值，例如1200、1,200、60万、1.2万或35%。",
-            )
-        )
+        raise ValueError(_say(lang, "not_a_number", typed=typed))
     if not _finite(number):  # hundreds of digits
-        raise ValueError(_say(lang, "That number is too large.", "数字太大。"))
+        raise ValueError(_say(lang, "number_too_large"))
     return number
 
 
@@ -216,29 +209,24 @@ def _checked(question: Question, value: Any, lang: str) -> Any:
     if problem is None:
         return value
     if value == NOT_APPLICABLE:
-        raise ValueError(
-            _say(
-                lang,
-                "This question always applies; please answer it (or u if you don't know).",
-                "此题不能选“不适用”，请作答（不清楚可输入 u）。",
-            )
-        )
+        raise ValueError(_say(lang, "always_applies"))
     if value == UNKNOWN:
-        raise ValueError(_say(lang, "This one needs an answer.", "此题必须作答。"))
+        raise ValueError(_say(lang, "needs_answer"))
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = question.lower_bound, question.upper_bound
         if low is not None and value < low:
-            return _raise(lang, f"The smallest allowed value is {low:g}.", f"不能小于{low:g}。")
+            return _raise(lang, "below_minimum", low=low)
         if high is not None and value > high:
-            return _raise(lang, f"The largest allowed value is {high:g}.", f"不能大于{high:g}。")
+            return _raise(lang, "above_maximum", high=high)
     if isinstance(value, list) and any(o.exclusive for o in question.options if o.id in value):
-        return _raise(lang, "That option cannot be combined with others.", "该选项不能与其他选项同时选择。")
+        return _raise(lang, "exclusive")
     raise ValueError(problem)
 
 
-def _raise(lang: str, en: str, zh: str) -> Any:
-    raise ValueError(_say(lang, en, zh))
+def _raise(lang: str, key: str, **params: object) -> Any:
+    raise ValueError(_say(lang, key, **params))
 
 
-def _say(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
+def _say(lang: str, key: str, **params: object) -> str:
+    """Why a typed answer is refused (`interview.input.<key>` in the catalogue)."""
+    return text(lang, f"interview.input.{key}", **params)

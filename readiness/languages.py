@@ -12,6 +12,8 @@ LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "en": ("en", ()),
     "zh": ("zh-CN", ("zh-CN", "zh_CN")),
 }
+# Languages written in Chinese characters: their pages and charts are set in a CJK font.
+CJK = frozenset({"zh"})
 _CODES = {code.lower(): short for short, (tag, aliases) in LANGUAGES.items() for code in (short, tag, *aliases)}
 
 

@@ -37,7 +37,7 @@ class Text(Frozen):
     zh: str = Field(min_length=1)
 
     def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return getattr(self, lang, None) or self.en
 
 
 # --- conditions: the closed rule language (evaluated in rules.py) -------------------------

@@ -44,6 +44,7 @@ def assess(
 ) -> None:
     """The guided interview: the profile and the six steps, saved after every answer."""
     from ..interview import Interview
+    from ..languages import file_tag, short_code
     from ..loader import load_answers
     from .interview_screen import SaveAndQuit, Session
 
@@ -63,11 +64,11 @@ def assess(
         content, _ = load(content_dir)
         if path.exists():
             interview = Interview.resume(content, load_answers(path, content))
-            chosen = lang.value if lang else ("zh" if interview.data.get("language") == "zh-CN" else "en")
+            chosen = lang.value if lang else short_code(str(interview.data.get("language", "en")))
         else:
             chosen = lang.value if lang else system_lang()
             interview = Interview.start(content, chosen)
-        interview.data["language"] = "zh-CN" if chosen == "zh" else "en"
+        interview.data["language"] = file_tag(chosen)
         use_lang(chosen)
         steps = [s.id for s in content.questionnaire.steps]
         if review is not None and review not in steps:
@@ -83,8 +84,8 @@ def assess(
         except (KeyboardInterrupt, EOFError) as stop:
             words = session.words
             what = words["interrupted"] if isinstance(stop, KeyboardInterrupt) else words["ended"]
-            gap = "" if chosen == "zh" else " "
-            err.print(plain(f"\n{what}{gap}{words['saved'].format(path=path)}\n{words['resume'].format(path=path)}"))
+            stopped = words["stopped"].format(what=what, saved=words["saved"].format(path=path))
+            err.print(plain(f"\n{stopped}\n{words['resume'].format(path=path)}"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except SaveAndQuit:
             out.print(plain(f"{session.words['saved'].format(path=path)}\n{session.words['resume'].format(path=path)}"))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..languages import CJK
+
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
 LATIN_FONTS = ("DejaVu Sans", "Liberation Sans", "Arial")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -28,7 +30,7 @@ GANTT_ROWS_PER_CHART = 40  # one chart per page at most; longer roadmaps get sev
 def font_stack(lang: str) -> list[str]:
     """Latin first for English (fast subsetting, Latin glyphs), the CJK fonts first for Chinese."""
     cjk = list(CJK_FONTS)
-    return [*cjk, "sans-serif"] if lang == "zh" else [*LATIN_FONTS, *cjk, "sans-serif"]
+    return [*cjk, "sans-serif"] if lang in CJK else [*LATIN_FONTS, *cjk, "sans-serif"]
 
 
 def css_font_family(lang: str) -> str:

@@ -15,7 +15,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from ..catalogue import text
 from ..errors import RenderError
+from ..languages import file_tag
 from ..resources import content_dir, shipped_content_dir
 from . import charts
 from .context import ReportContext
@@ -60,7 +62,15 @@ def style_variables(colour: str, lang: str) -> dict[str, Any]:
         "accent_light": charts.tint(accent, 0.86),
         "accent_faint": charts.tint(accent, 0.94),
         "fonts": Markup(charts.css_font_family(lang)),  # constant names, quoted for CSS
+        "page_counter": Markup(css_counters(text(lang, "report.page_of"))),
     }
+
+
+def css_counters(template: str) -> str:
+    """ "Page {page} of {pages}" as a CSS `content` value: "Page " counter(page) " of " counter(pages)."""
+    parts = re.split(r"\{(page|pages)\}", template)
+    out = [f"counter({part})" if i % 2 else '"' + re.sub(r'["\\\n]', "", part) + '"' for i, part in enumerate(parts)]
+    return " ".join(piece for piece in out if piece != '""')
 
 
 def template_variables(ctx: ReportContext) -> dict[str, Any]:
@@ -77,7 +87,7 @@ def page_variables(lang: str, brand: Any, **fields: Any) -> dict[str, Any]:
 
     return {
         "lang": lang,
-        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "html_lang": file_tag(lang),
         "t": LABELS[lang],
         "brand": brand,
         "style": style_variables(brand.primary_colour, lang),

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from ..errors import RenderError
+from ..languages import CJK
 from . import PDF_VARIANTS
 
 CJK_FONT_ORDER = (
@@ -76,7 +77,7 @@ def has_harfbuzz_subset() -> bool:
 
 
 def needs_cjk_font(html: str, lang: str) -> bool:
-    return lang == "zh" or bool(_CJK_TEXT.search(html))
+    return lang in CJK or bool(_CJK_TEXT.search(html))
 
 
 def check_cjk_font() -> None:
