@@ -73,14 +73,15 @@ _KINDS = (
 
 
 def scan_folder(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The answers files (*.yaml, *.yml, not hidden) in `folder`, and the entries so named that are
-    skipped because they are not regular files (FIFOs, devices, folders, broken links), with why.
+    """The answers files (*.yaml, *.yml, filled workbooks *.xlsx; not hidden) in `folder`, and the
+    entries so named that are skipped because they are not regular files (FIFOs, devices, folders,
+    broken links), with why.
 
     Only `stat` is used, never `open`: a FIFO cannot make the scan wait.
     """
     files, skipped = [], []
     for path in sorted(folder.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+        if path.suffix not in (".yaml", ".yml", ".xlsx") or path.name.startswith((".", "~$")):  # ~$: Excel's lock file
             continue
         try:
             mode = path.stat().st_mode  # through a link, to what it points to

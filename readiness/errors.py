@@ -20,9 +20,12 @@ class Issue:
     column: int | None = None  # 1-based
     path: str = ""  # where inside the document, e.g. "sections.0.questions.3.options"
     severity: str = "error"  # or "warning"
+    cell: str = ""  # in a workbook, the sheet and cell in words (工作表“第3步 数据”，单元格D12)
 
     def __str__(self) -> str:
         where = self.file
+        if self.cell:  # the sheet and cell say where; the path inside the data would only confuse
+            return f"{where}: {self.cell}: {'warning: ' if self.severity == 'warning' else ''}{self.message}"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
