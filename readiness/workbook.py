@@ -676,13 +676,15 @@ class _Reader:
             return []
         chosen, wrong = _split_choices(typed, table)
         if wrong:
-            self._not_an_option(question, "、".join(wrong), here)
+            self._not_an_option(question, self.said("between").join(wrong), here)
             return None
         return chosen
 
     def _not_an_option(self, question: Question, typed: str, here: str) -> None:
         labels = [o.label.get(self.lang) for o in question.options]
-        shown = "、".join(labels[:12]) + (self.said("more", count=len(labels)) if len(labels) > 12 else "")
+        shown = self.said("between").join(labels[:12]) + (
+            self.said("more", count=len(labels)) if len(labels) > 12 else ""
+        )
         problem = self.said("not_an_option", value=typed, allowed=shown)
         from .loader import question_problem
 
