@@ -214,7 +214,7 @@ def score_file(content: Content, path: Path, lang: str | None, key: bytes | None
     source = "" if key is not None else display_name(path.name)
     result = json_line({**result_dict(assessment, content, lang), "source": source})
     name = str(answers.enterprise.get("name") or display_name(path.stem))
-    return Scored(path.name, name, answers.lang, result, result, portfolio_entry(source, assessment))
+    return Scored(path.name, name, answers.lang, result, result, portfolio_entry(source, assessment, answers))
 
 
 def score_folder(
@@ -453,7 +453,7 @@ def run_batch(
     tables = {
         "portfolio.jsonl": b"".join(line for s in scored for line in (s.line, b"\n")),
         "portfolio.csv": render_csv(portfolio).encode("utf-8"),
-        "portfolio.xlsx": render_xlsx(portfolio),
+        "portfolio.xlsx": render_xlsx(portfolio, content),
     }
     for name, data in tables.items():
         write_atomically(output / name, data)
