@@ -459,3 +459,27 @@ def test_answers_written_to_a_workbook_are_the_answers(content: Content) -> None
     multi = content.questionnaire.question_index()["profile.secondary_industries"]
     assert workbook.answer_words(multi, [], "zh") == "无"
     assert isinstance(Answers, type)
+
+
+def test_the_interview_does_not_write_into_a_workbook(tmp_path: Path) -> None:
+    path = blank_workbook(tmp_path)
+    before = path.read_bytes()
+    result = runner.invoke(app, ["assess", "--answers", str(path)], env=ENV, input="\n")
+    assert result.exit_code == 1 and "readiness convert" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_merge_writes_a_workbook_when_asked_for_one(tmp_path: Path, content: Content) -> None:
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    data = yaml.safe_load(example_answers("small_plant").read_text(encoding="utf-8"))
+    write_answers_file(one, {**data, "respondents": [{"name": "李伟", "role": "厂长"}]})
+    changed = {**data["answers"], "data.data_owner": "cdo"}
+    write_answers_file(two, {**data, "respondents": [{"name": "王芳", "role": ""}], "answers": changed})
+    merged = tmp_path / "merged.xlsx"
+    result = runner.invoke(app, ["merge", str(one), str(two), "-o", str(merged)], env=ENV)
+    assert result.exit_code == 0, result.output
+    answers = load_answers(merged, content)
+    assert [d.question for d in answers.disagreements] == ["data.data_owner"]
+    assert [r.name for r in answers.respondents] == ["李伟", "王芳"]
+    book = openpyxl.load_workbook(merged)
+    assert "意见分歧" in book.sheetnames or "Disagreements" in book.sheetnames
