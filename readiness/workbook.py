@@ -555,7 +555,8 @@ class _Reader:
         ws = self.book[sheet]
         ws.reset_dimensions()  # the size a file declares may lie: count the rows it really has
         for number, row in enumerate(ws.iter_rows(max_col=columns)):
-            if number >= MAX_ROWS:
+            # Rows merely formatted are fine; a value beyond the limit, or a sheet far too long, is not.
+            if number >= MAX_ROWS * 20 or (number >= MAX_ROWS and any(getattr(c, "value", None) for c in row)):
                 raise self.fail(self.said("too_many_rows", sheet=sheet, limit=MAX_ROWS))
             values: list[tuple[int, Any]] = []
             for column, cell in enumerate(row):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import openpyxl.styles
 import pytest
 import yaml
 from openpyxl.utils import range_boundaries
@@ -356,6 +357,14 @@ def test_size_rows_and_cells_are_capped(tmp_path: Path, content: Content, monkey
     monkeypatch.undo()
     monkeypatch.setattr(workbook, "MAX_ROWS", 20)
     assert "超过20行" in problems(path, content)
+    monkeypatch.setattr(workbook, "MAX_ROWS", 200)
+    book = openpyxl.load_workbook(path)
+    book["答卷人"].cell(900, 1).fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")  # formatted, empty
+    book.save(path)
+    assert load_answers(path, content).answers["data.data_owner"] == "unknown"
+    book["答卷人"].cell(300, 1).value = "张三"
+    book.save(path)
+    assert "工作表“答卷人”超过200行" in problems(path, content)
     monkeypatch.undo()
     monkeypatch.setattr(workbook, "MAX_CELLS", 100)
     assert "超过100个" in problems(path, content)
