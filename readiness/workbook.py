@@ -543,7 +543,7 @@ class _Reader:
                 planned.append((kind, sheet))
             elif isinstance(key, str):
                 values[key] = value
-        if values.get("format") != FORMAT or not planned:
+        if values.get("format") != FORMAT or values.get("format_version") != FORMAT_VERSION or not planned:
             raise self.fail(self.said("not_ours", sheet=META_SHEET))
         with contextlib.suppress(ValueError):  # an unknown language: the loader names the problem
             self.lang = short_code(str(values.get("language")))
