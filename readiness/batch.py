@@ -73,14 +73,15 @@ _KINDS = (
 
 
 def scan_folder(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The answers files (*.yaml, *.yml, not hidden) in `folder`, and the entries so named that are
-    skipped because they are not regular files (FIFOs, devices, folders, broken links), with why.
+    """The answers files (*.yaml, *.yml, filled workbooks *.xlsx; not hidden) in `folder`, and the
+    entries so named that are skipped because they are not regular files (FIFOs, devices, folders,
+    broken links), with why.
 
     Only `stat` is used, never `open`: a FIFO cannot make the scan wait.
     """
     files, skipped = [], []
     for path in sorted(folder.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+        if path.suffix not in (".yaml", ".yml", ".xlsx") or path.name.startswith((".", "~$")):  # ~$: Excel's lock file
             continue
         try:
             mode = path.stat().st_mode  # through a link, to what it points to
@@ -213,7 +214,7 @@ def score_file(content: Content, path: Path, lang: str | None, key: bytes | None
     source = "" if key is not None else display_name(path.name)
     result = json_line({**result_dict(assessment, content, lang), "source": source})
     name = str(answers.enterprise.get("name") or display_name(path.stem))
-    return Scored(path.name, name, answers.lang, result, result, portfolio_entry(source, assessment))
+    return Scored(path.name, name, answers.lang, result, result, portfolio_entry(source, assessment, answers))
 
 
 def score_folder(
@@ -452,7 +453,7 @@ def run_batch(
     tables = {
         "portfolio.jsonl": b"".join(line for s in scored for line in (s.line, b"\n")),
         "portfolio.csv": render_csv(portfolio).encode("utf-8"),
-        "portfolio.xlsx": render_xlsx(portfolio),
+        "portfolio.xlsx": render_xlsx(portfolio, content),
     }
     for name, data in tables.items():
         write_atomically(output / name, data)

@@ -20,6 +20,7 @@ class Issue:
     column: int | None = None  # 1-based
     path: str = ""  # where inside the document, e.g. "sections.0.questions.3.options"
     severity: str = "error"  # or "warning"
+    cell: str = ""  # in a workbook, the sheet and cell in words (工作表“第3步 数据”，单元格D12)
     # A message from the catalogue (`file.<key>`) is worded again in the language it is shown in.
     key: str = ""
     params: tuple[tuple[str, object], ...] = ()
@@ -37,14 +38,16 @@ class Issue:
         """The issue as a line for people: where, then what, in `lang` where the message allows."""
         from .catalogue import text
 
+        message = text(lang, f"file.{self.key}", **dict(self.params)) if self.key else self.message
+        prefix = text(lang, "file.warning") if self.severity == "warning" else ""
         where = self.file
+        if self.cell:  # the sheet and cell say where; the path inside the data would only confuse
+            return f"{where}: {self.cell}: {prefix}{message}"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         inside = f" {self.path}:" if self.path else ""
-        message = text(lang, f"file.{self.key}", **dict(self.params)) if self.key else self.message
-        prefix = text(lang, "file.warning") if self.severity == "warning" else ""
         return f"{where}:{inside} {prefix}{message}"
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -73,6 +73,7 @@ class Document:
     file: str
     data: Any
     text: str = ""
+    problems: list[Issue] = field(default_factory=list)  # found while reading it (a workbook's cells)
 
     @cached_property
     def marks(self) -> dict[Path_, tuple[int, int]]:
@@ -965,12 +966,20 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def load_answers(path: Path, content: Content) -> Answers:
-    """Read an answers file and check every answer against the questionnaire."""
+    """Read an answers file (YAML, or a filled Excel workbook) and check every answer against the questionnaire."""
+    return check_answers(read_answers(path, content), content)
+
+
+def read_answers(path: Path, content: Content) -> Document:
+    """An answers file's data, not yet checked: a YAML file, or a workbook by its .xlsx extension."""
+    from .workbook import is_workbook, read_workbook
+
+    if is_workbook(path):
+        return read_workbook(path, content)
     try:
-        doc = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, allow_aliases=False)
+        return read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, allow_aliases=False)
     except ContentError as exc:
         raise AnswersError(exc.issues) from None
-    return check_answers(doc, content)
 
 
 def load_answers_across_versions(path: Path, content: Content) -> tuple[Answers, list[str]]:
@@ -978,23 +987,20 @@ def load_answers_across_versions(path: Path, content: Content) -> tuple[Answers,
 
     Answers to questions that no longer exist, or no longer fit them, are left out and listed.
     """
-    try:
-        doc = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, allow_aliases=False)
-    except ContentError as exc:
-        raise AnswersError(exc.issues) from None
     dropped: list[str] = []
-    return check_answers(doc, content, dropped), dropped
+    return check_answers(read_answers(path, content), content, dropped), dropped
 
 
 def check_answers(doc: Document, content: Content, dropped: list[str] | None = None) -> Answers:
     """Check answers against the questionnaire. With `dropped`, misfits are left out and listed there."""
-    issues: list[Issue] = []
+    issues: list[Issue] = list(doc.problems)
     if not isinstance(doc.data, dict):
         raise AnswersError([doc.issue((), "expected an answers file: a mapping with `enterprise:` and `answers:`")])
     questionnaire = content.questionnaire
     answers = validate(Answers, doc, _with_numbers(_without_blanks(doc.data), questionnaire), (), issues)
     if answers is None:
-        raise AnswersError(issues)
+        # A workbook's own problems are worded in its language: so is the head then.
+        raise AnswersError(issues, lang=_language_of(doc.data) if doc.problems else None)
     if answers.questionnaire != questionnaire.id:
         issues.append(
             doc.issue(("questionnaire",), f"this file answers {answers.questionnaire!r}; expected {questionnaire.id!r}")
@@ -1021,6 +1027,16 @@ def check_answers(doc: Document, content: Content, dropped: list[str] | None = N
     if issues:
         raise AnswersError(issues, lang=answers.lang)
     return answers
+
+
+def _language_of(data: dict[str, Any]) -> str | None:
+    """The language a file says it is in, when the rest of it could not be read."""
+    from .languages import short_code
+
+    try:
+        return short_code(str(data.get("language", "en")))
+    except ValueError:
+        return None
 
 
 def _without_blanks(data: dict[str, Any]) -> dict[str, Any]:

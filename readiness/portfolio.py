@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import STEP_IDS, Assessment, Content
+from .model import STEP_IDS, Answers, AnswerValue, Assessment, Content
 from .report import wording
 
 TOP = 12  # common gaps, common actions, scenarios in demand
@@ -22,6 +22,23 @@ TOP = 12  # common gaps, common actions, scenarios in demand
 
 class Plain(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Programme(Plain):
+    """Where and when an enterprise was assessed, and by whom (its answers' assessment record)."""
+
+    region: str = ""
+    park: str = ""
+    date: str = ""  # ISO date of the answers, "" when not recorded
+    assessor: str = ""
+
+
+class Differed(Plain):
+    """A question the enterprise's respondents answered differently (from `readiness merge`)."""
+
+    question: str
+    kept: AnswerValue
+    answers: dict[str, AnswerValue]
 
 
 class Member(Plain):
@@ -40,6 +57,8 @@ class Member(Plain):
     model_strategy: str
     deployment: str
     ready_scenarios: int
+    programme: Programme = Programme()
+    disagreements: list[Differed] = []
 
 
 class Tally(Plain):
@@ -112,9 +131,20 @@ class Entry:
     gaps: list[str]  # scored questions answered below half marks
     actions: list[str]  # roadmap action ids
     scenarios: list[tuple[str, bool, str, list[str]]]  # (id, industry-specific, fit, blocker ids)
+    programme: Programme = field(default_factory=Programme)
+    disagreements: list[Differed] = field(default_factory=list)
 
 
-def portfolio_entry(source: str, result: Assessment) -> Entry:
+def portfolio_entry(source: str, result: Assessment, answers: Answers | None = None) -> Entry:
+    """The entry of one assessment; with its answers, also where, when and by whom, and disagreements."""
+    programme, disagreements = Programme(), []
+    if answers is not None:
+        record = answers.assessment
+        park = record.park or str(answers.enterprise.get("park", ""))
+        region = str(answers.enterprise.get("region", ""))
+        date = record.date.isoformat() if record.date else ""
+        programme = Programme(region=region, park=park, date=date, assessor=record.assessor)
+        disagreements = [Differed(question=d.question, kept=d.kept, answers=d.answers) for d in answers.disagreements]
     return Entry(
         source=source,
         name=str(result.enterprise.get("name", "")) or source,
@@ -135,6 +165,8 @@ def portfolio_entry(source: str, result: Assessment) -> Entry:
         ],
         actions=[item.id for item in result.roadmap],
         scenarios=[(f.id, f.industry_specific, f.fit, [b.id for b in f.blocked_by]) for f in result.scenarios],
+        programme=programme,
+        disagreements=disagreements,
     )
 
 
@@ -187,6 +219,8 @@ def build_portfolio(content: Content, entries: list[Entry], lang: str) -> Portfo
                 model_strategy=e.model_strategy,
                 deployment=e.deployment,
                 ready_scenarios=sum(1 for _, _, fit, _ in e.scenarios if fit == "ready_now"),
+                programme=e.programme,
+                disagreements=e.disagreements,
             )
         )
 

@@ -136,11 +136,11 @@ def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
     assert (
         float(example[rows[0].index("overall_score")]) == next(a for n, a in assessed if n == "example").overall.score
     )
-    book = load_workbook(io.BytesIO(render_xlsx(portfolio)))
+    book = load_workbook(io.BytesIO(render_xlsx(portfolio, content)))
     sheet = book.active
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
     header = [c.value for c in sheet[1]]
-    assert header[0] == "企业" and "诊断：数字化成熟度 得分" in header
+    assert header[0] == "企业名称" and "诊断得分" in [c.value for c in book["各步骤得分"][1]]
     values = [c.value for c in sheet[2]] + [c.value for row in sheet.iter_rows(min_row=3) for c in row]
     assert "苏州恒锐精密机床股份有限公司" in values and "工业母机（机床）" in values
 
@@ -149,7 +149,7 @@ def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(content: Content) -
     answers = load_answers(example_answers("small_plant"), content)
     entry = portfolio_entry("evil.yaml", run_assessment(content, answers))
     entry = dataclasses.replace(entry, name='=HYPERLINK("http://example.com","click")')
-    sheet = load_workbook(io.BytesIO(render_xlsx(build_portfolio(content, [entry], "en")))).active
+    sheet = load_workbook(io.BytesIO(render_xlsx(build_portfolio(content, [entry], "en"), content))).active
     assert sheet["A2"].value == '=HYPERLINK("http://example.com","click")' and sheet["A2"].data_type == "s"
 
 

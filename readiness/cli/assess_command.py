@@ -56,6 +56,11 @@ def assess(
             )
         path = answers_file or Path("answers.yaml")
         from ..files import hold_lock
+        from ..workbook import is_workbook
+
+        if is_workbook(path):  # the interview saves YAML after every answer: never into a workbook
+            yaml_file = path.with_suffix(".yaml")
+            raise ContentError([Issue(str(path), say("assess_workbook", path=path, yaml=yaml_file))], what="input")
 
         # One interview per answers file: a second one refuses at once instead of silently
         # overwriting the first one's answers. Released on any exit, Ctrl-C and kill -9 included.

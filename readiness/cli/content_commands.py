@@ -32,6 +32,11 @@ class ScoreFormat(StrEnum):
     json = "json"
 
 
+class InitFormat(StrEnum):
+    yaml = "yaml"
+    xlsx = "xlsx"
+
+
 def validate(
     paths: Annotated[
         list[Path] | None,
@@ -140,7 +145,8 @@ def score(
 
 
 def init(
-    output: Annotated[Path, typer.Option("--output", "-o", help=h("init.output"))] = Path("answers.yaml"),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=h("init.output"))] = None,
+    fmt: Annotated[InitFormat | None, typer.Option("--format", "-f", help=h("init.fmt"))] = None,
     lang: Annotated[Lang | None, LangOption] = None,
     force: Annotated[bool, typer.Option("--force", help=h("init.force"))] = False,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
@@ -149,18 +155,68 @@ def init(
     from ..answers_template import answers_template
 
     with user_errors(lang):
-        from ..files import content_inputs, refuse_inputs
+        from ..files import content_inputs, refuse_inputs, write_atomically
         from ..resources import content_dir as resolve_content
+        from ..workbook import is_workbook
 
+        # The format follows the output's extension unless --format says; a clash is refused.
+        workbook = fmt is InitFormat.xlsx or (fmt is None and output is not None and is_workbook(output))
+        output = output or Path("answers.xlsx" if workbook else "answers.yaml")
+        if workbook != is_workbook(output):
+            raise ContentError(
+                [Issue(str(output), say("init_extension", fmt="xlsx" if workbook else "yaml"))], what="options"
+            )
         inputs = content_inputs(resolve_content(content_dir))
         refuse_inputs(output, inputs)  # the questionnaire itself, whatever --force says
         if output.exists() and not force:
             raise ContentError([Issue(str(output), say("exists"))], what="output")
         content, _ = load(content_dir)
-        write_output(answers_template(content, lang.value if lang else system_lang()), output, inputs)
+        language = lang.value if lang else system_lang()
+        if not workbook:
+            write_output(answers_template(content, language), output, inputs)
+            return
+        from ..workbook import write_workbook
+
+        write_atomically(output, write_workbook(content, language), inputs=inputs)
+        err.print(escape(say("wrote", path=output)))
+
+
+def convert(
+    source: Annotated[Path, typer.Argument(help=h("convert.source"), metavar="IN")],
+    target: Annotated[Path, typer.Argument(help=h("convert.target"), metavar="OUT")],
+    force: Annotated[bool, typer.Option("--force", help=h("convert.force"))] = False,
+    content_dir: Annotated[Path | None, ContentDirOption] = None,
+) -> None:
+    """Turn an answers workbook (.xlsx) into a YAML answers file, or a YAML answers file into a workbook."""
+    with user_errors():
+        from ..files import content_inputs, refuse_inputs, write_atomically
+        from ..loader import load_answers, write_answers
+        from ..resources import content_dir as resolve_content
+        from ..workbook import answers_data, is_workbook, write_workbook
+
+        yaml_suffixes = (".yaml", ".yml")
+        if (
+            is_workbook(source) == is_workbook(target)
+            or not (is_workbook(source) or source.suffix.lower() in yaml_suffixes)
+            or not (is_workbook(target) or target.suffix.lower() in yaml_suffixes)
+        ):
+            raise ContentError([Issue(f"{source} -> {target}", say("convert_kinds"))], what="command line")
+        inputs = [source, *content_inputs(resolve_content(content_dir))]
+        refuse_inputs(target, inputs)  # never over the file being converted, whatever --force says
+        if target.exists() and not force:
+            raise ContentError([Issue(str(target), say("exists"))], what="output")
+        content, _ = load(content_dir)
+        answers = load_answers(source, content)
+        use_lang(answers.lang)
+        if is_workbook(target):
+            write_atomically(target, write_workbook(content, answers.lang, answers), inputs=inputs)
+        else:
+            write_answers(target, answers_data(answers))
+        err.print(escape(say("wrote", path=target)))
 
 
 def register(app: typer.Typer) -> None:
     add_command(app, validate)
     add_command(app, score)
     add_command(app, init)
+    add_command(app, convert)

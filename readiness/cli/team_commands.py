@@ -62,7 +62,14 @@ def merge(
         sources = [(path.name, load_answers(path, content)) for path in files]
         use_lang(sources[0][1].lang)
         merged = merge_answers(sources, content, rule.value)
-        write_answers(output, merged.model_dump(mode="json", exclude_defaults=False))
+        from ..workbook import is_workbook, write_workbook
+
+        if is_workbook(output):  # a merged workbook, to send back to the respondents
+            from ..files import write_atomically
+
+            write_atomically(output, write_workbook(content, merged.lang, merged), inputs=files)
+        else:
+            write_answers(output, merged.model_dump(mode="json", exclude_defaults=False))
         err.print(
             escape(
                 say(
