@@ -145,7 +145,8 @@ def compare(content: Content, snapshots: list[Snapshot], not_compared: frozenset
     reader = _Reader(content, first, latest)
     old = {item.id for item in (*first.assessment.roadmap, *first.assessment.later)}
     new = {item.id for item in (*latest.assessment.roadmap, *latest.assessment.later)}
-    done, dropped = [], []
+    done: list[ActionChange] = []
+    dropped: list[ActionChange] = []
     for action_id in _in_catalogue_order(content, old - new):
         change = reader.gone(action_id)
         (done if change.reason in DONE_REASONS else dropped).append(change)
@@ -172,9 +173,7 @@ class _Reader:
         self.content = content
         self.index = content.questionnaire.question_index()
         self.first, self.latest = first, latest
-        self.status = [
-            {q.id: q.status for step in s.assessment.steps for q in step.questions} for s in (first, latest)
-        ]
+        self.status = [{q.id: q.status for step in s.assessment.steps for q in step.questions} for s in (first, latest)]
 
     def raw(self, side: int, question: str) -> AnswerValue | None:
         return (self.first, self.latest)[side].answers.value(question)
@@ -234,17 +233,17 @@ class _Reader:
             return [m for m in moves if m]
         if leaf.kind in ("level", "score"):
             step = leaf.subject
-            before, after = (self._level(s, step) for s in (self.first, self.latest))
-            if before == after:
+            low, high = (self._level(s, step) for s in (self.first, self.latest))
+            if low == high:
                 return []
-            return [("level_up" if after > before else "level_down", Evidence("level", step, before, after))]
+            return [("level_up" if high > low else "level_down", Evidence("level", step, low, high))]
         # decision
-        before, after = (s.assessment.decisions[leaf.subject].choice for s in (self.first, self.latest))
-        if before == after:
+        was, now = (s.assessment.decisions[leaf.subject].choice for s in (self.first, self.latest))
+        if was == now:
             return []
         stages = self.content.rubric.decision_index[leaf.subject].stages
-        forward = bool(stages) and stages.index(after) > stages.index(before)
-        return [("moved_on" if forward else "decision_changed", Evidence("decision", leaf.subject, before, after))]
+        forward = bool(stages) and stages.index(now) > stages.index(was)
+        return [("moved_on" if forward else "decision_changed", Evidence("decision", leaf.subject, was, now))]
 
     @staticmethod
     def _level(snapshot: Snapshot, step: str) -> int:

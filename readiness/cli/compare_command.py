@@ -172,7 +172,7 @@ def _check_one_enterprise(loaded: list[Any], force: bool) -> str | None:
     """Refuse files of different enterprises (unless forced); returns the mismatch that was forced."""
     from ..compare import mismatch
 
-    first_path, first, _ = loaded[0]
+    _, first, _ = loaded[0]
     for path, answers, _ in loaded[1:]:
         why = mismatch(first, answers)
         if why is None:

@@ -408,7 +408,9 @@ def step_changes(
             )
         span = x_of(high) - x_of(low)
         body.append(
-            _text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 7.5, span - 1), 7.5, anchor="middle", fill=MUTED)
+            _text(
+                (x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 7.5, span - 1), 7.5, anchor="middle", fill=MUTED
+            )
         )
     for i, row in enumerate(rows):
         y = top + i * row_h + 15

@@ -272,7 +272,12 @@ def render_progress_markdown(ctx: ProgressContext) -> str:
     )
     lines += [f"## {esc(w['summary'])}", "", f"**{esc(ctx.headline)}**", ""]
     lines += [f"> {esc(note)}" for note in ctx.notes] + ([""] if ctx.notes else [])
-    header = [esc(t["step"]), esc(f"{w['first']} {first.date}"), esc(f"{w['latest']} {latest.date}"), esc(w["change_points"])]
+    header = [
+        esc(t["step"]),
+        esc(f"{w['first']} {first.date}"),
+        esc(f"{w['latest']} {latest.date}"),
+        esc(w["change_points"]),
+    ]
     rows = [
         [
             esc(row.title),

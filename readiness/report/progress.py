@@ -146,7 +146,10 @@ def build_progress_context(
     t, w = LABELS[lang], dict(namespace(lang, "progress"))
     index = content.questionnaire.question_index()
     first, latest = progress.snapshots[0], progress.snapshots[-1]
-    steps = [_step(content, progress.snapshots, i, step.id, lang) for i, step in enumerate(content.questionnaire.playbook_steps, 1)]
+    steps = [
+        _step(content, progress.snapshots, i, step.id, lang)
+        for i, step in enumerate(content.questionnaire.playbook_steps, 1)
+    ]
     overall = _step(content, progress.snapshots, 0, "overall", lang)
     step_titles = {s.id: s.title.get(lang) for s in content.questionnaire.steps}
 
@@ -154,13 +157,18 @@ def build_progress_context(
         if item.kind == "question":
             question = index[item.subject]
             name = wording.question_name(question, lang)
-            before, after = (answer_text(question, v, lang) for v in (item.before, item.after))  # type: ignore[arg-type]
+            before, after = (answer_text(question, v, lang) for v in (item.before, item.after))
         elif item.kind == "level":
             name = t["overall"] if item.subject == "overall" else short_title(step_titles[item.subject])
-            before, after = (t["level_short"] % (v, wording.level_name(content, int(v), lang)) for v in (item.before, item.after))  # type: ignore[arg-type]
+            before, after = (
+                t["level_short"] % (v, wording.level_name(content, int(str(v)), lang))
+                for v in (item.before, item.after)
+            )
         else:
             name = content.rubric.decision_index[item.subject].title.get(lang)
-            before, after = (wording.choice_label(content, item.subject, str(v), lang) for v in (item.before, item.after))
+            before, after = (
+                wording.choice_label(content, item.subject, str(v), lang) for v in (item.before, item.after)
+            )
         return w["evidence"].format(name=name, before=before, after=after)
 
     def action(change: ActionChange) -> ActionChangeView:
