@@ -78,10 +78,10 @@ def compare(
         if len(files) < 2:
             raise ContentError([Issue("compare", _say("progress.two_files"))], what="command line")
         _refuse_repeats(files)
-        chosen = _format_for(output, fmt)
         inputs = [*files, brand, *content_inputs(resolve_content(content_dir))]
         if output is not None:
             refuse_inputs(output, inputs)  # before the rendering, and again by the writer
+        chosen = _format_for(output, fmt)
         content, _ = load(content_dir)
         loaded = [(path, *load_answers_across_versions(path, content)) for path in files]
         use_lang(lang.value if lang else loaded[-1][1].lang)
@@ -106,7 +106,7 @@ def compare(
                 language,
                 brand_file=brand,
                 content_root=content_dir,
-                not_compared=len(not_compared),
+                not_compared=not_compared,
                 forced=forced_note,
             ).data
 
@@ -119,7 +119,7 @@ def compare(
                 content,
                 language,
                 load_brand(brand) if brand else None,
-                not_compared=len(not_compared),
+                not_compared=not_compared,
                 forced=forced_note,
             )
             out.print(_console(ctx))
@@ -145,10 +145,10 @@ def _format_for(output: Path | None, fmt: CompareFormat | None) -> CompareFormat
     """The format asked for, and an output name that says the same; the table is for the terminal."""
     suffix = output.suffix.lower() if output else ""
     named = SUFFIXES.get(suffix)
-    if output is not None and named is None:
-        allowed = ", ".join(sorted(SUFFIXES))
-        raise typer.BadParameter(_say("progress.not_a_format", suffix=suffix or output.name, allowed=allowed),
-                                 param_hint="--output")  # fmt: skip
+    allowed = ", ".join(sorted(SUFFIXES))
+    if output is not None and (fmt in (None, CompareFormat.table) if not suffix else named is None):
+        shown = suffix or output.name
+        raise typer.BadParameter(_say("progress.not_a_format", suffix=shown, allowed=allowed), param_hint="--output")
     if fmt is not None and named is not None and named is not fmt:
         raise typer.BadParameter(say("format_mismatch", named=named.value, fmt=fmt.value), param_hint="--format")
     return fmt or named or CompareFormat.table

@@ -7,6 +7,7 @@ the CLI and by batch workers alike. Jinja2 and WeasyPrint load only when a docum
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,7 @@ def render_progress(
     *,
     brand_file: Path | None = None,
     content_root: Path | None = None,
-    not_compared: int = 0,
+    not_compared: Collection[str] = (),
     forced: str = "",
 ) -> Document:
     """The progress report of one enterprise (readiness.compare.Progress) as md, json, html or pdf."""

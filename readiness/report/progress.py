@@ -7,6 +7,7 @@ Questions are named in words, never by id.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -130,6 +131,7 @@ class ProgressContext(Plain):
     still_open: int
     answers_changed: list[AnswerChangeView]
     headline: str
+    not_compared: list[str]  # ids of earlier answers today's questionnaire no longer asks (for tools, not shown)
 
 
 def build_progress_context(
@@ -138,7 +140,7 @@ def build_progress_context(
     lang: str,
     brand: Brand | None = None,
     *,
-    not_compared: int = 0,
+    not_compared: Collection[str] = (),
     forced: str = "",
 ) -> ProgressContext:
     """`not_compared`: answers of an older questionnaire version left out; `forced`: the mismatch
@@ -187,7 +189,7 @@ def build_progress_context(
         notes.append(forced)
     versions = sorted({s.answers.questionnaire_version for s in progress.snapshots})
     if len(versions) > 1 or not_compared:
-        notes.append(w["note_versions"].format(count=not_compared, version=content.questionnaire.version))
+        notes.append(w["note_versions"].format(count=len(not_compared), version=content.questionnaire.version))
     undated = [s.file for s in snapshots if not s.dated]
     if undated:
         notes.append(w["note_undated"].format(files=t["list_sep"].join(undated)))
@@ -229,6 +231,7 @@ def build_progress_context(
             )
             for c in progress.answers_changed
         ],
+        not_compared=sorted(not_compared),
         headline=w["headline"].format(
             before=overall.first, after=overall.latest, change=overall.change, levels=level_move
         ),
