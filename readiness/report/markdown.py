@@ -328,5 +328,5 @@ def render_progress_markdown(ctx: ProgressContext) -> str:
             [esc(t["question"]), esc(first.date), esc(latest.date), ""],
             [[esc(a.question), esc(a.before), esc(a.after), esc(a.direction_label)] for a in ctx.answers_changed],
         )
-    lines += [f"## {esc(w['method'])}", "", esc(f"{w['method_text']} {ctx.order_note}"), ""]
+    lines += [f"## {esc(w['method'])}", "", esc(w["method_text"] + t["word_sep"] + ctx.order_note), ""]
     return "\n".join(lines).rstrip() + "\n"
