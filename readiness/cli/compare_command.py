@@ -196,8 +196,12 @@ def _check_one_enterprise(loaded: list[Any], force: bool) -> str | None:
 def _console(ctx: Any) -> Any:
     """The progress for the terminal: dates, the step table, decisions and the action lists."""
     from rich.console import Group
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
+
+    def indented(text: str, depth: int, style: str = "") -> Any:
+        return Padding(plain(text, style=style), (0, 0, 0, depth), expand=False)  # wrapped lines keep the indent
 
     t, w = ctx.t, ctx.w
     first, latest = ctx.snapshots[0], ctx.snapshots[-1]
@@ -215,17 +219,17 @@ def _console(ctx: Any) -> Any:
     parts.append(plain(w["decisions"], style="bold"))
     for d in ctx.decisions:
         state = w["changed_from"].format(before=d.before) if d.changed else t["unchanged"]
-        parts.append(plain(f"  {d.title}{t['colon']}{d.after}{t['paren_open']}{state}{t['paren_close']}"))
-        parts.append(plain(f"    {d.target_heading}", style="dim"))
-        parts += [plain(f"    ○ {need}") for need in d.still_open]
-        parts += [plain(f"    ✓ {need}", style="green") for need in d.met_since]
+        parts.append(indented(f"{d.title}{t['colon']}{d.after}{t['paren_open']}{state}{t['paren_close']}", 2))
+        parts.append(indented(d.target_heading, 4, "dim"))
+        parts += [indented(f"○ {need}", 4) for need in d.still_open]
+        parts += [indented(f"✓ {need}", 4, "green") for need in d.met_since]
     for key, actions in (("done", ctx.done), ("no_longer", ctx.no_longer_triggered), ("new", ctx.new)):
         parts.append(plain(w[key].format(n=len(actions)), style="bold"))
         for a in actions:
-            parts.append(plain(f"  • {a.title}"))
+            parts.append(indented(f"• {a.title}", 2))
             if key != "done":
-                parts.append(plain(f"    {a.reason}", style="dim"))
-            parts += [plain(f"    {e}", style="cyan") for e in a.evidence]
+                parts.append(indented(a.reason, 4, "dim"))
+            parts += [indented(e, 4, "cyan") for e in a.evidence]
         if not actions:
             parts.append(plain(f"  {t['none']}", style="dim"))
     parts.append(plain(w["still_open"].format(n=ctx.still_open), style="dim"))
