@@ -281,6 +281,10 @@ def test_bad_inputs_get_a_clear_message_and_exit_1(tmp_path: Path) -> None:
     assert run("compare", first, link).exit_code == 1  # the same file by another name
     one = run("compare", first)
     assert one.exit_code == 1
+    blank = tmp_path / "blank.yaml"
+    assert run("init", "-o", blank).exit_code == 0
+    empty = run("compare", first, blank, "--lang", "en")
+    assert empty.exit_code == 1 and "no question is answered yet" in flat(empty.output)
     not_yaml = tmp_path / "bad.yaml"
     not_yaml.write_text("enterprise: [unclosed\n", encoding="utf-8")
     bad = run("compare", first, not_yaml)

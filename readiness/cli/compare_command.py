@@ -84,6 +84,9 @@ def compare(
         chosen = _format_for(output, fmt)
         content, _ = load(content_dir)
         loaded = [(path, *load_answers_across_versions(path, content)) for path in files]
+        for path, answers, _ in loaded:
+            if not answers.answers:  # a blank template: a "progress" from or to nothing
+                raise ContentError([Issue(str(path), say("blank_report"))], what="answers")
         use_lang(lang.value if lang else loaded[-1][1].lang)
         forced = _check_one_enterprise(loaded, force)
         snapshots = [Snapshot(path.name, answers, run_assessment(content, answers)) for path, answers, _ in loaded]
