@@ -224,3 +224,18 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
             if other.id != chosen.id:
                 flips.append(Flip(factor=factor.id, from_value=baseline[factor.id], to_value=moved, choice=other.id))
     return flips
+
+
+def open_requirements(
+    rubric: Rubric, decision_id: str, choice_id: str, factors: dict[str, Any]
+) -> list[RequirementRef]:
+    """The requirements of one choice that these factor values do not meet: what stands between the
+    enterprise and that choice (an assessment's `factors` suffice; nothing is re-derived)."""
+    choice = rubric.choice_index[(decision_id, choice_id)]
+    facts = rules.Facts(raw=lambda _: None, points=lambda _: None, factor_positions=rubric.factor_positions)
+    facts.factors = dict(factors)
+    return [
+        RequirementRef(decision_id, choice_id, "requires", i)
+        for i, r in enumerate(choice.requires)
+        if not _holds(r, facts)
+    ]

@@ -41,6 +41,8 @@ class Command:
 class Interview:
     content: Content
     data: dict[str, Any]  # the answers file as plain data, exactly what is saved
+    # A re-assessment: the earlier assessment's answers, offered as each question's default.
+    earlier: dict[str, Any] = field(default_factory=dict)
     slots: list[Slot] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +77,31 @@ class Interview:
     @classmethod
     def resume(cls, content: Content, answers: Answers) -> Interview:
         return cls(content, answers.model_dump(mode="json"))
+
+    @classmethod
+    def reassess(cls, content: Content, earlier: Answers, lang: str, today: datetime.date | None = None) -> Interview:
+        """A new assessment of the enterprise of `earlier`: dated today, with the earlier record's
+        assessor, engagement, enterprise id, park and contact, and no answer of its own yet; each
+        question offers the earlier answer as its default."""
+        interview = cls.start(content, lang)
+        record = earlier.assessment.model_dump(mode="json", exclude={"date"})
+        date = (today or datetime.date.today()).isoformat()
+        interview.data["assessment"] = {"date": date, **{k: v for k, v in record.items() if v}}
+        interview.offer(earlier)
+        return interview
+
+    def offer(self, earlier: Answers) -> None:
+        """Offer `earlier`'s answers as defaults (for a re-assessment, also when it is resumed)."""
+        self.earlier = {f"{PROFILE_STEP}.{k}": v for k, v in earlier.enterprise.items()} | dict(earlier.answers)
+
+    def default(self, slot: Slot) -> Any:
+        """The earlier answer to this question if it is still a valid answer and still offered, else None."""
+        value = self.earlier.get(slot.question.id)
+        if value is None or answer_problem(slot.question, value) is not None:
+            return None
+        if slot.question.options_from and value not in {o.id for o in self.choices(slot.question)}:
+            return None
+        return value
 
     # --- answers ----------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from readiness.report.result import result_dict
 from readiness.resources import bundled_examples, example_answers
 
 PACKAGE = Path(__file__).resolve().parent.parent / "readiness"
-ENGINE = ("model", "rules", "scoring", "decide", "roadmap", "scenarios", "assess")
+ENGINE = ("model", "rules", "scoring", "decide", "roadmap", "scenarios", "assess", "compare")
 # Outside libraries and modules of our own that touch files, the terminal or rendering.
 NOT_IN_THE_ENGINE = {
     "os", "io", "sys", "pathlib", "shutil", "subprocess", "tempfile", "fcntl", "socket",

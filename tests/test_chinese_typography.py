@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -180,9 +181,9 @@ def test_the_visible_text_ignores_styles_and_splits_boxes() -> None:
 
 def test_the_chinese_portfolio_and_progress_report_have_no_typographic_fault(content: Content) -> None:
     from readiness.batch import portfolio_entry
-    from readiness.compare import compare
+    from readiness.compare import Snapshot, compare
     from readiness.portfolio import build_portfolio
-    from readiness.report.documents import render_comparison, render_portfolio
+    from readiness.report.documents import render_portfolio, render_progress
     from readiness.resources import bundled_examples
 
     assessed = [
@@ -191,12 +192,11 @@ def test_the_chinese_portfolio_and_progress_report_have_no_typographic_fault(con
     portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
     portfolio_lines = visible_lines(render_portfolio(portfolio, content, "html").data.decode("utf-8"))
     assert "企业名称" in portfolio_lines and "最常见的待补齐条件" in portfolio_lines
-    before = load_answers(example_answers("example"), content)
-    after = before.model_copy(update={"answers": {**before.answers, "diagnosis.it_staff": 9}})
-    comparison = compare(
-        content, (before, run_assessment(content, before)), (after, run_assessment(content, after)), [], "zh"
-    )
-    progress_lines = visible_lines(render_comparison(comparison, "zh", "html").data.decode("utf-8"))
+    examples = Path(__file__).resolve().parent.parent / "examples" / "progress"
+    dated = [load_answers(examples / f"hengrui-{year}.yaml", content) for year in (2024, 2025, 2026)]
+    progress = compare(content, [Snapshot(f"{a.assessment.date}.yaml", a, run_assessment(content, a)) for a in dated])
+    progress_lines = visible_lines(render_progress(progress, content, "html", "zh").data.decode("utf-8"))
+    assert "进展报告" in progress_lines and "历次评估趋势（3次）" in progress_lines
     for lines in (portfolio_lines, progress_lines):
         assert {kind: found for kind, found in problems(lines).items() if found} == {}
 

@@ -88,14 +88,16 @@ def is_device(path: Path, minor: int) -> bool:
         ["report", "{answers}", "-f", "json", "-o", "{out}"],
         ["score", "{answers}", "-f", "json", "-o", "{out}"],
         ["score", "{answers}", "-o", "{out}"],
-        ["compare", "{answers}", "{answers}", "-f", "json", "-o", "{out}"],
+        ["compare", "{answers}", "{other}", "-f", "json", "-o", "{out}"],
         ["init", "-o", "{out}", "--force"],
         ["merge", "{answers}", "{answers}", "-o", "{out}", "--force"],
     ],
 )
 def test_a_null_device_stays_a_device(tmp_path: Path, answers: Path, command: list[str]) -> None:
     null = char_device(tmp_path / "null", 3)
-    result = run(*(part.format(answers=answers, out=null) for part in command))
+    other = tmp_path / "other.yaml"
+    shutil.copyfile(answers, other)
+    result = run(*(part.format(answers=answers, other=other, out=null) for part in command))
     assert result.exit_code == 0, result.output
     assert is_device(null, 3), "the device node was replaced by a regular file"
     assert not temporaries(tmp_path)

@@ -1,13 +1,11 @@
-"""Several respondents (merge) and progress over time (compare)."""
+"""Several respondents of one enterprise (merge); progress over time is in test_progress.py."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from readiness.cli import app
@@ -90,68 +88,6 @@ def test_merge_command_writes_a_valid_file_and_the_report_lists_disagreements(tm
     assert load_answers(merged, content).disagreements[0].answers == {"Li": "cdo", "Wang": "none"}
     again = runner.invoke(app, ["merge", str(a), str(b), "-o", str(merged)], env=ENV)
     assert again.exit_code == 1 and "--force" in again.output
-
-
-# --- compare -------------------------------------------------------------------------------
-
-
-def _compare(tmp_path: Path, before: Answers, after: Answers, *extra: str) -> Any:
-    first, second = tmp_path / "before.yaml", tmp_path / "after.yaml"
-    write_answers(first, before.model_dump(mode="json"))
-    write_answers(second, after.model_dump(mode="json"))
-    return runner.invoke(app, ["compare", str(first), str(second), *extra], env=ENV)
-
-
-def test_level_up_and_completed_actions(tmp_path: Path, content: Content) -> None:
-    before = persona(content)
-    after = variant(before, "Li", **{"data.data_owner": "cdo", "data.data_quality": "automated"})
-    result = _compare(tmp_path, before, after, "--format", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    data_step = next(s for s in data["steps"] if s["id"] == "data")
-    assert data_step["change"] > 0 and data_step["score_after"] > data_step["score_before"]
-    assert {a["question"] for a in data["answers_changed"]} == {"data.data_owner", "data.data_quality"}
-    assert data["actions_completed"]  # appointing a data owner is no longer on the roadmap
-
-
-def test_level_down(tmp_path: Path, content: Content) -> None:
-    before = persona(content, "mature_finetune")
-    after = variant(before, "Li", **{"infrastructure.networked_equipment": 5})
-    data = json.loads(_compare(tmp_path, before, after, "-f", "json").stdout)
-    infra = next(s for s in data["steps"] if s["id"] == "infrastructure")
-    assert infra["level_after"] < infra["level_before"] and infra["change"] < 0
-
-
-def test_changed_decision_says_why(tmp_path: Path, content: Content) -> None:
-    before = persona(content, "mature_finetune")
-    after = variant(before, "Li", **{"models.labelled_examples": 20})
-    data = json.loads(_compare(tmp_path, before, after, "-f", "json").stdout)
-    strategy = next(d for d in data["decisions"] if d["id"] == "model_strategy")
-    assert strategy["changed"] and strategy["why"]
-
-
-def test_other_questionnaire_version_compares_what_still_exists(tmp_path: Path, content: Content) -> None:
-    before = persona(content)
-    old = before.model_dump(mode="json")
-    old["questionnaire_version"] = 0
-    old["answers"]["data.retired_question"] = "yes_of_course"
-    first, second = tmp_path / "old.yaml", tmp_path / "new.yaml"
-    first.write_text(yaml.safe_dump(old, allow_unicode=True), encoding="utf-8")
-    write_answers(second, before.model_dump(mode="json"))
-    result = runner.invoke(app, ["compare", str(first), str(second), "-f", "json"], env=ENV)
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["not_compared"] == ["data.retired_question"]
-
-
-def test_compare_table_and_html(tmp_path: Path, content: Content) -> None:
-    before = persona(content)
-    after = variant(before, "Li", **{"data.data_owner": "cdo"})
-    table = _compare(tmp_path, before, after)
-    assert table.exit_code == 0 and "Progress" in table.output
-    target = tmp_path / "progress.html"
-    html = _compare(tmp_path, before, after, "-o", str(target))
-    assert html.exit_code == 0, html.output
-    assert "Answers that changed" in target.read_text(encoding="utf-8")
 
 
 def test_the_report_lists_every_disagreement_with_who_said_what(content: Content) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import assess_command, batch_command, content_commands, report_commands, team_commands
+from . import assess_command, batch_command, compare_command, content_commands, report_commands, team_commands
 from .common import h
 from .usage_words import LocalisedGroup
 
@@ -44,4 +44,5 @@ content_commands.register(app)
 assess_command.register(app)
 report_commands.register(app)
 team_commands.register(app)
+compare_command.register(app)
 batch_command.register(app)

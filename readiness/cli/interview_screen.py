@@ -25,17 +25,20 @@ class SaveAndQuit(Exception):
 class Session:
     """One sitting of the interview: asks, saves after each answer, shows summaries."""
 
-    def __init__(self, interview: Interview, path: Path, lang: str) -> None:
+    def __init__(self, interview: Interview, path: Path, lang: str, notice: str = "") -> None:
         self.interview = interview
         self.path = path
         self.lang = lang
         self.words = namespace(lang, "interview")
+        self.notice = notice  # shown under the welcome (a re-assessment says where it started from)
         self.history: list[int] = []
 
     # --- the flow ---------------------------------------------------------------------------
 
     def run(self) -> None:
         self._welcome()
+        if self.notice:
+            out.print(plain(self.notice, style="yellow"))
         self._save()  # the file exists from the first moment, so "saved in ..." is always true
         if not self.interview.data["respondents"]:
             self._ask_respondent()
@@ -82,11 +85,14 @@ class Session:
 
         question = slot.question
         current = self.interview.value(question.id)
-        self._show_question(slot, current if keep or current is not None else None)
+        earlier = self.interview.default(slot) if current is None else None
+        self._show_question(slot, current if keep or current is not None else None, earlier)
         while True:
             typed = out.input(plain(f"{self._prompt(question)} › ", style="bold cyan"))
             if not typed.strip() and current is not None:
                 value: Any = current
+            elif not typed.strip() and earlier is not None:
+                value = earlier  # a re-assessment: Enter keeps the earlier answer
             else:
                 try:
                     value = parse_answer(question, typed, self.lang, self.interview.choices(question))
@@ -156,7 +162,7 @@ class Session:
         out.print(Rule(plain(f"{heading}{step.title.get(self.lang)}"), style="cyan"))
         out.print(plain(step.intro.get(self.lang).strip(), style="italic"))
 
-    def _show_question(self, slot: Slot, current: Any) -> None:
+    def _show_question(self, slot: Slot, current: Any, earlier: Any = None) -> None:
         from ..report.context import answer_text, help_text
 
         question = slot.question
@@ -185,6 +191,10 @@ class Session:
         if current is not None:
             shown = answer_text(question, current, self.lang)
             body.append(plain(self.words["current"].format(answer=shown), style="yellow"))
+        elif earlier is not None:
+            shown = answer_text(question, earlier, self.lang)
+            said = namespace(self.lang, "progress")["last_answer"]
+            body.append(plain(said.format(answer=shown), style="yellow"))
         out.print()
         out.print(Group(*body))
 

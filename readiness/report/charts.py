@@ -315,3 +315,191 @@ def _gantt_chart(
             f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(x1 - x0)}" height="8" rx="2" fill="{shades[phase + 1]}"/>'
         )
     return _svg(width, height, lang, body, label)
+
+
+# --- progress: before and after, and the trend over several assessments -----------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: float  # 0-100, the first assessment
+    after: float  # 0-100, the latest
+
+
+def _polygon(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
+
+
+def radar_before_after(
+    axes: Sequence[Change],
+    levels: Sequence[tuple[int, str, float]],
+    lang: str,
+    colour: str,
+    legend: tuple[str, str] = ("", ""),
+    label: str = "",
+) -> str:
+    """The first assessment as a grey dashed outline, the latest filled in the accent colour, with a
+    ring at every level threshold and each axis labelled with both scores."""
+    accent = safe_colour(colour)
+    width, height = 400.0, 322.0
+    cx, cy, radius = width / 2, 152.0, 106.0
+    count = len(axes)
+    body: list[str] = []
+    for value in sorted({lvl[2] for lvl in levels if lvl[2] > 0} | {100.0}):
+        ring = radar_points([value] * count, cx, cy, radius)
+        body.append(f'<polygon points="{_polygon(ring)}" fill="none" stroke="{RULE}" stroke-width="0.8"/>')
+        body.append(_text(cx + 3, cy - radius * value / 100 + 3, f"{value:g}", 7, fill=MUTED))
+    for x, y in radar_points([100.0] * count, cx, cy, radius):
+        body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{RULE}" stroke-width="0.8"/>')
+    before = radar_points([a.before for a in axes], cx, cy, radius)
+    after = radar_points([a.after for a in axes], cx, cy, radius)
+    body.append(
+        f'<polygon points="{_polygon(after)}" fill="{accent}" fill-opacity="0.16" stroke="{accent}" '
+        f'stroke-width="2" stroke-linejoin="round"/>'
+    )
+    body.append(
+        f'<polygon points="{_polygon(before)}" fill="none" stroke="{MUTED}" stroke-width="1.4" '
+        f'stroke-dasharray="4 3" stroke-linejoin="round"/>'
+    )
+    body += [f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.4" fill="{MUTED}"/>' for x, y in before]
+    body += [f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" fill="{accent}"/>' for x, y in after]
+    for axis, (x, y) in zip(axes, radar_points([100.0] * count, cx, cy, radius + 16), strict=True):
+        anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
+        dy = -10 if y < cy - radius else (8 if y > cy + radius else 0)
+        body.append(_text(x, y + dy, fit_text(axis.label, 10, 118), 10, anchor=anchor, weight="bold"))
+        scores = f"{axis.before:.0f} → {axis.after:.0f}"
+        body.append(_text(x, y + dy + 12, scores, 9, anchor=anchor, fill=accent, weight="bold"))
+    first, latest = legend
+    legend_y = height - 8
+    body.append(
+        f'<line x1="20" y1="{_n(legend_y - 3)}" x2="38" y2="{_n(legend_y - 3)}" stroke="{MUTED}" '
+        f'stroke-width="1.4" stroke-dasharray="4 3"/>'
+    )
+    body.append(_text(43, legend_y, fit_text(first, 8, 160), 8, fill=MUTED))
+    body.append(
+        f'<rect x="210" y="{_n(legend_y - 8)}" width="18" height="8" fill="{accent}" fill-opacity="0.3" '
+        f'stroke="{accent}" stroke-width="1.5"/>'
+    )
+    body.append(_text(233, legend_y, fit_text(latest, 8, 165), 8, fill=MUTED))
+    return _svg(width, height, lang, body, label)
+
+
+def step_changes(
+    rows: Sequence[Change], levels: Sequence[tuple[int, str, float]], lang: str, colour: str, label: str = ""
+) -> str:
+    """One row per step: a grey dot at the first score, an arrow to the latest, level bands behind."""
+    accent = safe_colour(colour)
+    down = "#9a3324"
+    label_w, plot_w, right = 104.0, 290.0, 40.0
+    top, row_h = 30.0, 30.0
+    width = label_w + plot_w + right
+    height = top + row_h * len(rows) + 18
+
+    def x_of(score: float) -> float:
+        return label_w + plot_w * max(0.0, min(score, 100.0)) / 100
+
+    body: list[str] = []
+    bounds = [lvl[2] for lvl in levels] + [100.0]
+    for i, (_, name, low) in enumerate(levels):
+        high = bounds[i + 1]
+        if i % 2 == 0:
+            body.append(
+                f'<rect x="{_n(x_of(low))}" y="{_n(top - 6)}" width="{_n(x_of(high) - x_of(low))}" '
+                f'height="{_n(row_h * len(rows) + 6)}" fill="{FAINT}"/>'
+            )
+        span = x_of(high) - x_of(low)
+        body.append(
+            _text(
+                (x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 7.5, span - 1), 7.5, anchor="middle", fill=MUTED
+            )
+        )
+    for i, row in enumerate(rows):
+        y = top + i * row_h + 15
+        body.append(_text(label_w - 8, y + 3.5, fit_text(row.label, 9.5, label_w - 10), 9.5, anchor="end"))
+        x0, x1 = x_of(row.before), x_of(row.after)
+        shade = accent if row.after >= row.before else down
+        if abs(x1 - x0) >= 6:
+            tip = x1 - 5 if x1 > x0 else x1 + 5
+            body.append(
+                f'<line x1="{_n(x0)}" y1="{_n(y)}" x2="{_n(tip)}" y2="{_n(y)}" stroke="{shade}" stroke-width="2.2"/>'
+            )
+            head = [(x1, y), (tip, y - 4), (tip, y + 4)]
+            body.append(f'<polygon points="{_polygon(head)}" fill="{shade}"/>')
+        body.append(f'<circle cx="{_n(x0)}" cy="{_n(y)}" r="3.2" fill="#ffffff" stroke="{MUTED}" stroke-width="1.4"/>')
+        if abs(x1 - x0) < 6:
+            body.append(f'<circle cx="{_n(x1)}" cy="{_n(y)}" r="3.2" fill="{shade}"/>')
+        change = row.after - row.before
+        body.append(
+            _text(label_w + plot_w + right - 2, y + 3.5, f"{change:+.1f}", 9, anchor="end", fill=shade, weight="bold")
+        )
+        body.append(_text(max(x0, x1) + 7, y - 4, f"{row.after:.0f}", 7.5, fill=INK))
+    axis_y = top + row_h * len(rows) + 4
+    for value in range(0, 101, 20):
+        body.append(_text(x_of(value), axis_y + 10, str(value), 7.5, anchor="middle", fill=MUTED))
+    return _svg(width, height, lang, body, label)
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    scores: tuple[float, ...]  # one per assessment, in date order
+
+
+def trend(
+    panels: Sequence[Series],
+    dates: Sequence[str],
+    levels: Sequence[tuple[int, str, float]],
+    lang: str,
+    colour: str,
+    label: str = "",
+) -> str:
+    """Small multiples, four to a row: each step's score at every assessment, level thresholds as
+    faint lines, the first and latest score written at the ends."""
+    accent = safe_colour(colour)
+    columns = 4
+    cell_w, cell_h = 118.0, 96.0
+    pad_l, pad_r, pad_t, pad_b = 12.0, 12.0, 22.0, 18.0
+    rows = math.ceil(len(panels) / columns)
+    width, height = cell_w * columns, cell_h * rows
+    body: list[str] = []
+    count = len(dates)
+    for i, panel in enumerate(panels):
+        ox, oy = (i % columns) * cell_w, (i // columns) * cell_h
+        left, right_x = ox + pad_l, ox + cell_w - pad_r
+        top, bottom = oy + pad_t, oy + cell_h - pad_b
+
+        def at(n: int, score: float, left: float = left, right_x: float = right_x, top: float = top,
+               bottom: float = bottom) -> tuple[float, float]:  # fmt: skip
+            x = left + (right_x - left) * (n / (count - 1) if count > 1 else 0.5)
+            return x, bottom - (bottom - top) * max(0.0, min(score, 100.0)) / 100
+
+        body.append(_text(ox + pad_l - 4, oy + 12, fit_text(panel.label, 9, cell_w - 10), 9, weight="bold"))
+        body.append(
+            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right_x - left)}" height="{_n(bottom - top)}" '
+            f'fill="{FAINT}"/>'
+        )
+        for _, _, low in levels:
+            if 0 < low < 100:
+                y = at(0, low)[1]
+                body.append(
+                    f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(right_x)}" y2="{_n(y)}" stroke="#ffffff" '
+                    f'stroke-width="1"/>'
+                )
+        points = [at(n, s) for n, s in enumerate(panel.scores)]
+        body.append(
+            f'<polyline points="{_polygon(points)}" fill="none" stroke="{accent}" stroke-width="1.8" '
+            f'stroke-linejoin="round"/>'
+        )
+        body += [f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.4" fill="{accent}"/>' for x, y in points]
+        (fx, fy), (lx, ly) = points[0], points[-1]
+        body.append(_text(fx, max(fy - 5, top + 7), f"{panel.scores[0]:.0f}", 7.5, anchor="start", fill=MUTED))
+        body.append(
+            _text(lx, max(ly - 5, top + 7), f"{panel.scores[-1]:.0f}", 8, anchor="end", fill=accent, weight="bold")
+        )
+        for n, date in enumerate(dates):
+            x = at(n, 0)[0]
+            anchor = "start" if n == 0 else "end" if n == count - 1 else "middle"
+            if n in (0, count - 1) or count <= 4:
+                body.append(_text(x, bottom + 11, fit_text(date[:7], 7, 40), 7, anchor=anchor, fill=MUTED))
+    return _svg(width, height, lang, body, label)

@@ -7,6 +7,7 @@ the CLI and by batch workers alike. Jinja2 and WeasyPrint load only when a docum
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,13 +101,38 @@ def render_portfolio(
     return render_page("portfolio.html", variables, fmt, lang, content_root, brand_file)
 
 
-def render_comparison(comparison: Any, lang: str, fmt: str, content_root: Path | None = None) -> Document:
-    """The progress report between two assessments (readiness.compare.Comparison)."""
-    from .context import Brand
-    from .html import page_variables
+def render_progress(
+    progress: Any,
+    content: Content,
+    fmt: str,
+    lang: str,
+    *,
+    brand_file: Path | None = None,
+    content_root: Path | None = None,
+    not_compared: Collection[str] = (),
+    forced: str = "",
+) -> Document:
+    """The progress report of one enterprise (readiness.compare.Progress) as md, json, html or pdf."""
+    from .brand import load_brand
+    from .progress import build_progress_context, progress_json, template_variables
 
-    variables = page_variables(lang, Brand(), comparison=comparison, date=dt.date.today().isoformat())
-    return render_page("compare.html", variables, fmt, lang, content_root)
+    brand = load_brand(brand_file) if brand_file else None
+    ctx = build_progress_context(progress, content, lang, brand, not_compared=not_compared, forced=forced)
+    if fmt == "json":
+        import json
+
+        return Document((json.dumps(progress_json(ctx), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    if fmt == "md":
+        from .markdown import render_progress_markdown
+
+        return Document(render_progress_markdown(ctx).encode("utf-8"))
+    from .html import render_template, template_dir
+
+    folder = template_dir(content_root)
+    html = render_template("compare.html", template_variables(ctx), folder)
+    if fmt == "html":
+        return Document(html.encode("utf-8"))
+    return _pdf(html, folder, brand_file, lang, None)
 
 
 def _pdf(html: str, folder: Path, brand_file: Path | None, lang: str, pdf_variant: str | None) -> Document:

@@ -9,8 +9,12 @@ tags, links or table breaks can come through from an answers file. Separators co
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .context import ActionView, AnswerLine, DecisionView, ReportContext, StepView
+
+if TYPE_CHECKING:
+    from .progress import ProgressContext
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!])")
 
@@ -250,3 +254,79 @@ def _action(action: ActionView, t: dict[str, str]) -> list[str]:
     if action.support:
         lines.append(f"*{esc(t['support'])}*{t['colon']}{esc(action.support)}")
     return [*lines, ""]
+
+
+def render_progress_markdown(ctx: ProgressContext) -> str:
+    """The progress report (readiness/report/progress.py) as Markdown, section by section like the PDF."""
+    t, w = ctx.t, ctx.w
+    first, latest = ctx.snapshots[0], ctx.snapshots[-1]
+    lines = [f"# {esc(w['title'])}{t['title_sep']}{esc(ctx.enterprise)}", "", esc(w["subtitle"]), ""]
+    if ctx.brand.firm:
+        lines += [_fact(t, "prepared_by", esc(ctx.brand.firm)), ""]
+    lines += _table(
+        [esc(w["date"]), esc(w["file"]), esc(w["assessor"]), esc(w["score_level"])],
+        [
+            [esc(s.date), esc(s.file), esc(s.assessor or t["none"]), esc(f"{s.score:.1f} · {s.level} {s.level_name}")]
+            for s in ctx.snapshots
+        ],
+    )
+    lines += [f"## {esc(w['summary'])}", "", f"**{esc(ctx.headline)}**", ""]
+    lines += [f"> {esc(note)}" for note in ctx.notes] + ([""] if ctx.notes else [])
+    header = [
+        esc(t["step"]),
+        esc(f"{w['first']} {first.date}"),
+        esc(f"{w['latest']} {latest.date}"),
+        esc(w["change_points"]),
+    ]
+    rows = [
+        [
+            esc(row.title),
+            esc(f"{row.first:.1f} · {row.levels[0]} {row.level_names[0]}"),
+            esc(f"{row.latest:.1f} · {row.levels[-1]} {row.level_names[-1]}"),
+            f"{row.change:+.1f}",
+        ]
+        for row in [*ctx.steps, ctx.overall]
+    ]
+    lines += _table(header, rows, "lllr")
+    lines += [f"## {esc(w['decisions'])}", "", esc(w["decisions_intro"]), ""]
+    for d in ctx.decisions:
+        state = w["changed_from"].format(before=d.before) if d.changed else t["unchanged"]
+        lines += [f"### {esc(d.title)}{t['colon']}{esc(d.after)}", "", f"*{esc(state)}*", "", esc(d.summary), ""]
+        lines += [f"- {esc(why)}" for why in d.why] + ([""] if d.why else [])
+        lines += [f"**{esc(d.target_heading)}**", ""]
+        lines += [f"- {esc(need)}" for need in d.still_open]
+        lines += [f"- ✓ {esc(need)}{t['paren_open']}{esc(w['met_since'])}{t['paren_close']}" for need in d.met_since]
+        if d.target and not d.still_open:
+            lines.append(f"- {esc(w['nothing_open'])}")
+        lines.append("")
+        if d.would_change_if:
+            lines += [f"**{esc(t['would_change'])}**", "", *(f"- {esc(flip)}" for flip in d.would_change_if), ""]
+    lines += [f"## {esc(w['actions'])}", "", esc(w["actions_intro"]), ""]
+    for key, actions, with_reason in (
+        ("done", ctx.done, False),
+        ("no_longer", ctx.no_longer_triggered, True),
+        ("new", ctx.new, True),
+    ):
+        lines += [f"### {esc(w[key].format(n=len(actions)))}", ""]
+        for a in actions:
+            why = f"{t['dash']}{esc(a.reason)}" if with_reason else ""
+            proof = f"{t['paren_open']}{esc(t['list_sep'].join(a.evidence))}{t['paren_close']}" if a.evidence else ""
+            lines.append(f"- **{esc(a.title)}**{why}{proof}")
+        lines += [f"- {esc(t['none'])}"] if not actions else []
+        lines.append("")
+    lines += [esc(w["still_open"].format(n=ctx.still_open)), ""]
+    if len(ctx.snapshots) > 2:
+        lines += [f"## {esc(w['trend'].format(n=len(ctx.snapshots)))}", "", esc(w["trend_intro"]), ""]
+        rows = [
+            [esc(row.title), *(f"{s:.1f} · {lvl}" for s, lvl in zip(row.scores, row.levels, strict=True))]
+            for row in [*ctx.steps, ctx.overall]
+        ]
+        lines += _table([esc(t["step"]), *(esc(s.date) for s in ctx.snapshots)], rows)
+    lines += [f"## {esc(w['answers'].format(n=len(ctx.answers_changed)))}", "", esc(w["answers_intro"]), ""]
+    if ctx.answers_changed:
+        lines += _table(
+            [esc(t["question"]), esc(first.date), esc(latest.date), ""],
+            [[esc(a.question), esc(a.before), esc(a.after), esc(a.direction_label)] for a in ctx.answers_changed],
+        )
+    lines += [f"## {esc(w['method'])}", "", esc(w["method_text"] + t["word_sep"] + ctx.order_note), ""]
+    return "\n".join(lines).rstrip() + "\n"
