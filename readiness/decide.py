@@ -199,7 +199,7 @@ def decide(decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Ex
         reasons=reasons,
         would_change_if=flips,
         path=path,
-        nearest_change=[] if flips else _nearest_change(decision, rubric, facts, chosen),
+        nearest_change=() if flips else tuple(_nearest_change(decision, rubric, facts, chosen)),
     )
 
 
@@ -253,9 +253,9 @@ def _nearest_change(decision: Decision, rubric: Rubric, facts: rules.Facts, chos
     # The choice holds by its own requirements alone (no other choice is short of anything): the
     # nearest change is one of those requirements failing, composites included.
     for req in chosen.requires:
-        factor = rubric.factor_index[req.factor]
-        here = factor.position[baseline[req.factor]]
-        for value in sorted(factor.order, key=lambda v: abs(factor.position[v] - here)):
+        held = rubric.factor_index[req.factor]
+        here = held.position[baseline[req.factor]]
+        for value in sorted(held.order, key=lambda v: abs(held.position[v] - here)):
             what_if.factors = {**baseline, req.factor: value}
             for composite in rubric.derived_from[req.factor]:
                 what_if.factors[composite.id] = _derive(composite, what_if, rubric)

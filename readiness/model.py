@@ -771,7 +771,7 @@ class DecisionResult(NamedTuple):
     path: list[PathStage]  # empty for a decision without stages
     # When no single change flips it: the fewest factor changes that give another choice (all
     # toward that one choice); empty when a single change suffices or none is found.
-    nearest_change: list[Flip] = []
+    nearest_change: tuple[Flip, ...] = ()
 
 
 class RoadmapItem(NamedTuple):

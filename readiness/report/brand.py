@@ -29,9 +29,9 @@ from pathlib import Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..errors import ContentError, Issue
+from ..languages import LANGUAGES
 from ..loader import read_yaml, validate
 from .charts import HEX_COLOUR
-from ..languages import LANGUAGES
 from .context import Brand
 
 MAX_BRAND_BYTES = 64_000
@@ -93,7 +93,7 @@ def load_brand(path: Path, lang: str = "en", commentary: Path | None = None) -> 
     issues: list[Issue] = []
     if not isinstance(doc.data, dict):
         raise ContentError(
-            [doc.issue((), "expected a mapping with firm, logo, primary_colour, contact, author, disclaimer, commentary")],
+            [doc.issue((), f"expected a mapping with {', '.join(BrandFile.model_fields)}")],
             what="brand file",
         )
     brand = validate(BrandFile, doc, doc.data, (), issues)

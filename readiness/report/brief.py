@@ -9,6 +9,7 @@ alter each, and the support programmes that the planned actions can draw on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -169,6 +170,11 @@ def _why(content: Content, answers: Answers, action: Action, w: dict[str, str], 
     asked = [q for q in asked if q.id in index]
     if not asked:
         return w["why_decision"]
+    # A follow-up that was never reached: its parent's answer is the reason.
+    for q in list(asked):
+        if answers.value(q.id) is None and q.show_if is not None:
+            parents = [f.subject for f in leaves(q.show_if) if f.kind in ("question", "points")]
+            asked += [index[p] for p in parents if p in index]
     question = next((q for q in asked if answers.value(q.id) is not None), asked[0])
     return w["why_answer"].format(
         what=wording.question_name(question, lang), answer=answer_text(question, answers.value(question.id), lang)
@@ -240,7 +246,12 @@ def _decision(
 
 
 def change_text(
-    content: Content, decision: str, flips: list[Flip], nearest: list[Flip], lang: str, shown: int | None = None
+    content: Content,
+    decision: str,
+    flips: Sequence[Flip],
+    nearest: Sequence[Flip],
+    lang: str,
+    shown: int | None = None,
 ) -> str:
     """The one change that would alter a decision (a gain in capability before a change of
     circumstance), or, when no single change does, the nearest set of changes."""

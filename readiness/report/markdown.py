@@ -8,6 +8,7 @@ tags, links or table breaks can come through from an answers file. Separators co
 
 from __future__ import annotations
 
+import html
 import re
 
 from .context import ActionView, AnswerLine, DecisionView, ReportContext, StepView
@@ -114,18 +115,7 @@ def _summary(ctx: ReportContext) -> list[str]:
         lines += [f"{esc(t['priority_words'])}{colon}{esc(priority.words)}", ""]
     if not priority.title and priority.nearest:
         lines += [esc(t["priority_not_in_catalogue"] % t["list_sep"].join(priority.nearest)), ""]
-    for decision in (ctx.model_strategy, ctx.deployment):
-        why = space.join(esc(text) for text in decision.key_reasons)
-        lines += [
-            f"- **{esc(decision.title)}**{colon}**{esc(decision.label)}**{t['full_stop']}{space}"
-            f"{esc(decision.summary)}{space}{why}".rstrip()
-        ]
-    lines += ["", f"### {esc(t['priority_actions'])}", ""]
-    lines += [
-        f"- **{a.number}. {esc(a.title)}**"
-        + _in_brackets(esc(t["list_sep"].join([ctx.phases[a.phase - 1].label, _fact(t, "effort", a.effort_label)])), t)
-        for a in ctx.top_actions
-    ] or [esc(t["no_actions"])]
+    lines += _brief(ctx)
     lines += ["", f"## {esc(t['scorecard'])}", ""]
     return lines + _table(
         [esc(t["step"]), esc(t["score"]), esc(t["level"]), esc(t["confidence"]), esc(t["answered"])],
@@ -209,29 +199,63 @@ def _answer_list(title: str, answers: list[AnswerLine], empty: str, colon: str) 
 
 
 def _decision(decision: DecisionView, t: dict[str, str]) -> list[str]:
+    """A decision in plain words: the reasons that decided it, its path and what would change it
+    (the rules and the other choices' conditions are the HTML/PDF technical appendix's)."""
     lines = [f"### {esc(decision.title)}{t['title_sep']}{esc(decision.label)}", "", esc(decision.summary), ""]
     colon = t["colon"]
-    lines += [f"{esc(t['runner_up'])}{colon}{esc(decision.runner_up_label)}", ""]
-    for met, heading in ((True, t["why_choice"]), (False, t["why_not"])):
-        shown = [r for r in decision.reasons if r.met == met]
-        if shown:
-            lines += [f"**{esc(heading)}**", ""]
-            for r in shown:
-                said = t["list_sep"].join(f"{asked}{colon}{answer}" for asked, answer in r.evidence)
-                said = said or f"{r.factor}{colon}{r.value}"
-                lines.append(f"- {esc(r.text)}{_in_brackets(esc(t['your_answers'] + colon + said), t)}")
-            lines.append("")
+    shown = [r for r in decision.reasons if r.met]
+    if shown:
+        lines += [f"**{esc(t['why_choice'])}**", ""]
+        for r in shown:
+            said = t["list_sep"].join(f"{asked}{colon}{answer}" for asked, answer in r.evidence)
+            said = said or f"{r.factor}{colon}{r.value}"
+            lines.append(f"- {esc(r.text)}{_in_brackets(esc(t['your_answers'] + colon + said), t)}")
+        lines.append("")
     if decision.path:
         lines += [f"**{esc(t['path'])}**", ""]
         for i, stage in enumerate(decision.path, start=1):
-            when = _in_brackets(esc(t["stage_when"] + colon + t["list_sep"].join(stage.when)), t) if stage.when else ""
-            lines.append(f"{i}. {esc(stage.status_label)}{colon}{esc(stage.label)}{when}")
+            lines.append(f"{i}. {esc(stage.status_label)}{colon}{esc(stage.label)}")
         lines.append("")
     if decision.next_step:
         lines += [f"**{esc(t['once_working'])}**{colon}{esc(decision.next_step)}", ""]
     lines += [f"**{esc(t['would_change'])}**", ""]
-    lines += [f"- {esc(text)}" for text in decision.would_change_if] or [esc(t["no_change"])]
+    lines += [f"- {esc(text)}" for text in decision.would_change_if]
     return [*lines, ""]
+
+
+def _brief(ctx: ReportContext) -> list[str]:
+    """The executive brief: findings, risks, the next 90 days, the decisions, the support."""
+    t, b = ctx.t, ctx.brief.words
+    colon = t["colon"]
+    lines = [f"### {esc(b['findings'])}", ""]
+    lines += [f"{i}. {esc(text)}" for i, text in enumerate(ctx.brief.findings, start=1)]
+    lines += ["", f"### {esc(b['risks'])}", ""]
+    lines += [f"{i}. {esc(text)}" for i, text in enumerate(ctx.brief.risks, start=1)]
+    lines += ["", f"### {esc(b['moves'])}", ""]
+    for move in ctx.brief.moves:
+        facts = [f"{b['col_owner']}{colon}{move.owner}", f"{b['col_effort']}{colon}{move.effort}"]
+        if move.cost:
+            facts.append(f"{b['col_cost']}{colon}{move.cost}")
+        lines.append(f"- **{move.number}. {esc(move.title)}**{_in_brackets(esc(t['list_sep'].join(facts)), t)}")
+        lines.append(f"  {esc(move.why)}")
+    if not ctx.brief.moves:
+        lines.append(esc(t["no_actions"]))
+    lines += ["", f"### {esc(b['decisions'])}", ""]
+    for d in ctx.brief.decisions:
+        lines.append(f"- **{esc(d.title)}{colon}{esc(d.label)}**{t['full_stop']}{t['word_sep']}{esc(d.what)}")
+        lines.append(f"  {esc(d.why)}")
+        lines.append(f"  *{esc(b['change'])}*{colon}{esc(d.change)}")
+    lines += ["", f"### {esc(b['programmes'])}", ""]
+    lines += [
+        f"- {esc(p.support)}{_in_brackets(esc(b['for_actions'] + colon + t['list_sep'].join(p.actions)), t)}"
+        for p in ctx.brief.programmes
+    ] or [esc(b["no_programmes"])]
+    lines += ["", f"*{esc(b['programmes_note'])}*", ""]
+    if ctx.brand.commentary:
+        title = b["commentary_by"].format(firm=ctx.brand.firm) if ctx.brand.firm else b["commentary"]
+        # The consultant's own Markdown stays Markdown; only HTML in it is neutralised.
+        lines += [f"### {esc(title)}", "", html.escape(ctx.brand.commentary, quote=False), ""]
+    return lines
 
 
 def _fact(t: dict[str, str], label: str, value: str) -> str:
