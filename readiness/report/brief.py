@@ -203,10 +203,9 @@ def cost_text(cost: Any, lang: str) -> str:
 
 
 def _money(amount: float, w: dict[str, str]) -> str:
-    """¥ amounts as a manager reads them: 万 in Chinese (10,000), k in English."""
-    unit = float(w["money_unit"])
-    shown = amount / unit
-    return (f"{shown:,.0f}" if shown >= 10 or shown == int(shown) else f"{shown:,.1f}") + w["money_suffix"]
+    """A yuan amount in the unit a manager reads (万 in Chinese, thousands in English)."""
+    shown = amount / float(w["money_unit"])
+    return f"{shown:,.0f}" if shown >= 10 or shown == int(shown) else f"{shown:,.1f}"
 
 
 def _decision(
