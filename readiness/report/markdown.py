@@ -33,11 +33,13 @@ def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[st
 
 
 def render_markdown(ctx: ReportContext) -> str:
+    if ctx.parts.summary_only:  # the cover and the executive brief
+        return "\n".join(_cover(ctx) + _summary(ctx, scorecard=False)).rstrip() + "\n"
     lines = _cover(ctx) + _summary(ctx)
     for step in ctx.steps:
         lines += _step(step, ctx.t)
     t = ctx.t
-    lines += [f"## {esc(t['decisions'])}", "", esc(t["decisions_intro"]), ""]
+    lines += [f"## {esc(t['decisions'])}", "", esc(ctx.brief.words["decisions_intro"]), ""]
     for decision in (ctx.model_strategy, ctx.deployment):
         lines += _decision(decision, t)
     lines += _scenarios(ctx)
@@ -75,9 +77,14 @@ def _scenarios(ctx: ReportContext) -> list[str]:
 def _cover(ctx: ReportContext) -> list[str]:
     t = ctx.t
     lines = [f"# {esc(ctx.title)}{t['title_sep']}{esc(ctx.enterprise)}", "", f"*{esc(t['report_subtitle'])}*", ""]
-    meta = [(t["industry"], ctx.industry), (t["assessment_date"], ctx.date)]
+    b = ctx.brief.words
+    date = ctx.date if ctx.dated else b["assessment_date_missing"].format(date=ctx.report_date)
+    meta = [(t["industry"], ctx.industry), (t["assessment_date"], date), (b["engagement"], ctx.engagement)]
+    meta += [(b["park"], ctx.park)]
     meta += [(t["respondents"], t["list_sep"].join(_person(n, r, t) for n, r in ctx.respondents))]
-    meta += [(t["prepared_by"], ctx.brand.firm), (t["contact"], ctx.brand.contact)]
+    meta += [(b["assessor"], ctx.assessor), (t["prepared_by"], ctx.brand.firm), (t["contact"], ctx.brand.contact)]
+    if ctx.parts.draft:
+        lines += [f"**{esc(b['draft'])}**{t['colon']}{esc(b['draft_note'])}", ""]
     return lines + [f"- **{esc(k)}**{t['colon']}{esc(v)}" for k, v in meta if v] + [""]
 
 
@@ -90,7 +97,7 @@ def _in_brackets(text: str, t: dict[str, str]) -> str:
     return f"{t['paren_open']}{text}{t['paren_close']}"
 
 
-def _summary(ctx: ReportContext) -> list[str]:
+def _summary(ctx: ReportContext, scorecard: bool = True) -> list[str]:
     t = ctx.t
     colon, space = t["colon"], t["word_sep"]
     lines = [f"## {esc(t['executive_summary'])}", ""]
@@ -116,6 +123,8 @@ def _summary(ctx: ReportContext) -> list[str]:
     if not priority.title and priority.nearest:
         lines += [esc(t["priority_not_in_catalogue"] % t["list_sep"].join(priority.nearest)), ""]
     lines += _brief(ctx)
+    if not scorecard:
+        return lines
     lines += ["", f"## {esc(t['scorecard'])}", ""]
     return lines + _table(
         [esc(t["step"]), esc(t["score"]), esc(t["level"]), esc(t["confidence"]), esc(t["answered"])],
