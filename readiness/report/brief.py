@@ -21,6 +21,7 @@ from . import wording
 FINDINGS = RISKS = MOVES = 3
 PROGRAMMES = 4
 EVIDENCE = 3  # decisive answers named under a decision
+LIST_SHOWN = 3  # options of a long multiple-choice answer named in a sentence
 NEAREST_SHOWN = 2  # of the nearest set of changes, the first ones named in the brief
 COMPLETE_ENOUGH = 0.9  # below this share of answered weight, the unknowns are a risk of their own
 
@@ -104,7 +105,8 @@ def _findings(
     strong = next((s for s in sorted(steps, key=lambda s: -s.score) if s.strengths), None)
     if strong:
         line = strong.strengths[0]
-        found.append(w["finding_strength"].format(step=strong.short_title, what=line.short, answer=line.answer))
+        answer = _shortened(line.answer, w)
+        found.append(w["finding_strength"].format(step=strong.short_title, what=line.short, answer=answer))
     gates = wording.gate_texts(content, overall, lang)
     if gates:
         found.append(w["finding_gate"].format(text=gates[0]))
@@ -113,13 +115,23 @@ def _findings(
             break
         if step.gaps:
             gap = step.gaps[0]
+            first = not used
             used.add(gap.short)
-            found.append(_gap_sentence(w["finding_gap"], step, gap))
+            found.append(_gap_sentence(w["finding_gap" if first else "finding_gap_next"], step, gap, w))
     return found[:FINDINGS], used
 
 
-def _gap_sentence(template: str, step: Any, gap: Any) -> str:
-    return template.format(step=step.short_title, what=gap.short, answer=gap.answer, consequence=gap.consequence)
+def _gap_sentence(template: str, step: Any, gap: Any, w: dict[str, str]) -> str:
+    answer = _shortened(gap.answer, w)
+    return template.format(step=step.short_title, what=gap.short, answer=answer, consequence=gap.consequence)
+
+
+def _shortened(answer: str, w: dict[str, str]) -> str:
+    """A long list of chosen options, as its first few and how many more."""
+    items = answer.split(w["list_sep"])
+    if len(items) <= LIST_SHOWN:
+        return answer
+    return w["list_sep"].join(items[:LIST_SHOWN]) + w["nearest_more"].format(more=len(items) - LIST_SHOWN)
 
 
 def _risks(
@@ -144,7 +156,7 @@ def _risks(
     for step, gap in candidates:
         if len(risks) >= RISKS:
             break
-        risks.append(_gap_sentence(w["risk_gap"], step, gap))
+        risks.append(_gap_sentence(w["risk_gap"], step, gap, w))
     return risks[:RISKS]
 
 
