@@ -323,3 +323,16 @@ def test_completeness_is_zero_when_nothing_is_answered(content: Content) -> None
 
 def test_brand_default_is_unbranded() -> None:
     assert Brand().firm == "" and Brand().commentary == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_markdown_report_has_the_brief_and_the_technical_appendix_on_request(content: Content, lang: str) -> None:
+    answers = example(content)
+    plain = render_report(content, answers, "md", lang=lang).data.decode()
+    ctx = context(content, lang=lang)
+    assert ctx.brief.words["findings"] in plain and ctx.brief.words["technical"] not in plain
+    assert QUESTION_ID.findall(plain) == []
+    technical = render_report(content, answers, "md", lang=lang, technical=True).data.decode()
+    assert ctx.brief.words["technical"] in technical and "models.prior\\_ai\\_use" in technical
+    summary = render_report(content, answers, "md", lang=lang, summary_only=True).data.decode()
+    assert ctx.brief.words["programmes"] in summary and ctx.t["scorecard"] not in summary

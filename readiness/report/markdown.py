@@ -197,8 +197,39 @@ def _appendix(ctx: ReportContext) -> list[str]:
         )
     if ctx.warnings:
         lines += [f"### {esc(t['warnings'])}", "", *(f"- {esc(w)}" for w in ctx.warnings), ""]
+    if ctx.parts.technical:
+        lines += _technical(ctx)
     disclaimer = esc(ctx.brand.disclaimer or t["disclaimer_default"])
-    return [*lines, "---", "", disclaimer, "", esc(t["generated_by"] % ctx.version)]
+    tool = [] if ctx.brand.firm else ["", esc(t["generated_by"] % ctx.version)]
+    return [*lines, "---", "", disclaimer, *tool]
+
+
+def _technical(ctx: ReportContext) -> list[str]:
+    """The technical appendix: every rule checked, the other stages' conditions, the single changes."""
+    t, b = ctx.t, ctx.brief.words
+    colon = t["colon"]
+    lines = [f"### {esc(b['technical'])}", "", esc(b["technical_intro"]), ""]
+    for d in (ctx.model_strategy, ctx.deployment):
+        lines += [f"#### {esc(d.title)}{t['title_sep']}{esc(d.label)}", ""]
+        lines += [f"{esc(t['runner_up'])}{colon}{esc(d.runner_up_label)}", ""]
+        lines += _table(
+            [esc(b["technical_rule"]), esc(b["technical_factor"]), "", esc(b["technical_questions"])],
+            [
+                [
+                    esc(r.text),
+                    esc(f"{r.factor}{colon}{r.value}"),
+                    esc(t["met"] if r.met else t["not_met"]),
+                    esc(", ".join(r.question_ids) or b["technical_none"]),
+                ]
+                for r in d.reasons
+            ],
+        )
+        for stage in (s for s in d.path if s.when):
+            lines += [f"- **{esc(stage.label)}**{colon}{esc(t['list_sep'].join(stage.when))}"]
+        lines += ["", f"**{esc(b['technical_flips'])}**", ""]
+        lines += [f"- {esc(text)}" for text in d.flips] or [esc(t["no_change"])]
+        lines.append("")
+    return lines
 
 
 def _answer_list(title: str, answers: list[AnswerLine], empty: str, colon: str) -> list[str]:
