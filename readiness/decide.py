@@ -192,12 +192,14 @@ def decide(decision: Decision, rubric: Rubric, facts: rules.Facts, explainer: Ex
             ]
             path.append(PathStage(choice=stage_id, status=status, when=open_needs if i > current else []))
 
+    flips = _flips(decision, rubric, facts, chosen)
     return DecisionResult(
         choice=chosen.id,
         runner_up=_runner_up(decision, chosen, facts).id,
         reasons=reasons,
-        would_change_if=_flips(decision, rubric, facts, chosen),
+        would_change_if=flips,
         path=path,
+        nearest_change=() if flips else tuple(_nearest_change(decision, rubric, facts, chosen)),
     )
 
 
@@ -239,3 +241,52 @@ def open_requirements(
         for i, r in enumerate(choice.requires)
         if not _holds(r, facts)
     ]
+
+
+def _nearest_change(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choice) -> list[Flip]:
+    """The fewest factor changes that would give another choice: for each other choice with
+    requirements, move every factor it finds short to the value it asks for, and keep the
+    smallest set that really changes the outcome (ties: the choice listed first)."""
+    baseline = dict(facts.factors)
+    what_if = dataclasses.replace(facts)
+    best: list[Flip] = []
+    for other in decision.choices:
+        if other.id == chosen.id or not other.requires:
+            continue
+        moves = {r.factor: _target(r, rubric) for r in other.requires if not _holds(r, facts)}
+        if not moves or (best and len(moves) >= len(best)):
+            continue
+        what_if.factors = {**baseline, **moves}
+        for factor in moves:
+            for composite in rubric.derived_from[factor]:
+                if composite.id not in moves:
+                    what_if.factors[composite.id] = _derive(composite, what_if, rubric)
+        if all(_holds(r, what_if) for r in other.requires) and choose(decision, what_if).id == other.id:
+            best = [Flip(f, baseline[f], to, other.id) for f, to in moves.items()]
+    if best:
+        return best
+    # The choice holds by its own requirements alone (no other choice is short of anything): the
+    # nearest change is one of those requirements failing, composites included.
+    for req in chosen.requires:
+        held = rubric.factor_index[req.factor]
+        here = held.position[baseline[req.factor]]
+        for value in sorted(held.order, key=lambda v: abs(held.position[v] - here)):
+            what_if.factors = {**baseline, req.factor: value}
+            for composite in rubric.derived_from[req.factor]:
+                what_if.factors[composite.id] = _derive(composite, what_if, rubric)
+            other = choose(decision, what_if)
+            if other.id != chosen.id:
+                return [Flip(req.factor, baseline[req.factor], value, other.id)]
+    return []
+
+
+def _target(req: Requirement, rubric: Rubric) -> Any:
+    """The nearest value of the requirement's factor that meets it."""
+    order = rubric.factor_index[req.factor].order
+    if req.op in ("ne", "not_in"):
+        return next(v for v in order if v not in rules.as_list(req.value))
+    wanted = req.value[0] if isinstance(req.value, list) else req.value
+    if req.op in ("eq", "in", "gte", "lte"):
+        return wanted
+    position = rubric.factor_positions[req.factor][wanted]
+    return order[min(len(order) - 1, position + 1)] if req.op == "gt" else order[max(0, position - 1)]

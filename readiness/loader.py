@@ -753,6 +753,8 @@ def _check_levels_and_gates(
         issues.append(head.issue(("levels",), "min_score starts at 0 and rises strictly from level to level"))
     if sorted(rubric.step_weights) != sorted(STEP_IDS) or any(w <= 0 for w in rubric.step_weights.values()):
         issues.append(head.issue(("step_weights",), f"give a positive weight to each of {list(STEP_IDS)}"))
+    for step in sorted(set(rubric.owners) - set(STEP_IDS)):
+        issues.append(head.issue(("owners", step), f"unknown step; owners are given per step of {list(STEP_IDS)}"))
     estimate = rubric.sme_level_estimate
     if estimate and (set(estimate.steps) - set(STEP_IDS) or estimate.bands != sorted(set(estimate.bands))):
         message = f"list steps of {list(STEP_IDS)} and four rising band minimums"

@@ -413,6 +413,7 @@ class Action(Frozen):
     phase: int = Field(default=1, ge=1, le=3)  # the earliest phase it makes sense in
     depends_on: list[str] = []
     support: Text | None = None  # public support: compute vouchers, model vouchers ...
+    owner: Text | None = None  # who should own it, where not the step's usual owner (Rubric.owners)
     security_control: bool = False  # must be in place before any model goes live
     goes_live: bool = False  # puts a model into production use
     pilot: bool = False  # the recommended strategy's own work: scheduled first, never left for later
@@ -504,6 +505,7 @@ class Rubric(Frozen):
     levels: list[Level] = Field(min_length=5, max_length=5)
     step_weights: dict[str, float]
     step_levels: dict[str, dict[int, Text]]  # per step, what each level looks like
+    owners: dict[str, Text] = {}  # per step, the role that usually owns its actions
     gates: list[Gate] = []
     factors: list[Factor] = []
     decisions: list[Decision] = []
@@ -767,6 +769,9 @@ class DecisionResult(NamedTuple):
     reasons: list[Reason]
     would_change_if: list[Flip]
     path: list[PathStage]  # empty for a decision without stages
+    # When no single change flips it: the fewest factor changes that give another choice (all
+    # toward that one choice); empty when a single change suffices or none is found.
+    nearest_change: tuple[Flip, ...] = ()
 
 
 class RoadmapItem(NamedTuple):

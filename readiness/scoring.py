@@ -126,7 +126,9 @@ def _score_questions(
         if status in ("answered", "not_reached"):
             known += question.weight
     score = 100 * weighted / counted if counted else 0.0
-    confidence = known / counted if counted else 0.0
+    # Follow-ups not reached count as known only behind a given answer: with nothing answered,
+    # nothing is known.
+    confidence = known / counted if counted and answered else 0.0
     return _Tally(score, confidence, answered, total, results)
 
 

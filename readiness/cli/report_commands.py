@@ -12,19 +12,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..catalogue import text
 from ..errors import RenderError
-from ..report import PDF_VARIANTS
+from ..report import PDF_VARIANTS, REPORT_SUFFIXES
 from .common import (
     ContentDirOption,
     Lang,
     LangOption,
     add_command,
+    cli_lang,
     err,
     escape,
     h,
     load,
     out,
     say,
+    system_lang,
     use_lang,
     user_errors,
 )
@@ -36,22 +39,27 @@ if TYPE_CHECKING:
 
 
 class ReportFormat(StrEnum):
+    """The `--format` choices: the names of REPORT_FORMATS (a test keeps the two the same)."""
+
     pdf = "pdf"
     html = "html"
     md = "md"
     json = "json"
 
 
+class Appendix(StrEnum):
+    technical = "technical"
+
+
 PdfVariant = Enum(  # type: ignore[misc]
     "PdfVariant", {v.replace("/", "_").replace("-", "_"): v for v in PDF_VARIANTS}, type=str
 )
-SUFFIXES = {
-    ".pdf": ReportFormat.pdf,
-    ".html": ReportFormat.html,
-    ".htm": ReportFormat.html,
-    ".md": ReportFormat.md,
-    ".json": ReportFormat.json,
-}
+SUFFIXES = {suffix: ReportFormat(name) for suffix, name in REPORT_SUFFIXES.items()}
+
+
+def _help(key: str) -> str:
+    """Help text of the brief's options (`brief.cli.<key>`), in the system locale's language."""
+    return text(system_lang(), f"brief.cli.{key}")
 
 
 def report(
@@ -78,6 +86,14 @@ def report(
         ),
     ] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
+    summary: Annotated[bool, typer.Option("--summary", help=_help("help_summary"))] = False,
+    appendix: Annotated[
+        Appendix | None, typer.Option("--appendix", metavar="technical", help=_help("help_appendix"))
+    ] = None,
+    draft: Annotated[bool, typer.Option("--draft", help=_help("help_draft"))] = False,
+    commentary: Annotated[
+        Path | None, typer.Option("--commentary", metavar="FILE", help=_help("help_commentary"))
+    ] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
     with user_errors(lang):
@@ -86,7 +102,7 @@ def report(
 
         # Checked first (never a report over the answers), before the (slow) rendering, and again
         # by the writer.
-        inputs = [answers_file, brand, *content_inputs(resolve_content(content_dir))]
+        inputs = [answers_file, brand, commentary, *content_inputs(resolve_content(content_dir))]
         if output is not None:
             refuse_inputs(output, inputs)
         chosen = _format_for(output, fmt)
@@ -99,7 +115,12 @@ def report(
 
         answers = load_answers(answers_file, content)
         use_lang(lang or answers.lang)
-        _refuse_blank(answers, answers_file)
+        if not draft:
+            _refuse_blank(answers, answers_file)
+        from ..assess import run_assessment
+
+        assessment = run_assessment(content, answers)
+        _refuse_draft(answers, assessment, answers_file, draft)
         produce(
             content,
             answers,
@@ -110,6 +131,11 @@ def report(
             pdf_variant=pdf_variant.value if pdf_variant else None,
             content_root=content_dir,
             inputs=inputs,
+            commentary_file=commentary,
+            summary_only=summary,
+            technical=appendix is Appendix.technical,
+            draft=draft,
+            assessment=assessment,
         )
 
 
@@ -133,6 +159,18 @@ def _refuse_blank(answers: "Answers", path: Path) -> None:
         raise AnswersError([Issue(str(path), say("blank_report"))])
 
 
+def _refuse_draft(answers: "Answers", assessment: Any, path: Path, draft: bool) -> None:
+    """Incomplete answers make a draft, and a draft is written only when asked for (--draft)."""
+    from ..errors import AnswersError, Issue
+    from ..report.documents import draft_reasons
+
+    lang = cli_lang()
+    reasons = draft_reasons(answers, assessment, lang)
+    if reasons and not draft:
+        joined = text(lang, "brief.cli.reason_sep").join(reasons)
+        raise AnswersError([Issue(str(path), text(lang, "brief.cli.draft_refused", reasons=joined))])
+
+
 def produce(
     content: "Content",
     answers: "Answers",
@@ -144,6 +182,11 @@ def produce(
     pdf_variant: str | None = None,
     content_root: Path | None = None,
     inputs: "Iterable[Path | None]" = (),
+    commentary_file: Path | None = None,
+    summary_only: bool = False,
+    technical: bool = False,
+    draft: bool = False,
+    assessment: Any = None,
 ) -> None:
     """Render one format and write it (never over one of `inputs`); reports what was written on stderr."""
     from ..files import write_atomically
@@ -158,6 +201,11 @@ def produce(
         brand_file=brand_file,
         content_root=content_root,
         pdf_variant=pdf_variant,
+        commentary_file=commentary_file,
+        summary_only=summary_only,
+        technical=technical,
+        draft=draft,
+        assessment=assessment,
     )
     write_atomically(target, document.data, inputs=inputs)
     pages = say("pages", n=document.pages) if document.pages else ""

@@ -7,3 +7,14 @@ PDF_VARIANTS = (
     "pdf/ua-1", "pdf/ua-2",
     "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g",
 )  # fmt: skip
+
+# The one registry of report formats: the name `--format` takes, and the file names that mean it
+# (the first is what a default output name ends in). The CLI, the renderers and the tests all
+# read this; tests/test_report_formats.py checks that every entry has a renderer and an option.
+REPORT_FORMATS: dict[str, tuple[str, ...]] = {
+    "pdf": (".pdf",),
+    "html": (".html", ".htm"),
+    "md": (".md",),
+    "json": (".json",),
+}
+REPORT_SUFFIXES: dict[str, str] = {suffix: name for name, suffixes in REPORT_FORMATS.items() for suffix in suffixes}

@@ -1,14 +1,22 @@
 """A consultant's brand file (`--brand BRAND.yaml`) -> the Brand the report context carries.
 
 ```yaml
-firm: Example Consulting
+firm: {en: Example Consulting, zh: 示例咨询}   # or one name for every language
 logo: logo.png              # PNG or SVG, relative to this file, at most 1 MB
 primary_colour: "#0b6e4f"   # the report's one accent colour
 contact: advisory@example.com, +86 21 5555 0000
+author: Li Wei              # who signs the report
 disclaimer: Based on the enterprise's own answers; not audited.
+commentary:                 # Markdown, shown after the executive brief (no HTML)
+  en: |
+    **Our view.** Start with the quotation assistant ...
+  zh: |
+    **我们的看法。** 先从报价助手做起……
 ```
 
-The logo is read and checked here and travels as a data: URI, so the renderer fetches no file.
+Every text field is either one text or a text per language (en, zh); a language that is missing
+falls back to the other. The logo is read and checked here and travels as a data: URI, so the
+renderer fetches no file.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ import io
 import warnings
 from pathlib import Path
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..errors import ContentError, Issue
+from ..languages import LANGUAGES
 from ..loader import read_yaml, validate
 from .charts import HEX_COLOUR
 from .context import Brand
@@ -31,14 +40,33 @@ MAX_LOGO_PIXELS = 25_000_000  # 5000 x 5000: far more than a logo needs, and dec
 LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 
 
+MAX_COMMENTARY_CHARS = 8000
+LIMITS = {"firm": 200, "contact": 500, "author": 200, "disclaimer": 2000, "commentary": MAX_COMMENTARY_CHARS}
+BrandText = str | dict[str, str]  # one text, or a text per language
+
+
 class BrandFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    firm: str = Field(default="", max_length=200)
+    firm: BrandText = ""
     logo: str = Field(default="", max_length=500)
     primary_colour: str = Field(default="#1f4e79", validation_alias=AliasChoices("primary_colour", "primary_color"))
-    contact: str = Field(default="", max_length=500)
-    disclaimer: str = Field(default="", max_length=2000)
+    contact: BrandText = ""
+    author: BrandText = ""
+    disclaimer: BrandText = ""
+    commentary: BrandText = ""
+
+    @field_validator(*LIMITS)
+    @classmethod
+    def _text(cls, value: BrandText, info: ValidationInfo) -> BrandText:
+        limit = LIMITS[str(info.field_name)]
+        texts = {"": value} if isinstance(value, str) else value
+        for lang, text in texts.items():
+            if lang and lang not in LANGUAGES:
+                raise ValueError(f"{lang!r} is not a language; write one text, or one per language: {list(LANGUAGES)}")
+            if len(text) > limit:
+                raise ValueError(f"at most {limit:,} characters; got {len(text):,}")
+        return value
 
     @field_validator("primary_colour")
     @classmethod
@@ -48,8 +76,16 @@ class BrandFile(BaseModel):
         return value.lower()
 
 
-def load_brand(path: Path) -> Brand:
-    """Read and check a brand file; every problem names the file and line."""
+def pick(value: str | dict[str, str], lang: str) -> str:
+    """A brand text in `lang`, else in another language given."""
+    if isinstance(value, str):
+        return value.strip()
+    return (value.get(lang) or next(iter(value.values()), "")).strip()
+
+
+def load_brand(path: Path, lang: str = "en", commentary: Path | None = None) -> Brand:
+    """Read and check a brand file, in one language; every problem names the file and line.
+    `commentary` is a Markdown file that replaces the brand file's commentary."""
     try:
         doc = read_yaml(path, max_bytes=MAX_BRAND_BYTES, allow_aliases=False)
     except ContentError as exc:
@@ -57,7 +93,7 @@ def load_brand(path: Path) -> Brand:
     issues: list[Issue] = []
     if not isinstance(doc.data, dict):
         raise ContentError(
-            [doc.issue((), "expected a mapping with firm, logo, primary_colour, contact, disclaimer")],
+            [doc.issue((), f"expected a mapping with {', '.join(BrandFile.model_fields)}")],
             what="brand file",
         )
     brand = validate(BrandFile, doc, doc.data, (), issues)
@@ -69,12 +105,32 @@ def load_brand(path: Path) -> Brand:
         if problem:
             raise ContentError([doc.issue(("logo",), problem)], what="brand file")
     return Brand(
-        firm=brand.firm.strip(),
+        firm=pick(brand.firm, lang),
         logo_data_uri=logo_uri,
         primary_colour=brand.primary_colour,
-        contact=brand.contact.strip(),
-        disclaimer=brand.disclaimer.strip(),
+        contact=pick(brand.contact, lang),
+        disclaimer=pick(brand.disclaimer, lang),
+        author=pick(brand.author, lang),
+        commentary=read_commentary(commentary) if commentary else pick(brand.commentary, lang),
     )
+
+
+def read_commentary(path: Path) -> str:
+    """A commentary file: UTF-8 Markdown of at most MAX_COMMENTARY_CHARS characters."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Issue(str(path), "no such file")], what="commentary") from None
+    except OSError as exc:
+        raise ContentError([Issue(str(path), f"cannot read it: {exc.strerror}")], what="commentary") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentError([Issue(str(path), f"not UTF-8 text (byte {exc.start})")], what="commentary") from None
+    if len(text) > MAX_COMMENTARY_CHARS:
+        message = f"{len(text):,} characters; the limit is {MAX_COMMENTARY_CHARS:,}"
+        raise ContentError([Issue(str(path), message)], what="commentary")
+    return text.strip()
 
 
 def _logo_data_uri(logo: Path) -> tuple[str, str]:

@@ -27,6 +27,7 @@ from ..model import (
     leaves,
 )
 from . import wording
+from .brief import BriefView, build_brief, change_text
 from .labels import LABELS
 
 TOP_ACTIONS = 4  # what fits on the one-page summary beside the decisions
@@ -44,13 +45,23 @@ class Plain(BaseModel):
 
 
 class Brand(Plain):
-    """Consultant branding; defaults describe an unbranded report."""
+    """Consultant branding, in the report's language; defaults describe an unbranded report."""
 
     firm: str = ""
     logo_data_uri: str = ""  # a data: URI, so the renderer fetches nothing
     primary_colour: str = "#1f4e79"
     contact: str = ""
     disclaimer: str = ""
+    author: str = ""  # the consultant who signs the report
+    commentary: str = ""  # the consultant's own commentary, Markdown (rendered escaped)
+
+
+class Parts(Plain):
+    """Which parts of the report to render."""
+
+    summary_only: bool = False  # the cover and the executive brief
+    technical: bool = False  # the technical appendix: rules, other choices' conditions, question ids
+    draft: bool = False  # marked DRAFT on every page
 
 
 class AnswerLine(Plain):
@@ -99,6 +110,7 @@ class ReasonView(Plain):
     factor: str
     value: str
     met: bool  # false: a reason the higher choice was not made
+    question_ids: list[str]  # for the technical appendix only
     evidence: list[tuple[str, str]]  # (what was asked, this enterprise's answer) behind the reason
 
 
@@ -119,7 +131,8 @@ class DecisionView(Plain):
     runner_up_label: str
     reasons: list[ReasonView]
     key_reasons: list[str]  # the decisive ones, for the summary page
-    would_change_if: list[str]
+    would_change_if: list[str]  # every single change that alters it, else the nearest change
+    flips: list[str]  # the single changes only (the technical appendix)
     path: list[StageView]
     next_step: str
 
@@ -191,7 +204,12 @@ class ReportContext(Plain):
     enterprise: str
     industry: str
     profile: list[tuple[str, str]]  # profile questions and answers, for the cover
-    date: str
+    date: str  # the assessment's date; the report date when the answers record none
+    dated: bool  # the answers record the assessment date
+    report_date: str
+    assessor: str
+    engagement: str
+    park: str
     respondents: list[tuple[str, str]]  # (name, role)
     disagreements: list[DisagreementView]
     version: str
@@ -216,6 +234,8 @@ class ReportContext(Plain):
     later: list[ActionView]  # triggered, but beyond what the enterprise can carry in 24 months
     appendix: list[AppendixStep]
     warnings: list[str]
+    brief: BriefView
+    parts: Parts
 
 
 def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
@@ -266,6 +286,7 @@ def build_context(
     brand: Brand | None = None,
     today: dt.date | None = None,
     lang: str | None = None,
+    parts: Parts | None = None,
 ) -> ReportContext:
     """The report in `lang` (default: the answers' language); the assessment is only read, so one
     assessment gives the report in every language."""
@@ -432,7 +453,12 @@ def build_context(
         enterprise=str(answers.enterprise.get("name", "")),
         industry=answer_text(industry_q, answers.enterprise.get("industry"), lang) if industry_q else "",
         profile=profile,
-        date=(today or dt.date.today()).isoformat(),
+        date=(answers.assessment.date or today or dt.date.today()).isoformat(),
+        dated=answers.assessment.date is not None,
+        report_date=(today or dt.date.today()).isoformat(),
+        assessor=answers.assessment.assessor,
+        engagement=answers.assessment.engagement,
+        park=answers.assessment.park,
         respondents=[(r.name, r.role) for r in answers.respondents],
         disagreements=[
             DisagreementView(
@@ -470,6 +496,8 @@ def build_context(
         later=[a for a in actions if a.phase > 3],
         appendix=[a for a in appendix if a.lines],
         warnings=wording.warning_texts(content, assessment, lang),
+        brief=build_brief(assessment, content, answers, lang, steps, scheduled),
+        parts=parts or Parts(),
     )
 
 
@@ -519,11 +547,14 @@ def _decision_view(
                 value=wording.value_label(content, r.factor, r.value, lang),
                 met=r.met,
                 evidence=evidence(r.questions),
+                question_ids=r.questions,
             )
             for r in result.reasons
         ],
         key_reasons=[wording.reason_text(content, r, lang) for r in result.reasons if r.met][:KEY_REASONS],
-        would_change_if=[wording.flip_text(content, decision_id, f, lang) for f in result.would_change_if],
+        would_change_if=[wording.flip_text(content, decision_id, f, lang) for f in result.would_change_if]
+        or [change_text(content, decision_id, [], result.nearest_change, lang)],
+        flips=[wording.flip_text(content, decision_id, f, lang) for f in result.would_change_if],
         path=[
             StageView(
                 label=choices[s.choice].label.get(lang),

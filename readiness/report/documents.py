@@ -13,8 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from ..assess import run_assessment
-from ..model import Answers, Content
+from ..catalogue import text
+from ..errors import RenderError
+from ..model import Answers, Assessment, Content
+from . import REPORT_FORMATS
 from .result import render_json
+
+DRAFT_BELOW = 0.5  # share of the question weight answered below which a report is a draft
 
 
 @dataclass
@@ -33,16 +38,27 @@ def render_report(
     brand_file: Path | None = None,
     content_root: Path | None = None,
     pdf_variant: str | None = None,
+    commentary_file: Path | None = None,
+    summary_only: bool = False,
+    technical: bool = False,
+    draft: bool = False,
+    assessment: Assessment | None = None,
 ) -> Document:
-    """The report of one enterprise in one format."""
-    assessment = run_assessment(content, answers)
+    """The report of one enterprise in one format (a name of REPORT_FORMATS)."""
+    if fmt not in REPORT_FORMATS:
+        raise RenderError(f"{fmt!r} is not a report format; allowed: {', '.join(REPORT_FORMATS)}")
+    assessment = assessment or run_assessment(content, answers)
     if fmt == "json":
         return Document(render_json(assessment, content, lang).encode("utf-8"))
-    from .brand import load_brand
-    from .context import build_context
+    from .brand import load_brand, read_commentary
+    from .context import Brand, Parts, build_context
 
-    brand = load_brand(brand_file) if brand_file else None
-    ctx = build_context(assessment, content, answers, brand, lang=lang)
+    shown = lang or assessment.language
+    brand = load_brand(brand_file, shown, commentary_file) if brand_file else None
+    if brand is None and commentary_file:
+        brand = Brand(commentary=read_commentary(commentary_file))
+    parts = Parts(summary_only=summary_only, technical=technical, draft=draft)
+    ctx = build_context(assessment, content, answers, brand, lang=lang, parts=parts)
     if fmt == "md":
         from .markdown import render_markdown
 
@@ -54,6 +70,22 @@ def render_report(
     if fmt == "html":
         return Document(html.encode("utf-8"))
     return _pdf(html, folder, brand_file, ctx.lang, pdf_variant)
+
+
+def draft_reasons(answers: Answers, assessment: Assessment, lang: str) -> list[str]:
+    """Why these answers make only a draft report (empty when they make a real one): a blank
+    profile, or under half of the question weight answered."""
+    reasons = []
+    name = str(answers.enterprise.get("name") or "").strip()
+    profile = [k for k, v in answers.enterprise.items() if k != "name" and v not in (None, "", [])]
+    if not name and not profile:
+        reasons.append(text(lang, "brief.cli.draft_profile"))
+    elif not name:
+        reasons.append(text(lang, "brief.cli.draft_no_name"))
+    if assessment.overall.confidence < DRAFT_BELOW:
+        share = f"{assessment.overall.confidence * 100:.0f}%"
+        reasons.append(text(lang, "brief.cli.draft_weight", share=share))
+    return reasons
 
 
 def render_page(
@@ -92,7 +124,7 @@ def render_portfolio(
     rubric = content.rubric
     variables = page_variables(
         lang,
-        load_brand(brand_file) if brand_file else Brand(),
+        load_brand(brand_file, lang) if brand_file else Brand(),
         portfolio=portfolio,
         date=(today or dt.date.today()).isoformat(),
         choice_labels={c.id: c.label.get(lang) for d in rubric.decisions for c in d.choices},

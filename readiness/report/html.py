@@ -24,6 +24,7 @@ from .context import ReportContext
 
 TEMPLATE_FOLDER = "report_templates"
 MAIN_TEMPLATE = "report.html"
+SUMMARY_TEMPLATE = "summary.html"  # the cover and the executive brief alone (report --summary)
 # Whitespace before a block's end tag means nothing in HTML, but WeasyPrint 70 sometimes breaks
 # the block's last line after its first word when it is there (see also the "space inside the
 # inline element" pattern in the templates, for the same bug at inline boundaries).
@@ -50,7 +51,17 @@ def environment(folder: Path) -> Environment:
     )
     env.filters["pct"] = lambda value: f"{value * 100:.0f}%"
     env.filters["score"] = lambda value: f"{value:.1f}"
+    env.filters["markdown"] = safe_markdown
     return env
+
+
+def safe_markdown(text: str) -> Markup:
+    """A consultant's Markdown as HTML that cannot carry markup of its own: raw HTML is escaped,
+    images are not loaded, and links keep to safe schemes (markdown-it's link check)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).disable("image")
+    return Markup(parser.render(text))  # markdown-it escapes every text and attribute
 
 
 def style_variables(colour: str, lang: str) -> dict[str, Any]:
@@ -137,7 +148,8 @@ def _where(exc: TemplateError, folder: Path) -> str:
 
 def render_html(ctx: ReportContext, folder: Path | None = None) -> str:
     """The whole report as HTML; the CSS is inlined so the file stands alone."""
-    return render_template(MAIN_TEMPLATE, template_variables(ctx), folder)
+    name = SUMMARY_TEMPLATE if ctx.parts.summary_only else MAIN_TEMPLATE
+    return render_template(name, template_variables(ctx), folder)
 
 
 def render_template(name: str, variables: dict[str, Any], folder: Path | None = None) -> str:

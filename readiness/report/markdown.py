@@ -8,6 +8,7 @@ tags, links or table breaks can come through from an answers file. Separators co
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING
 
@@ -36,11 +37,13 @@ def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[st
 
 
 def render_markdown(ctx: ReportContext) -> str:
+    if ctx.parts.summary_only:  # the cover and the executive brief
+        return "\n".join(_cover(ctx) + _summary(ctx, scorecard=False)).rstrip() + "\n"
     lines = _cover(ctx) + _summary(ctx)
     for step in ctx.steps:
         lines += _step(step, ctx.t)
     t = ctx.t
-    lines += [f"## {esc(t['decisions'])}", "", esc(t["decisions_intro"]), ""]
+    lines += [f"## {esc(t['decisions'])}", "", esc(ctx.brief.words["decisions_intro"]), ""]
     for decision in (ctx.model_strategy, ctx.deployment):
         lines += _decision(decision, t)
     lines += _scenarios(ctx)
@@ -78,9 +81,14 @@ def _scenarios(ctx: ReportContext) -> list[str]:
 def _cover(ctx: ReportContext) -> list[str]:
     t = ctx.t
     lines = [f"# {esc(ctx.title)}{t['title_sep']}{esc(ctx.enterprise)}", "", f"*{esc(t['report_subtitle'])}*", ""]
-    meta = [(t["industry"], ctx.industry), (t["assessment_date"], ctx.date)]
+    b = ctx.brief.words
+    date = ctx.date if ctx.dated else b["assessment_date_missing"].format(date=ctx.report_date)
+    meta = [(t["industry"], ctx.industry), (t["assessment_date"], date), (b["engagement"], ctx.engagement)]
+    meta += [(b["park"], ctx.park)]
     meta += [(t["respondents"], t["list_sep"].join(_person(n, r, t) for n, r in ctx.respondents))]
-    meta += [(t["prepared_by"], ctx.brand.firm), (t["contact"], ctx.brand.contact)]
+    meta += [(b["assessor"], ctx.assessor), (t["prepared_by"], ctx.brand.firm), (t["contact"], ctx.brand.contact)]
+    if ctx.parts.draft:
+        lines += [f"**{esc(b['draft'])}**{t['colon']}{esc(b['draft_note'])}", ""]
     return lines + [f"- **{esc(k)}**{t['colon']}{esc(v)}" for k, v in meta if v] + [""]
 
 
@@ -93,7 +101,7 @@ def _in_brackets(text: str, t: dict[str, str]) -> str:
     return f"{t['paren_open']}{text}{t['paren_close']}"
 
 
-def _summary(ctx: ReportContext) -> list[str]:
+def _summary(ctx: ReportContext, scorecard: bool = True) -> list[str]:
     t = ctx.t
     colon, space = t["colon"], t["word_sep"]
     lines = [f"## {esc(t['executive_summary'])}", ""]
@@ -118,18 +126,9 @@ def _summary(ctx: ReportContext) -> list[str]:
         lines += [f"{esc(t['priority_words'])}{colon}{esc(priority.words)}", ""]
     if not priority.title and priority.nearest:
         lines += [esc(t["priority_not_in_catalogue"] % t["list_sep"].join(priority.nearest)), ""]
-    for decision in (ctx.model_strategy, ctx.deployment):
-        why = space.join(esc(text) for text in decision.key_reasons)
-        lines += [
-            f"- **{esc(decision.title)}**{colon}**{esc(decision.label)}**{t['full_stop']}{space}"
-            f"{esc(decision.summary)}{space}{why}".rstrip()
-        ]
-    lines += ["", f"### {esc(t['priority_actions'])}", ""]
-    lines += [
-        f"- **{a.number}. {esc(a.title)}**"
-        + _in_brackets(esc(t["list_sep"].join([ctx.phases[a.phase - 1].label, _fact(t, "effort", a.effort_label)])), t)
-        for a in ctx.top_actions
-    ] or [esc(t["no_actions"])]
+    lines += _brief(ctx)
+    if not scorecard:
+        return lines
     lines += ["", f"## {esc(t['scorecard'])}", ""]
     return lines + _table(
         [esc(t["step"]), esc(t["score"]), esc(t["level"]), esc(t["confidence"]), esc(t["answered"])],
@@ -202,8 +201,39 @@ def _appendix(ctx: ReportContext) -> list[str]:
         )
     if ctx.warnings:
         lines += [f"### {esc(t['warnings'])}", "", *(f"- {esc(w)}" for w in ctx.warnings), ""]
+    if ctx.parts.technical:
+        lines += _technical(ctx)
     disclaimer = esc(ctx.brand.disclaimer or t["disclaimer_default"])
-    return [*lines, "---", "", disclaimer, "", esc(t["generated_by"] % ctx.version)]
+    tool = [] if ctx.brand.firm else ["", esc(t["generated_by"] % ctx.version)]
+    return [*lines, "---", "", disclaimer, *tool]
+
+
+def _technical(ctx: ReportContext) -> list[str]:
+    """The technical appendix: every rule checked, the other stages' conditions, the single changes."""
+    t, b = ctx.t, ctx.brief.words
+    colon = t["colon"]
+    lines = [f"### {esc(b['technical'])}", "", esc(b["technical_intro"]), ""]
+    for d in (ctx.model_strategy, ctx.deployment):
+        lines += [f"#### {esc(d.title)}{t['title_sep']}{esc(d.label)}", ""]
+        lines += [f"{esc(t['runner_up'])}{colon}{esc(d.runner_up_label)}", ""]
+        lines += _table(
+            [esc(b["technical_rule"]), esc(b["technical_factor"]), "", esc(b["technical_questions"])],
+            [
+                [
+                    esc(r.text),
+                    esc(f"{r.factor}{colon}{r.value}"),
+                    esc(t["met"] if r.met else t["not_met"]),
+                    esc(", ".join(r.question_ids) or b["technical_none"]),
+                ]
+                for r in d.reasons
+            ],
+        )
+        for stage in (s for s in d.path if s.when):
+            lines += [f"- **{esc(stage.label)}**{colon}{esc(t['list_sep'].join(stage.when))}"]
+        lines += ["", f"**{esc(b['technical_flips'])}**", ""]
+        lines += [f"- {esc(text)}" for text in d.flips] or [esc(t["no_change"])]
+        lines.append("")
+    return lines
 
 
 def _answer_list(title: str, answers: list[AnswerLine], empty: str, colon: str) -> list[str]:
@@ -213,29 +243,63 @@ def _answer_list(title: str, answers: list[AnswerLine], empty: str, colon: str) 
 
 
 def _decision(decision: DecisionView, t: dict[str, str]) -> list[str]:
+    """A decision in plain words: the reasons that decided it, its path and what would change it
+    (the rules and the other choices' conditions are the HTML/PDF technical appendix's)."""
     lines = [f"### {esc(decision.title)}{t['title_sep']}{esc(decision.label)}", "", esc(decision.summary), ""]
     colon = t["colon"]
-    lines += [f"{esc(t['runner_up'])}{colon}{esc(decision.runner_up_label)}", ""]
-    for met, heading in ((True, t["why_choice"]), (False, t["why_not"])):
-        shown = [r for r in decision.reasons if r.met == met]
-        if shown:
-            lines += [f"**{esc(heading)}**", ""]
-            for r in shown:
-                said = t["list_sep"].join(f"{asked}{colon}{answer}" for asked, answer in r.evidence)
-                said = said or f"{r.factor}{colon}{r.value}"
-                lines.append(f"- {esc(r.text)}{_in_brackets(esc(t['your_answers'] + colon + said), t)}")
-            lines.append("")
+    shown = [r for r in decision.reasons if r.met]
+    if shown:
+        lines += [f"**{esc(t['why_choice'])}**", ""]
+        for r in shown:
+            said = t["list_sep"].join(f"{asked}{colon}{answer}" for asked, answer in r.evidence)
+            said = said or f"{r.factor}{colon}{r.value}"
+            lines.append(f"- {esc(r.text)}{_in_brackets(esc(t['your_answers'] + colon + said), t)}")
+        lines.append("")
     if decision.path:
         lines += [f"**{esc(t['path'])}**", ""]
         for i, stage in enumerate(decision.path, start=1):
-            when = _in_brackets(esc(t["stage_when"] + colon + t["list_sep"].join(stage.when)), t) if stage.when else ""
-            lines.append(f"{i}. {esc(stage.status_label)}{colon}{esc(stage.label)}{when}")
+            lines.append(f"{i}. {esc(stage.status_label)}{colon}{esc(stage.label)}")
         lines.append("")
     if decision.next_step:
         lines += [f"**{esc(t['once_working'])}**{colon}{esc(decision.next_step)}", ""]
     lines += [f"**{esc(t['would_change'])}**", ""]
-    lines += [f"- {esc(text)}" for text in decision.would_change_if] or [esc(t["no_change"])]
+    lines += [f"- {esc(text)}" for text in decision.would_change_if]
     return [*lines, ""]
+
+
+def _brief(ctx: ReportContext) -> list[str]:
+    """The executive brief: findings, risks, the next 90 days, the decisions, the support."""
+    t, b = ctx.t, ctx.brief.words
+    colon = t["colon"]
+    lines = [f"### {esc(b['findings'])}", ""]
+    lines += [f"{i}. {esc(text)}" for i, text in enumerate(ctx.brief.findings, start=1)]
+    lines += ["", f"### {esc(b['risks'])}", ""]
+    lines += [f"{i}. {esc(text)}" for i, text in enumerate(ctx.brief.risks, start=1)]
+    lines += ["", f"### {esc(b['moves'])}", ""]
+    for move in ctx.brief.moves:
+        facts = [f"{b['col_owner']}{colon}{move.owner}", f"{b['col_effort']}{colon}{move.effort}"]
+        if move.cost:
+            facts.append(f"{b['col_cost']}{colon}{move.cost}")
+        lines.append(f"- **{move.number}. {esc(move.title)}**{_in_brackets(esc(t['list_sep'].join(facts)), t)}")
+        lines.append(f"  {esc(move.why)}")
+    if not ctx.brief.moves:
+        lines.append(esc(t["no_actions"]))
+    lines += ["", f"### {esc(b['decisions'])}", ""]
+    for d in ctx.brief.decisions:
+        lines.append(f"- **{esc(d.title)}{colon}{esc(d.label)}**{t['full_stop']}{t['word_sep']}{esc(d.what)}")
+        lines.append(f"  {esc(d.why)}")
+        lines.append(f"  *{esc(b['change'])}*{colon}{esc(d.change)}")
+    lines += ["", f"### {esc(b['programmes'])}", ""]
+    lines += [
+        f"- {esc(p.support)}{_in_brackets(esc(b['for_actions'] + colon + t['list_sep'].join(p.actions)), t)}"
+        for p in ctx.brief.programmes
+    ] or [esc(b["no_programmes"])]
+    lines += ["", f"*{esc(b['programmes_note'])}*", ""]
+    if ctx.brand.commentary:
+        title = b["commentary_by"].format(firm=ctx.brand.firm) if ctx.brand.firm else b["commentary"]
+        # The consultant's own Markdown stays Markdown; only HTML in it is neutralised.
+        lines += [f"### {esc(title)}", "", html.escape(ctx.brand.commentary, quote=False), ""]
+    return lines
 
 
 def _fact(t: dict[str, str], label: str, value: str) -> str:
