@@ -19,12 +19,14 @@ from .common import (
     Lang,
     LangOption,
     add_command,
+    cli_lang,
     err,
     escape,
     h,
     load,
     out,
     say,
+    system_lang,
     use_lang,
     user_errors,
 )
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ..model import Answers, Content
+    from ..report.peers import Peer
 
 
 class ReportFormat(StrEnum):
@@ -52,6 +55,12 @@ SUFFIXES = {
     ".md": ReportFormat.md,
     ".json": ReportFormat.json,
 }
+
+
+def _peers_help() -> str:
+    from ..catalogue import text
+
+    return text(system_lang(), "peers.option_help")
 
 
 def report(
@@ -78,6 +87,10 @@ def report(
         ),
     ] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
+    peers: Annotated[
+        Path | None,
+        typer.Option("--peers", metavar="PORTFOLIO.JSONL", help=_peers_help()),
+    ] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
     with user_errors(lang):
@@ -86,7 +99,7 @@ def report(
 
         # Checked first (never a report over the answers), before the (slow) rendering, and again
         # by the writer.
-        inputs = [answers_file, brand, *content_inputs(resolve_content(content_dir))]
+        inputs = [answers_file, brand, peers, *content_inputs(resolve_content(content_dir))]
         if output is not None:
             refuse_inputs(output, inputs)
         chosen = _format_for(output, fmt)
@@ -100,6 +113,7 @@ def report(
         answers = load_answers(answers_file, content)
         use_lang(lang or answers.lang)
         _refuse_blank(answers, answers_file)
+        peer_records = _load_peers(peers, answers) if peers else None
         produce(
             content,
             answers,
@@ -110,7 +124,22 @@ def report(
             pdf_variant=pdf_variant.value if pdf_variant else None,
             content_root=content_dir,
             inputs=inputs,
+            peers=peer_records,
         )
+
+
+def _load_peers(path: Path, answers: "Answers") -> "list[Peer]":
+    """The portfolio's firms; a warning when too few resemble the enterprise to compare with."""
+    from ..catalogue import text
+    from ..report.peers import MIN_COHORT, choose_cohort, load_peers
+
+    found = load_peers(path, cli_lang())
+    enterprise = answers.enterprise
+    industry, size = str(enterprise.get("industry") or ""), str(enterprise.get("size") or "")
+    if choose_cohort(found, industry, size, str(enterprise.get("name") or "")) is None:
+        note = text(cli_lang(), "peers.too_few", count=len(found), minimum=MIN_COHORT)
+        err.print(f"[yellow]{say('warning')}[/]{escape(note)}")
+    return found
 
 
 def _format_for(output: Path | None, fmt: ReportFormat | None) -> ReportFormat:
@@ -144,6 +173,7 @@ def produce(
     pdf_variant: str | None = None,
     content_root: Path | None = None,
     inputs: "Iterable[Path | None]" = (),
+    peers: "list[Peer] | None" = None,
 ) -> None:
     """Render one format and write it (never over one of `inputs`); reports what was written on stderr."""
     from ..files import write_atomically
@@ -158,6 +188,7 @@ def produce(
         brand_file=brand_file,
         content_root=content_root,
         pdf_variant=pdf_variant,
+        peers=peers,
     )
     write_atomically(target, document.data, inputs=inputs)
     pages = say("pages", n=document.pages) if document.pages else ""

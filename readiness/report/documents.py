@@ -32,8 +32,9 @@ def render_report(
     brand_file: Path | None = None,
     content_root: Path | None = None,
     pdf_variant: str | None = None,
+    peers: list[Any] | None = None,
 ) -> Document:
-    """The report of one enterprise in one format."""
+    """The report of one enterprise in one format; `peers` (report/peers.py) adds the portfolio cohort."""
     assessment = run_assessment(content, answers)
     if fmt == "json":
         return Document(render_json(assessment, content, lang).encode("utf-8"))
@@ -41,7 +42,7 @@ def render_report(
     from .context import build_context
 
     brand = load_brand(brand_file) if brand_file else None
-    ctx = build_context(assessment, content, answers, brand, lang=lang)
+    ctx = build_context(assessment, content, answers, brand, lang=lang, peers=peers)
     if fmt == "md":
         from .markdown import render_markdown
 
