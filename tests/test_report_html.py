@@ -227,10 +227,10 @@ def test_summary_fits_the_essentials(report: tuple[ReportContext, str]) -> None:
         assert action.title in summary
 
 
-def test_scorecard_has_a_radar_and_a_bar_chart(report: tuple[ReportContext, str]) -> None:
+def test_scorecard_has_a_radar_a_bar_chart_and_the_national_distribution(report: tuple[ReportContext, str]) -> None:
     ctx, html = report
     scorecard = section(html, "scorecard")
-    assert scorecard.count("<svg ") == 2
+    assert scorecard.count("<svg ") == 3
     for step in ctx.steps:
         assert f"{step.number} {step.short_title}" in scorecard
     for _, name, _ in ctx.levels:
