@@ -568,7 +568,7 @@ def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict
             actions.append(action)
     scenarios = [s for doc in scenario_docs.values() for s in _validate_list(Scenario, doc, "scenarios", issues)]
     # Optional parts: the bases of the cost and value ranges, and the published peer figures.
-    optional = {"money": Money, "benchmarks": Benchmarks}
+    optional: dict[str, type[BaseModel]] = {"money": Money, "benchmarks": Benchmarks}
     extra_docs = _read_parts(folder, issues, [name for name in optional if (folder / f"{name}.yaml").is_file()])
     extras = {name: validate(optional[name], doc, doc.data, (), issues) for name, doc in extra_docs.items()}
     parts = [*levels, *gates, *factors, *decisions, *actions, *scenarios, *extras.values()]
@@ -824,7 +824,7 @@ def _check_money(
     indicators = sorted(i.id for i in rubric.money.indicators) if rubric.money else []
     positions = _action_positions(r_docs, [])  # duplicates are reported by _check_actions
     places = [
-        (doc, i)
+        (doc, str(i))
         for name, doc in r_docs.items()
         if name.startswith("scenarios/")
         for i, _ in enumerate(doc.data["scenarios"])

@@ -183,8 +183,8 @@ def radar(
         body.append(
             f'<line x1="20" y1="{_n(y - 3)}" x2="40" y2="{_n(y - 3)}" stroke="{stroke}" stroke-width="2"{style}/>'
         )
-        for j, line in enumerate(lines):
-            body.append(_text(46, y + 10 * j, line, 8, fill=MUTED))
+        for j, text in enumerate(lines):
+            body.append(_text(46, y + 10 * j, text, 8, fill=MUTED))
         y += 4 + 10 * len(lines)
     return _svg(width, height, lang, body, label)
 

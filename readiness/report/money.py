@@ -176,7 +176,7 @@ def money_view(
         else:
             verdict = words["may_exceed"]
     spend, spend_verdict = _spend(answers, year_low, year_high, words, lang)
-    wins = quick_wins([(numbers[i.id], costs[i.id].for_size(size)[1], i.impact) for i in scheduled if costs[i.id]])
+    wins = quick_wins([(numbers[i.id], c.for_size(size)[1], i.impact) for i in scheduled if (c := costs[i.id])])
     impact_of = {numbers[i.id]: i.impact for i in scheduled}
     by_number = {numbers[i.id]: i for i in scheduled}
     used = {c.basis for c in costs.values() if c}

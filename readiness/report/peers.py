@@ -166,10 +166,13 @@ def percentile(value: float, values: list[float]) -> float:
 
 
 def position_text(value: float, values: list[float], cohort: str, words: dict[str, str]) -> str:
-    """ "above the median of <cohort>, in the top 25-50%" and the like."""
+    """ "above the median of <cohort>, in the top 25-50%" and the like; without a cohort, the short
+    form for a table row under a heading that names it."""
     share = percentile(value, values)
-    key = "top_25" if share >= 75 else "top_50" if share >= 50 else "bottom_50" if share >= 25 else "bottom_25"
-    return words[key].format(cohort=cohort)
+    band = 0 if share >= 75 else 1 if share >= 50 else 2 if share >= 25 else 3
+    if not cohort:
+        return [words["short_top_25"], words["short_top_50"], words["short_bottom_50"], words["short_bottom_25"]][band]
+    return [words["top_25"], words["top_50"], words["bottom_50"], words["bottom_25"]][band].format(cohort=cohort)
 
 
 def national_band(level: int, distributions: list[LevelShares]) -> tuple[LevelShares, float, float]:
@@ -335,7 +338,7 @@ def _cohort_view(
                 low=low,
                 median=median,
                 high=high,
-                position=position_text(result.score, values, name, words),
+                position=position_text(result.score, values, "", words),
             )
         )
     view = CohortView(
