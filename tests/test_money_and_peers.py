@@ -338,6 +338,7 @@ def test_the_report_shows_costs_bases_and_the_indicative_label(content: Content,
     assert all(a.cost for p in ctx.phases for a in p.actions)
     assert "指示性估算" in html and "投入预算与速赢行动" in html
     assert "https://article.dabeicloud.com/" in html  # a price source, in the method
+    assert "http://baxikafei.com/" in html  # the basis of the scenarios' value ranges
     assert any(s.cost and s.gain for s in ctx.scenarios)
 
 

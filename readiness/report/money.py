@@ -179,7 +179,8 @@ def money_view(
     wins = quick_wins([(numbers[i.id], c.for_size(size)[1], i.impact) for i in scheduled if (c := costs[i.id])])
     impact_of = {numbers[i.id]: i.impact for i in scheduled}
     by_number = {numbers[i.id]: i for i in scheduled}
-    used = {c.basis for c in costs.values() if c}
+    used = {c.basis for c in costs.values() if c}  # the plan's, and those of the scenarios the report shows
+    used |= {part.basis for s in rubric.scenarios for part in (s.cost, s.gain) if part}
     return MoneyView(
         words=words,
         size_label=size_option.label.get(lang) if size_option else size,
