@@ -222,6 +222,9 @@ def test_no_other_firms_figures_reach_the_report(content: Content, example: Answ
     assert "Secret Works" not in html
     cohort = ctx.benchmark.cohort  # type: ignore[union-attr]
     assert cohort is not None and len(cohort.steps) == 6
+    for step in cohort.steps:  # each step chapter gives its cohort median
+        chapter = html.split(f'id="step-{step.step_id}"', 1)[1].split("</table>", 1)[0]
+        assert f"{step.median:.1f}" in chapter and step.position in chapter
     shown = {f"{v:.1f}" for s in cohort.steps for v in (s.low, s.median, s.high)} | {f"{cohort.overall_median:.1f}"}
     own = {f"{s.score:.1f}" for s in ctx.steps}
     individual = {f"{s['score']:.1f}" for r in rows for s in r["steps"]} - own
