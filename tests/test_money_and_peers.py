@@ -455,3 +455,16 @@ def test_portfolio_lines_from_the_batch_are_read_back(content: Content, example:
         "models",
         "security",
     }
+
+
+def test_the_command_warns_when_the_portfolio_is_too_small(content: Content, example: Answers, tmp_path: Path) -> None:
+    rows = [record(content, example, name=f"F{i}", industry="textile", size="large", shift=i) for i in range(3)]
+    path = write_portfolio(tmp_path / "portfolio.jsonl", rows)
+    target = tmp_path / "r.html"
+    args = ["report", str(example_answers("example")), "-o", str(target), "--peers", str(path), "--lang", "en"]
+    result = runner.invoke(app, args, env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "3 other firms" in result.output and "10" in result.output
+    assert "3 other firms" in target.read_text(encoding="utf-8")  # the report says it too
+    missing = runner.invoke(app, [*args[:5], str(tmp_path / "nowhere.jsonl"), "--lang", "en"], env=ENV)
+    assert missing.exit_code == 1 and "cannot be read" in missing.output
