@@ -34,13 +34,17 @@ from .model import (
     UNSCORED_STEPS,
     Action,
     Answers,
+    Benchmarks,
     Condition,
     Content,
+    Cost,
     Decision,
     Factor,
+    Gain,
     Gate,
     Leaf,
     Level,
+    Money,
     Question,
     Questionnaire,
     RoadmapRules,
@@ -587,7 +591,11 @@ def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict
                 issues.append(doc.issue(("actions", i, "step"), f"this file holds the actions of step {step_id!r}"))
             actions.append(action)
     scenarios = [s for doc in scenario_docs.values() for s in _validate_list(Scenario, doc, "scenarios", issues)]
-    parts = [*levels, *gates, *factors, *decisions, *actions, *scenarios]
+    # Optional parts: the bases of the cost and value ranges, and the published peer figures.
+    optional: dict[str, type[BaseModel]] = {"money": Money, "benchmarks": Benchmarks}
+    extra_docs = _read_parts(folder, issues, [name for name in optional if (folder / f"{name}.yaml").is_file()])
+    extras = {name: validate(optional[name], doc, doc.data, (), issues) for name, doc in extra_docs.items()}
+    parts = [*levels, *gates, *factors, *decisions, *actions, *scenarios, *extras.values()]
     if not ok or any(p is None for p in parts):
         return None, {}
     head.update(
@@ -598,10 +606,12 @@ def _load_rubric(folder: Path, issues: list[Issue]) -> tuple[Rubric | None, dict
         actions=actions,
         step_levels=step_levels,
         scenarios=scenarios,
+        **extras,
     )
     rubric = validate(Rubric, docs["rubric"], head, (), issues)
     return rubric, {
         **docs,
+        **extra_docs,
         **{f"steps/{k}": v for k, v in step_docs.items()},
         **{f"scenarios/{k}": v for k, v in scenario_docs.items()},
     }
@@ -707,6 +717,7 @@ def _check_content(
     _check_scenarios(rubric, r_docs, all_refs, action_ids, issues)
     if rubric.roadmap:
         _check_roadmap_rules(rubric.roadmap, questions, answer_refs, head, issues)
+    _check_money(rubric, questions, r_docs, issues)
     _check_unused_factors(rubric, r_docs["factors"], issues)
     _check_translations([*q_docs.values(), *r_docs.values()], issues)
 
@@ -829,6 +840,36 @@ def _check_actions(
     if not any(a.goes_live for a in rubric.actions) or not any(a.security_control for a in rubric.actions):
         issues.append(head.issue((), "the action catalogue needs go-live actions and security controls", "warning"))
     return action_ids
+
+
+def _check_money(
+    rubric: Rubric, questions: dict[str, Question], r_docs: dict[str, Document], issues: list[Issue]
+) -> None:
+    """Every cost and value range names a basis of money.yaml; peer figures name real questions."""
+    bases = sorted(b.id for b in rubric.money.bases) if rubric.money else []
+    indicators = sorted(i.id for i in rubric.money.indicators) if rubric.money else []
+    positions = _action_positions(r_docs, [])  # duplicates are reported by _check_actions
+    places = [
+        (doc, str(i))
+        for name, doc in r_docs.items()
+        if name.startswith("scenarios/")
+        for i, _ in enumerate(doc.data["scenarios"])
+    ]
+    priced: list[tuple[Document, Path_, Cost | None, Gain | None]] = [
+        (positions[a.id][0], ("actions", positions[a.id][1]), a.cost, None) for a in rubric.actions
+    ]
+    priced += [(doc, ("scenarios", i), s.cost, s.gain) for s, (doc, i) in zip(rubric.scenarios, places, strict=True)]
+    for doc, path, cost, gain in priced:
+        checks = [("cost", "basis", cost and cost.basis, bases), ("gain", "basis", gain and gain.basis, bases)]
+        checks.append(("gain", "kpi", gain and gain.kpi, indicators))
+        for part, key, value, allowed in checks:
+            if value and value not in allowed:
+                issues.append(doc.issue((*path, part, key), f"unknown {key} {value!r}; money.yaml has {allowed}"))
+    if rubric.benchmarks and "benchmarks" in r_docs:
+        for i, figure in enumerate(rubric.benchmarks.national):
+            if figure.question and figure.question not in questions:
+                where = ("national", i, "question")
+                issues.append(r_docs["benchmarks"].issue(where, f"unknown question {figure.question!r}"))
 
 
 def _check_unused_factors(rubric: Rubric, fdoc: Document, issues: list[Issue]) -> None:

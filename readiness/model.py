@@ -12,7 +12,7 @@ from functools import cached_property
 from graphlib import TopologicalSorter
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from .languages import file_tag, short_code
 
@@ -398,6 +398,113 @@ class Decision(Frozen):
         return self
 
 
+# --- money and benchmarks (content: indicative figures, each with its basis or source) ------------
+
+SIZES = ("micro", "small", "medium", "large")  # the options of profile.size, smallest first
+PHASE_MONTHS = ((0, 3), (3, 12), (12, 24))  # phases 1-3 of the roadmap, months from the start
+
+
+def _ordered_range(value: tuple[float, float]) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise ValueError(f"the low end {value[0]:g} is above the high end {value[1]:g}")
+    return value
+
+
+Range = Annotated[tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]], AfterValidator(_ordered_range)]
+
+
+class Cost(Frozen):
+    """Indicative cost in 10,000 CNY (万元) per enterprise size, [low, high]; `basis` names the price
+    basis in money.yaml. Micro firms do not spend what large firms do, so every size has its range."""
+
+    basis: Slug
+    micro: Range
+    small: Range
+    medium: Range
+    large: Range
+
+    def for_size(self, size: str) -> tuple[float, float]:
+        found: tuple[float, float] = getattr(self, size if size in SIZES else "small")
+        return found
+
+
+class Gain(Frozen):
+    """Indicative improvement of one indicator, in percent [low, high]; `basis` as for Cost."""
+
+    kpi: Slug  # an indicator of money.yaml
+    low: float = Field(ge=0, le=100)
+    high: float = Field(ge=0, le=100)
+    basis: Slug
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Gain:
+        _ordered_range((self.low, self.high))
+        return self
+
+
+class Source(Frozen):
+    title: Text  # publisher and publication, as a reader would cite it
+    url: str = Field(pattern=r"^https?://\S+$")
+    year: int = Field(ge=2000, le=2100)  # the year the figures describe
+
+
+class Basis(Frozen):
+    """What a cost or value range rests on: public price levels or published results."""
+
+    id: Slug
+    text: Text
+    sources: list[Source] = []
+
+
+class Indicator(Frozen):
+    id: Slug
+    label: Text  # e.g. "defect rate", worded for "lower by"/"higher by"
+    direction: Literal["lower", "higher", "shorter"]
+
+
+class Money(Frozen):
+    bases: list[Basis] = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class LevelShares(Frozen):
+    """A published distribution of GB/T 39116 levels among firms that assessed themselves: the share
+    (percent) of firms at or above each level. "At or below level 1" includes firms below level 1."""
+
+    id: Slug
+    source: Source
+    sample: Text  # who answered, how many
+    at_least: dict[int, float]  # level (2-5) -> percent of firms at that level or above
+
+    @model_validator(mode="after")
+    def _falling(self) -> LevelShares:
+        levels = sorted(self.at_least)
+        if not levels or levels[0] < 2 or levels[-1] > 5:
+            raise ValueError("give shares for levels 2 to 5 (level 1 and above is everyone)")
+        shares = [self.at_least[level] for level in levels]
+        if any(not 0 <= v <= 100 for v in shares) or shares != sorted(shares, reverse=True):
+            raise ValueError("shares are percentages that fall as the level rises")
+        return self
+
+
+class NationalFigure(Frozen):
+    """A published national indicator, shown for context beside the firm's own answer."""
+
+    id: Slug
+    label: Text
+    value: float
+    unit: Literal["percent"]
+    population: Text  # which firms the figure describes
+    source: Source
+    question: str | None = None  # the question whose answer it can be read against, if any
+
+
+class Benchmarks(Frozen):
+    caveat: Text  # the self-selection note printed under every figure
+    level_shares: list[LevelShares] = Field(min_length=1)
+    national: list[NationalFigure] = []
+
+
 Effort = Literal["S", "M", "L"]
 LATER = 4  # the roadmap's "later" list: triggered, but beyond what the enterprise can carry in 24 months
 
@@ -417,6 +524,7 @@ class Action(Frozen):
     security_control: bool = False  # must be in place before any model goes live
     goes_live: bool = False  # puts a model into production use
     pilot: bool = False  # the recommended strategy's own work: scheduled first, never left for later
+    cost: Cost | None = None  # indicative, per enterprise size (money.yaml names the basis)
 
 
 class CapacityChange(Frozen):
@@ -492,6 +600,8 @@ class Scenario(Frozen):
     deployment: Literal["cloud", "edge", "cloud_edge"]
     agent: bool = False  # plans and acts on its own: stricter prerequisites
     requires: list[Prerequisite] = Field(min_length=1)
+    cost: Cost | None = None  # indicative cost of a first deployment, per enterprise size
+    gain: Gain | None = None  # indicative improvement of its main indicator
 
     @cached_property
     def asked(self) -> frozenset[str]:
@@ -513,6 +623,8 @@ class Rubric(Frozen):
     scenarios: list[Scenario] = []
     roadmap: RoadmapRules | None = None
     sme_level_estimate: SmeLevelEstimate | None = None
+    money: Money | None = None  # money.yaml: the bases of the cost and value ranges
+    benchmarks: Benchmarks | None = None  # benchmarks.yaml: published peer figures
 
     @cached_property
     def scenario_index(self) -> dict[str, Scenario]:

@@ -122,8 +122,10 @@ class Outline(HTMLParser):
         self.links: list[str] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text: list[str] = []
+        self._hidden = 0  # inside <style> or <script>: not text a reader sees
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("style", "script")
         found = dict(attrs)
         self.tags.append((tag, found))
         if found.get("id"):
@@ -131,8 +133,12 @@ class Outline(HTMLParser):
         if tag == "a" and found.get("href"):
             self.links.append(str(found["href"]))
 
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("style", "script")
+
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if not self._hidden:
+            self.text.append(data)
 
 
 def outline(html: str) -> Outline:
@@ -228,10 +234,10 @@ def test_summary_fits_the_essentials(report: tuple[ReportContext, str]) -> None:
         assert move.title in summary and move.owner in summary
 
 
-def test_scorecard_has_a_radar_and_a_bar_chart(report: tuple[ReportContext, str]) -> None:
+def test_scorecard_has_a_radar_a_bar_chart_and_the_national_distribution(report: tuple[ReportContext, str]) -> None:
     ctx, html = report
     scorecard = section(html, "scorecard")
-    assert scorecard.count("<svg ") == 2
+    assert scorecard.count("<svg ") == 3
     for step in ctx.steps:
         assert f"{step.number} {step.short_title}" in scorecard
     for _, name, _ in ctx.levels:

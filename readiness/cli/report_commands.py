@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ..model import Answers, Content
+    from ..report.peers import Peer
 
 
 class ReportFormat(StrEnum):
@@ -60,6 +61,12 @@ SUFFIXES = {suffix: ReportFormat(name) for suffix, name in REPORT_SUFFIXES.items
 def _help(key: str) -> str:
     """Help text of the brief's options (`brief.cli.<key>`), in the system locale's language."""
     return text(system_lang(), f"brief.cli.{key}")
+
+
+def _peers_help() -> str:
+    from ..catalogue import text
+
+    return text(system_lang(), "peers.option_help")
 
 
 def report(
@@ -94,6 +101,10 @@ def report(
     commentary: Annotated[
         Path | None, typer.Option("--commentary", metavar="FILE", help=_help("help_commentary"))
     ] = None,
+    peers: Annotated[
+        Path | None,
+        typer.Option("--peers", metavar="PORTFOLIO.JSONL", help=_peers_help()),
+    ] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
     with user_errors(lang):
@@ -102,7 +113,7 @@ def report(
 
         # Checked first (never a report over the answers), before the (slow) rendering, and again
         # by the writer.
-        inputs = [answers_file, brand, commentary, *content_inputs(resolve_content(content_dir))]
+        inputs = [answers_file, brand, commentary, peers, *content_inputs(resolve_content(content_dir))]
         if output is not None:
             refuse_inputs(output, inputs)
         chosen = _format_for(output, fmt)
@@ -121,6 +132,7 @@ def report(
 
         assessment = run_assessment(content, answers)
         _refuse_draft(answers, assessment, answers_file, draft)
+        peer_records = _load_peers(peers, answers) if peers else None
         produce(
             content,
             answers,
@@ -136,7 +148,22 @@ def report(
             technical=appendix is Appendix.technical,
             draft=draft,
             assessment=assessment,
+            peers=peer_records,
         )
+
+
+def _load_peers(path: Path, answers: "Answers") -> "list[Peer]":
+    """The portfolio's firms; a warning when too few resemble the enterprise to compare with."""
+    from ..catalogue import text
+    from ..report.peers import MIN_COHORT, choose_cohort, load_peers
+
+    found = load_peers(path, cli_lang())
+    enterprise = answers.enterprise
+    industry, size = str(enterprise.get("industry") or ""), str(enterprise.get("size") or "")
+    if choose_cohort(found, industry, size, str(enterprise.get("name") or "")) is None:
+        note = text(cli_lang(), "peers.too_few", count=len(found), minimum=MIN_COHORT)
+        err.print(f"[yellow]{say('warning')}[/]{escape(note)}")
+    return found
 
 
 def _format_for(output: Path | None, fmt: ReportFormat | None) -> ReportFormat:
@@ -187,6 +214,7 @@ def produce(
     technical: bool = False,
     draft: bool = False,
     assessment: Any = None,
+    peers: "list[Peer] | None" = None,
 ) -> None:
     """Render one format and write it (never over one of `inputs`); reports what was written on stderr."""
     from ..files import write_atomically
@@ -206,6 +234,7 @@ def produce(
         technical=technical,
         draft=draft,
         assessment=assessment,
+        peers=peers,
     )
     write_atomically(target, document.data, inputs=inputs)
     pages = say("pages", n=document.pages) if document.pages else ""

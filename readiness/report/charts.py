@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -24,7 +24,6 @@ INK = "#1d2733"
 MUTED = "#6b7785"
 RULE = "#d5dbe1"
 FAINT = "#eef1f4"
-GANTT_ROWS_PER_CHART = 40  # one chart per page at most; longer roadmaps get several
 
 
 def font_stack(lang: str) -> list[str]:
@@ -119,13 +118,36 @@ def radar_points(scores: Sequence[float], cx: float, cy: float, radius: float) -
     return points
 
 
+@dataclass(frozen=True)
+class PeerLine:
+    """A reference drawn on the radar: a score per axis (a cohort's medians) or one value on every
+    axis (a national level threshold), with its legend text."""
+
+    scores: tuple[float, ...]
+    legend: str
+    national: bool = False  # one threshold on every axis: drawn as a ring, not a shape
+
+
+PEER = "#b5651d"  # a warm brown that stays apart from any blue or green brand colour
+
+
 def radar(
-    axes: Sequence[Axis], levels: Sequence[tuple[int, str, float]], lang: str, colour: str, label: str = ""
+    axes: Sequence[Axis],
+    levels: Sequence[tuple[int, str, float]],
+    lang: str,
+    colour: str,
+    label: str = "",
+    peers: Sequence[PeerLine] = (),
+    own_legend: str = "",
 ) -> str:
-    """Step scores on one axis each, with a ring at every level threshold."""
+    """Step scores on one axis each, with a ring at every level threshold and the peer lines dashed."""
     accent = safe_colour(colour)
-    width, height = 400.0, 300.0
-    cx, cy, radius = width / 2, height / 2 + 2, 108.0
+    width = 400.0
+    entries = [(own_legend, accent, "")] if peers and own_legend else []
+    entries += [(p.legend, PEER if p.national else INK, "5 3" if p.national else "2 2") for p in peers]
+    wrapped = [wrap_text(text, 8, width - 56) for text, _, _ in entries]
+    height = 300.0 + sum(4 + 10 * len(lines) for lines in wrapped)
+    cx, cy, radius = width / 2, 152.0, 108.0
     body: list[str] = []
     rings = sorted({lvl[2] for lvl in levels if lvl[2] > 0} | {100.0})
     for value in rings:
@@ -137,6 +159,13 @@ def radar(
         body.append(_text(cx + 3, cy - radius * value / 100 + 3, f"{value:g}", 7, fill=MUTED))
     for x, y in radar_points([100.0] * len(axes), cx, cy, radius):
         body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{RULE}" stroke-width="0.8"/>')
+    for peer in peers:
+        line = radar_points(list(peer.scores) or [0.0] * len(axes), cx, cy, radius)
+        dash = "5 3" if peer.national else "2 2"
+        body.append(
+            f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in line)}" fill="none" '
+            f'stroke="{PEER if peer.national else INK}" stroke-width="1.6" stroke-dasharray="{dash}"/>'
+        )
     shape = radar_points([a.score for a in axes], cx, cy, radius)
     body.append(
         f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in shape)}" fill="{accent}" fill-opacity="0.18" '
@@ -150,6 +179,15 @@ def radar(
         name = fit_text(axis.label, 10, 120)
         body.append(_text(x, y + dy, name, 10, anchor=anchor, weight="bold"))
         body.append(_text(x, y + dy + 12, f"{axis.score:.0f}", 9.5, anchor=anchor, fill=accent, weight="bold"))
+    y = 302.0
+    for (_, stroke, dash), lines in zip(entries, wrapped, strict=True):
+        style = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<line x1="20" y1="{_n(y - 3)}" x2="40" y2="{_n(y - 3)}" stroke="{stroke}" stroke-width="2"{style}/>'
+        )
+        for j, text in enumerate(lines):
+            body.append(_text(46, y + 10 * j, text, 8, fill=MUTED))
+        y += 4 + 10 * len(lines)
     return _svg(width, height, lang, body, label)
 
 
@@ -161,6 +199,7 @@ class Bar:
     label: str
     score: float
     target: float | None  # the next level's threshold, None at the top level
+    peer: float | None = None  # the cohort's median, when a portfolio is compared
 
 
 def bars(
@@ -170,8 +209,10 @@ def bars(
     colour: str,
     legend: tuple[str, str] = ("", ""),
     label: str = "",
+    peer_legend: str = "",
 ) -> str:
-    """One horizontal bar per step, level bands behind, a tick at the next level's threshold."""
+    """One horizontal bar per step, level bands behind, a tick at the next level's threshold and,
+    when a cohort is compared, a marker at its median."""
     accent = safe_colour(colour)
     label_w, plot_w, right = 128.0, 300.0, 12.0
     top, row_h = 30.0, 30.0
@@ -210,6 +251,9 @@ def bars(
             )
             if abs(tx - score_x) < 26 and tx > score_x - 4:
                 score_x = tx + 4
+        if row.peer is not None:
+            px = x_of(row.peer)
+            body.append(f'<path d="M{_n(px)},{_n(y + 1)} l3.5,4 l-3.5,4 l-3.5,-4 z" fill="{PEER}"/>')
         body.append(_text(score_x, y + 15.5, f"{row.score:.0f}", 9, fill=INK, weight="bold"))
     axis_y = top + row_h * len(rows) + 4
     for value in range(0, 101, 20):
@@ -224,6 +268,155 @@ def bars(
         f'stroke="{INK}" stroke-width="1.6"/>'
     )
     body.append(_text(tick_x + 5, legend_y, target_legend, 8, fill=MUTED))
+    if peer_legend and any(row.peer is not None for row in rows):
+        px = tick_x + 20 + text_width(target_legend, 8)
+        body.append(f'<path d="M{_n(px)},{_n(legend_y - 8)} l3.5,4 l-3.5,4 l-3.5,-4 z" fill="{PEER}"/>')
+        body.append(_text(px + 7, legend_y, peer_legend, 8, fill=MUTED))
+    return _svg(width, height, lang, body, label)
+
+
+# --- level distribution -------------------------------------------------------------------
+
+
+def distribution(
+    shares: Sequence[tuple[str, float]], own: int, own_label: str, lang: str, colour: str, label: str = ""
+) -> str:
+    """A published distribution as one stacked bar (percent of firms per level band), the band
+    holding the enterprise marked below it. Bands too narrow for their name are named in a key."""
+    accent = safe_colour(colour)
+    width, left, right = 490.0, 4.0, 4.0
+    plot = width - left - right
+    total = sum(share for _, share in shares) or 100.0
+    bar_y, bar_h = 20.0, 22.0
+    body: list[str] = []
+    key: list[tuple[str, str]] = []  # (name and share, fill) of the narrow bands
+    x = left
+    for i, (name, share) in enumerate(shares):
+        w = plot * share / total
+        white = 0.7 - 0.55 * i / max(len(shares) - 1, 1)  # light for the lowest levels, dark for the highest
+        fill = tint(accent, white)
+        stroke = f'stroke="{INK}" stroke-width="1.6"' if i == own else 'stroke="#ffffff" stroke-width="1"'
+        body.append(f'<rect x="{_n(x)}" y="{_n(bar_y)}" width="{_n(w)}" height="{_n(bar_h)}" fill="{fill}" {stroke}/>')
+        value = f"{share:g}%"
+        if text_width(value, 9) < w - 4:
+            ink = INK if white > 0.45 else "#ffffff"
+            body.append(_text(x + w / 2, bar_y + 15, value, 9, anchor="middle", fill=ink, weight="bold"))
+        if text_width(name, 8) < w - 4:
+            body.append(_text(x + w / 2, bar_y - 6, name, 8, anchor="middle", fill=MUTED))
+        else:
+            key.append((f"{name} {value}", fill))
+        if i == own:
+            mid = x + w / 2
+            body.append(f'<path d="M{_n(mid)},{_n(bar_y + bar_h + 3)} l5,7 l-10,0 z" fill="{INK}"/>')
+            anchor = "start" if mid < width * 0.2 else "end" if mid > width * 0.8 else "middle"
+            body.append(_text(mid, bar_y + bar_h + 21, own_label, 9, anchor=anchor, fill=INK, weight="bold"))
+        x += w
+    height = bar_y + bar_h + 28
+    if key:
+        kx, ky = width - right, height + 4
+        for text, fill in reversed(key):
+            kx -= text_width(text, 8)
+            body.append(_text(kx, ky, text, 8, fill=MUTED))
+            kx -= 12
+            body.append(f'<rect x="{_n(kx)}" y="{_n(ky - 7)}" width="8" height="8" fill="{fill}"/>')
+            kx -= 14
+        height += 10
+    return _svg(width, height, lang, body, label)
+
+
+# --- value x effort -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    number: int
+    cost: float  # indicative cost, 10,000 CNY (the middle of the range)
+    impact: int  # 1-3
+    quick: bool  # a quick win: drawn in the accent colour
+
+
+def value_effort(
+    points: Sequence[Point],
+    impact_labels: Sequence[str],
+    axis_labels: tuple[str, str],
+    zone_label: str,
+    money: Callable[[float], str],
+    lang: str,
+    colour: str,
+    label: str = "",
+) -> str:
+    """Actions by indicative cost (log scale) and impact; the quick wins (high impact, low cost)
+    sit in the shaded upper-left corner. Points of one cell are spread so every number shows."""
+    accent = safe_colour(colour)
+    width, height = 490.0, 250.0
+    left, right, top, bottom = 74.0, 12.0, 14.0, 40.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    costs = [max(p.cost, 0.1) for p in points] or [1.0]
+    low = 10 ** math.floor(math.log10(min(costs)))
+    high = 10 ** math.ceil(math.log10(max(costs) * 1.0001))
+    if high <= low:
+        high = low * 10
+
+    def x_of(cost: float) -> float:
+        return left + plot_w * (math.log10(max(cost, low)) - math.log10(low)) / (math.log10(high) - math.log10(low))
+
+    def y_of(impact: float) -> float:
+        return top + plot_h * (3.5 - impact) / 3
+
+    body: list[str] = []
+    quick = [p for p in points if p.quick]
+    if quick:
+        edge = x_of(max(max(p.cost, 0.1) for p in quick)) + 10
+        body.append(
+            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(edge - left)}" height="{_n(plot_h / 3)}" '
+            f'fill="{tint(accent, 0.88)}"/>'
+        )
+        body.append(_text(left + 4, top + 10, zone_label, 8, fill=accent, weight="bold"))
+    for impact in (1, 2, 3):
+        y = y_of(impact)
+        body.append(
+            f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}" stroke="{RULE}" '
+            f'stroke-width="0.6"/>'
+        )
+        name = impact_labels[impact - 1] if impact - 1 < len(impact_labels) else str(impact)
+        body.append(_text(left - 6, y + 3, fit_text(name, 8, left - 10), 8, anchor="end", fill=MUTED))
+    decade = low
+    while decade <= high * 1.0001:
+        x = x_of(decade)
+        body.append(
+            f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(top + plot_h)}" stroke="{FAINT}" '
+            f'stroke-width="0.8"/>'
+        )
+        body.append(_text(x, top + plot_h + 12, money(decade), 7.5, anchor="middle", fill=MUTED))
+        decade *= 10
+    body.append(
+        f'<line x1="{_n(left)}" y1="{_n(top + plot_h)}" x2="{_n(left + plot_w)}" y2="{_n(top + plot_h)}" '
+        f'stroke="{MUTED}" stroke-width="0.8"/>'
+    )
+    x_label, y_label = axis_labels
+    body.append(_text(left + plot_w / 2, height - 6, x_label, 8, anchor="middle", fill=MUTED))
+    body.append(_text(4, top + 4, y_label, 8, fill=MUTED, weight="bold"))
+    placed: list[tuple[float, float]] = []
+    room = plot_h / 6 - 7  # how far a point may move off its impact line, up or down
+    for point in sorted(points, key=lambda p: (p.impact, p.cost, p.number)):
+        x, y = x_of(max(point.cost, 0.1)), y_of(point.impact)
+        offsets = [0.0]
+        for step in range(1, int(room // 13) + 1):
+            offsets += [-13.0 * step, 13.0 * step]
+        free = [o for o in offsets if not any(abs(x - px) < 13 and abs(y + o - py) < 13 for px, py in placed)]
+        if not free:  # the column is full: step right until there is room on the line
+            while any(abs(x - px) < 13 and abs(y - py) < 13 for px, py in placed):
+                x += 13
+            free = [0.0]
+        y += free[0]
+        placed.append((x, y))
+        fill = accent if point.quick else "#ffffff"
+        ink = "#ffffff" if point.quick else INK
+        body.append(
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="6.5" fill="{fill}" stroke="{accent if point.quick else MUTED}" '
+            f'stroke-width="1"/>'
+        )
+        body.append(_text(x, y + 2.8, str(point.number), 7, anchor="middle", fill=ink, weight="bold"))
     return _svg(width, height, lang, body, label)
 
 
@@ -240,6 +433,8 @@ class Task:
 
 
 EFFORT_SHARE = {"S": 0.34, "M": 0.62, "L": 1.0}  # of the phase's width
+GANTT_HEIGHT = 640.0  # what fits on a page below the heading; longer roadmaps get several charts
+LINE = 10.0  # one line of a wrapped title
 
 
 def schedule(tasks: Sequence[Task]) -> dict[int, tuple[float, float]]:
@@ -257,63 +452,139 @@ def schedule(tasks: Sequence[Task]) -> dict[int, tuple[float, float]]:
     return placed
 
 
+def wrap_text(text: str, size: float, width: float) -> list[str]:
+    """Break text into lines that fit `width`: Chinese between any two characters (not before
+    closing punctuation), Latin at spaces; a word longer than a line is broken where it must."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[A-Za-z0-9][\w\-./%+]*\s*|\S\s*|\s+", text):
+        if text_width((line + token).rstrip(), size) <= width or not line:
+            line += token
+            while text_width(line.rstrip(), size) > width and len(line) > 1:  # one overlong word
+                cut = len(line) - 1
+                while cut > 1 and text_width(line[:cut], size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            continue
+        if token[0] in "，。、；：）”》！？,.;:)" and len(line) > 1:  # keep punctuation with its word
+            token, line = line[-1] + token, line[:-1]
+        lines.append(line.rstrip())
+        line = token.lstrip()
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
 def gantt(
-    tasks: Sequence[Task], phase_labels: Sequence[tuple[str, str]], lang: str, colour: str, label: str = ""
+    tasks: Sequence[Task],
+    phase_labels: Sequence[tuple[str, str]],
+    lang: str,
+    colour: str,
+    label: str = "",
+    months: Sequence[tuple[int, int]] = ((0, 3), (3, 12), (12, 24)),
+    month_unit: str = "",
 ) -> list[str]:
-    """The roadmap as bars in three equal phase columns; one SVG per GANTT_ROWS_PER_CHART tasks.
+    """The roadmap as bars on a month axis drawn to scale (phase columns as wide as their months),
+    with every title in full, wrapped; one SVG per page of rows.
 
     `phase_labels` gives each phase's name and time span, e.g. ("Phase 1", "0-3 months").
     """
     placed = schedule(tasks)
-    chunks = [tasks[i : i + GANTT_ROWS_PER_CHART] for i in range(0, len(tasks), GANTT_ROWS_PER_CHART)]
-    return [_gantt_chart(chunk, placed, phase_labels, lang, colour, label) for chunk in chunks]
+    layout = _gantt_layout()
+    rows = [(task, wrap_text(f"{task.number}. {task.title}", 8, layout["label_w"] - 8)) for task in tasks]
+    chunks: list[list[tuple[Task, list[str]]]] = [[]]
+    used = 0.0
+    for row in rows:
+        height = _row_height(row[1])
+        if chunks[-1] and used + height > GANTT_HEIGHT:
+            chunks.append([])
+            used = 0.0
+        chunks[-1].append(row)
+        used += height
+    return [_gantt_chart(chunk, placed, phase_labels, months, month_unit, lang, colour, label) for chunk in chunks]
+
+
+def _gantt_layout() -> dict[str, float]:
+    return {"label_w": 214.0, "plot_w": 270.0, "right": 6.0, "top": 40.0}
+
+
+def _row_height(lines: list[str]) -> float:
+    return LINE * len(lines) + 4
+
+
+def phase_columns(months: Sequence[tuple[int, int]], x0: float, width: float) -> list[tuple[float, float]]:
+    """Left edge and width of each phase column: proportional to its months (true scale)."""
+    start, end = months[0][0], months[-1][1]
+    scale = width / max(end - start, 1)
+    return [(x0 + (a - start) * scale, (b - a) * scale) for a, b in months]
 
 
 def _gantt_chart(
-    tasks: Sequence[Task],
+    rows: Sequence[tuple[Task, list[str]]],
     placed: dict[int, tuple[float, float]],
     phase_labels: Sequence[tuple[str, str]],
+    months: Sequence[tuple[int, int]],
+    month_unit: str,
     lang: str,
     colour: str,
     label: str,
 ) -> str:
     accent = safe_colour(colour)
     shades = {1: accent, 2: tint(accent, 0.3), 3: tint(accent, 0.55)}
-    label_w, plot_w, right = 226.0, 258.0, 6.0
-    top, row_h = 34.0, 14.0
+    layout = _gantt_layout()
+    label_w, plot_w, right, top = layout["label_w"], layout["plot_w"], layout["right"], layout["top"]
     width = label_w + plot_w + right
-    height = top + row_h * len(tasks) + 6
-    column = plot_w / 3
+    body_h = sum(_row_height(lines) for _, lines in rows)
+    height = top + body_h + 6
+    columns = phase_columns(months, label_w, plot_w)
     body: list[str] = []
-    for i, (name, span) in enumerate(phase_labels[:3]):
-        x = label_w + i * column
+    for i, ((x, w), (name, _span)) in enumerate(zip(columns, phase_labels, strict=False)):
         if i % 2 == 0:
             body.append(
-                f'<rect x="{_n(x)}" y="{_n(top - 4)}" width="{_n(column)}" '
-                f'height="{_n(row_h * len(tasks) + 8)}" fill="{FAINT}"/>'
+                f'<rect x="{_n(x)}" y="{_n(top - 4)}" width="{_n(w)}" height="{_n(body_h + 8)}" fill="{FAINT}"/>'
             )
+        if text_width(name, 8.5) <= w - 2:
+            body.append(_text(x + w / 2, top - 24, name, 8.5, anchor="middle", weight="bold"))
+        else:  # a short phase drawn to scale: its name starts at the column and runs into the next one's margin
+            room = w - 2
+            if i + 1 < len(columns):
+                room += (columns[i + 1][1] - text_width(phase_labels[i + 1][0], 8.5)) / 2 - 4
+            body.append(_text(x + 1, top - 24, fit_text(name, 8.5, room), 8.5, weight="bold"))
+    ticks = [months[0][0], *(b for _, b in months)]
+    for i, month in enumerate(ticks):
+        x = columns[i][0] if i < len(columns) else columns[-1][0] + columns[-1][1]
         body.append(
-            _text(x + column / 2, top - 20, fit_text(name, 9, column - 4), 9, anchor="middle", weight="bold", fill=INK)
+            f'<line x1="{_n(x)}" y1="{_n(top - 8)}" x2="{_n(x)}" y2="{_n(top - 4)}" stroke="{MUTED}" '
+            f'stroke-width="0.8"/>'
         )
-        body.append(_text(x + column / 2, top - 9, fit_text(span, 8, column - 4), 8, anchor="middle", fill=MUTED))
+        last = i == len(ticks) - 1
+        text = f"{month}{month_unit}" if last else str(month)
+        body.append(_text(x, top - 11, text, 7.5, anchor="end" if last else "middle", fill=MUTED))
     body.append(
         f'<line x1="{_n(label_w)}" y1="{_n(top - 4)}" x2="{_n(label_w + plot_w)}" y2="{_n(top - 4)}" '
         f'stroke="{RULE}" stroke-width="0.8"/>'
     )
-    for i, task in enumerate(tasks):
-        y = top + i * row_h
+    y = top
+    for i, (task, lines) in enumerate(rows):
+        h = _row_height(lines)
         if i:
             body.append(
                 f'<line x1="0" y1="{_n(y)}" x2="{_n(label_w)}" y2="{_n(y)}" stroke="{FAINT}" stroke-width="0.6"/>'
             )
-        body.append(_text(0, y + 10, fit_text(f"{task.number}. {task.title}", 8, label_w - 8), 8))
+        for j, text in enumerate(lines):
+            body.append(_text(12 if j else 0, y + 9 + j * LINE, text, 8))
         start, end = placed[task.number]
-        phase = min(max(task.phase, 1), 3) - 1
-        x0 = label_w + phase * column + 2 + start * (column - 4)
-        x1 = label_w + phase * column + 2 + end * (column - 4)
+        phase = min(max(task.phase, 1), len(columns)) - 1
+        x, w = columns[phase]
+        x0 = x + 1.5 + start * (w - 3)
+        x1 = x + 1.5 + end * (w - 3)
+        bar_y = y + h / 2 - 4
         body.append(
-            f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(x1 - x0)}" height="8" rx="2" fill="{shades[phase + 1]}"/>'
+            f'<rect x="{_n(x0)}" y="{_n(bar_y)}" width="{_n(max(x1 - x0, 2))}" height="8" rx="2" '
+            f'fill="{shades[min(phase + 1, 3)]}"/>'
         )
+        y += h
     return _svg(width, height, lang, body, label)
 
 

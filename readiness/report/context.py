@@ -26,9 +26,11 @@ from ..model import (
     ScenarioFit,
     leaves,
 )
-from . import wording
+from . import money, wording
 from .brief import BriefView, build_brief, change_text
 from .labels import LABELS
+from .money import MoneyView
+from .peers import BenchmarkView, Peer, benchmark_view
 
 TOP_ACTIONS = 4  # what fits on the one-page summary beside the decisions
 TOP_SCENARIOS = 8
@@ -151,6 +153,8 @@ class ActionView(Plain):
     depends_on: list[str]  # numbers and titles of prerequisite actions
     depends_on_numbers: list[int]  # the same prerequisites by number, for the timeline
     support: str
+    cost: str = ""  # indicative cost for this enterprise's size, worded
+    cost_range: tuple[float, float] = (0.0, 0.0)  # the same in 10,000 CNY, for the charts
 
 
 class PriorityView(Plain):
@@ -186,6 +190,8 @@ class ScenarioView(Plain):
     start_with: str  # how this enterprise should start it, and where it runs
     priority: bool  # the enterprise's priority use case
     blockers: list[str]  # "need — closed by: action numbers and titles"
+    cost: str = ""  # indicative cost of a first deployment for this enterprise's size
+    gain: str = ""  # indicative improvement of its main indicator
 
 
 class DisagreementView(Plain):
@@ -236,6 +242,8 @@ class ReportContext(Plain):
     warnings: list[str]
     brief: BriefView
     parts: Parts
+    benchmark: BenchmarkView | None = None  # peers.py: national figures and the portfolio cohort
+    money: MoneyView | None = None  # money.py: phase budget, quick wins, cost bases
 
 
 def answer_text(question: Question, raw: AnswerValue | None, lang: str) -> str:
@@ -287,6 +295,7 @@ def build_context(
     today: dt.date | None = None,
     lang: str | None = None,
     parts: Parts | None = None,
+    peers: list[Peer] | None = None,
 ) -> ReportContext:
     """The report in `lang` (default: the answers' language); the assessment is only read, so one
     assessment gives the report in every language."""
@@ -313,6 +322,7 @@ def build_context(
         )
 
     plan = [*assessment.roadmap, *assessment.later]
+    size = money.size_of(answers)
     numbers = {item.id: i for i, item in enumerate(plan, start=1)}
     titles = {item.id: wording.action_title(content, item.id, lang) for item in plan}
     phase_labels = {item.id: t[f"phase_{item.phase}"] if item.phase <= 3 else t["phase_later"] for item in plan}
@@ -386,6 +396,8 @@ def build_context(
             depends_on=[f"{numbers[d]}. {titles[d]}" for d in item.depends_on],
             depends_on_numbers=[numbers[d] for d in item.depends_on],
             support=wording.action_support(content, item.id, lang) or "",
+            cost=money.cost_text(rubric.action_index[item.id].cost, size, lang),
+            cost_range=cost.for_size(size) if (cost := rubric.action_index[item.id].cost) else (0.0, 0.0),
         )
         for item in plan
     ]
@@ -439,6 +451,8 @@ def build_context(
                 )
                 for b in s.blocked_by
             ],
+            cost=money.cost_text(rubric.scenario_index[s.id].cost, size, lang),
+            gain=money.gain_text(rubric.scenario_index[s.id].gain, content, lang),
         )
         for s in shown_scenarios(assessment)
     ]
@@ -498,6 +512,8 @@ def build_context(
         warnings=wording.warning_texts(content, assessment, lang),
         brief=build_brief(assessment, content, answers, lang, steps, scheduled),
         parts=parts or Parts(),
+        benchmark=benchmark_view(assessment, content, answers, lang, peers),
+        money=money.money_view(content, answers, plan, numbers, titles, {n: t[f"impact_{n}"] for n in (1, 2, 3)}, lang),
     )
 
 

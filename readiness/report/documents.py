@@ -43,8 +43,10 @@ def render_report(
     technical: bool = False,
     draft: bool = False,
     assessment: Assessment | None = None,
+    peers: list[Any] | None = None,
 ) -> Document:
-    """The report of one enterprise in one format (a name of REPORT_FORMATS)."""
+    """The report of one enterprise in one format (a name of REPORT_FORMATS); `peers` (report/peers.py)
+    adds the portfolio cohort."""
     if fmt not in REPORT_FORMATS:
         raise RenderError(f"{fmt!r} is not a report format; allowed: {', '.join(REPORT_FORMATS)}")
     assessment = assessment or run_assessment(content, answers)
@@ -58,7 +60,7 @@ def render_report(
     if brand is None and commentary_file:
         brand = Brand(commentary=read_commentary(commentary_file))
     parts = Parts(summary_only=summary_only, technical=technical, draft=draft)
-    ctx = build_context(assessment, content, answers, brand, lang=lang, parts=parts)
+    ctx = build_context(assessment, content, answers, brand, lang=lang, parts=parts, peers=peers)
     if fmt == "md":
         from .markdown import render_markdown
 

@@ -21,6 +21,7 @@ from ..languages import file_tag
 from ..resources import content_dir, shipped_content_dir
 from . import charts
 from .context import ReportContext
+from .money import amount as money_amount
 
 TEMPLATE_FOLDER = "report_templates"
 MAIN_TEMPLATE = "report.html"
@@ -109,20 +110,32 @@ def page_variables(lang: str, brand: Any, **fields: Any) -> dict[str, Any]:
 def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
     """The SVG charts, escaped by charts.py and therefore marked safe for the templates."""
     t = ctx.t
+    bench, money = ctx.benchmark, ctx.money
+    peer_lines = []
+    medians: dict[str, float] = {}
+    if bench and bench.cohort:
+        medians = {s.step_id: s.median for s in bench.cohort.steps}
+        if len(medians) == len(ctx.steps):
+            peer_lines.append(charts.PeerLine(tuple(medians[s.id] for s in ctx.steps), bench.words["radar_cohort"]))
+    if bench and bench.ring is not None:
+        peer_lines.append(charts.PeerLine((bench.ring,) * len(ctx.steps), bench.ring_label, national=True))
     radar = charts.radar(
         [charts.Axis(f"{s.number} {s.short_title}", s.score) for s in ctx.steps],
         ctx.levels,
         ctx.lang,
         accent,
         label=t["radar_title"],
+        peers=peer_lines,
+        own_legend=bench.words["radar_own"] if bench else "",
     )
     bars = charts.bars(
-        [charts.Bar(f"{s.number} {s.short_title}", s.score, s.next_level_score) for s in ctx.steps],
+        [charts.Bar(f"{s.number} {s.short_title}", s.score, s.next_level_score, medians.get(s.id)) for s in ctx.steps],
         ctx.levels,
         ctx.lang,
         accent,
         legend=(t["bars_score"], t["bars_target"]),
         label=t["bars_title"],
+        peer_legend=bench.words["radar_cohort"] if bench else "",
     )
     tasks = [
         charts.Task(a.number, a.title, a.phase, a.effort, tuple(a.depends_on_numbers))
@@ -130,8 +143,42 @@ def chart_svgs(ctx: ReportContext, accent: str) -> dict[str, Any]:
         for a in phase.actions
     ]
     labels = [(t["phase_n"] % p.number, p.label) for p in ctx.phases]
-    gantt = charts.gantt(tasks, labels, ctx.lang, accent, label=t["timeline"]) if tasks else []
-    return {"radar": Markup(radar), "bars": Markup(bars), "gantt": [Markup(svg) for svg in gantt]}
+    months = [(0, 3), (3, 12), (12, 24)] if money is None else [p.months for p in money.phases]
+    unit = money.words["months_unit"] if money else ""
+    gantt = charts.gantt(tasks, labels, ctx.lang, accent, label=t["timeline"], months=months, month_unit=unit)
+    found: dict[str, Any] = {"radar": Markup(radar), "bars": Markup(bars), "gantt": [Markup(svg) for svg in gantt]}
+    if bench:
+        found["distribution"] = Markup(
+            charts.distribution(
+                bench.shares,
+                bench.own_share,
+                bench.words["own_marker"],
+                ctx.lang,
+                accent,
+                bench.words["distribution_title"],
+            )
+        )
+    if money:
+        quick = {w.number for w in money.quick_wins}
+        scheduled = [a for phase in ctx.phases for a in phase.actions if a.cost]
+        points = [charts.Point(a.number, sum(a.cost_range) / 2, a.impact, a.number in quick) for a in scheduled]
+        found["value_effort"] = (
+            Markup(
+                charts.value_effort(
+                    points,
+                    [t[f"impact_{n}"] for n in (1, 2, 3)],
+                    (money.words["chart_x"], money.words["chart_y"]),
+                    money.words["quick_zone"],
+                    lambda value: money_amount(value, ctx.lang),
+                    ctx.lang,
+                    accent,
+                    label=money.words["chart_title"],
+                )
+            )
+            if points
+            else None
+        )
+    return found
 
 
 def _where(exc: TemplateError, folder: Path) -> str:
