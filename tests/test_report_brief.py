@@ -18,9 +18,8 @@ from readiness.cli.report_commands import SUFFIXES, ReportFormat
 from readiness.errors import ContentError, RenderError
 from readiness.loader import load_answers
 from readiness.model import Answers, Content
-from readiness.report import REPORT_FORMATS, REPORT_SUFFIXES
+from readiness.report import REPORT_FORMATS, REPORT_SUFFIXES, money
 from readiness.report.brand import load_brand
-from readiness.report.brief import cost_text
 from readiness.report.context import Brand, Parts, ReportContext, build_context
 from readiness.report.documents import draft_reasons, render_report
 from readiness.report.html import render_html
@@ -73,15 +72,13 @@ def test_the_three_moves_have_an_owner_an_effort_and_a_reason(content: Content, 
     for move in moves:
         assert move.owner in owners and move.effort in {a.effort_label for a in ctx.top_actions}
         assert move.why and not QUESTION_ID.search(move.why)
-    assert not ctx.brief.show_cost  # no cost in the content: the column is left out, not filled with dashes
-
-
-def test_an_indicative_cost_is_read_whatever_its_shape() -> None:
-    assert cost_text(None, "en") == ""
-    assert cost_text({"low": 20_000, "high": 80_000}, "en") == "¥20k\u201380k"
-    assert cost_text({"low": 20_000, "high": 80_000}, "zh") == "2至8万元"
-    assert cost_text((150_000, 600_000), "zh") == "15至60万元"
-    assert cost_text({"low": "cheap"}, "en") == ""
+    # Every action carries an indicative cost for the enterprise's size: each move shows its range.
+    size = money.size_of(example(content))
+    planned = {a.number: a.id for a in ctx.top_actions}
+    assert ctx.brief.show_cost
+    for move in moves:
+        cost = content.rubric.action_index[planned[move.number]].cost
+        assert cost is not None and move.cost == money.range_text(*cost.for_size(size), lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..catalogue import namespace
 from ..model import Action, Answers, Assessment, Content, Flip, leaves
-from . import wording
+from . import money, wording
 
 FINDINGS = RISKS = MOVES = 3
 PROGRAMMES = 4
@@ -169,7 +169,7 @@ def _move(content: Content, answers: Answers, view: Any, w: dict[str, str], lang
         why=_why(content, answers, action, w, lang),
         owner=owner.get(lang) if owner else w["owner_unnamed"],
         effort=view.effort_label,
-        cost=cost_text(getattr(action, "cost", None), lang),
+        cost=money.cost_text(action.cost, money.size_of(answers), lang),
     )
 
 
@@ -191,33 +191,6 @@ def _why(content: Content, answers: Answers, action: Action, w: dict[str, str], 
     return w["why_answer"].format(
         what=wording.question_name(question, lang), answer=answer_text(question, answers.value(question.id), lang)
     )
-
-
-def cost_text(cost: Any, lang: str) -> str:
-    """An action's indicative cost as a range, whatever shape the content gives it: a text per
-    language, a (low, high) pair, or a mapping with low/high (and a currency); empty otherwise."""
-    if cost is None:
-        return ""
-    if hasattr(cost, "get") and callable(cost.get) and not isinstance(cost, dict):
-        try:
-            return str(cost.get(lang))
-        except (TypeError, KeyError):
-            pass
-    fields = cost if isinstance(cost, dict) else getattr(cost, "__dict__", {})
-    if isinstance(cost, list | tuple) and len(cost) == 2:
-        low, high = cost
-    else:
-        low, high = fields.get("low", fields.get("min")), fields.get("high", fields.get("max"))
-    if not isinstance(low, int | float) or not isinstance(high, int | float):
-        return ""
-    w = words(lang)
-    return w["cost_range"].format(low=_money(low, w), high=_money(high, w))
-
-
-def _money(amount: float, w: dict[str, str]) -> str:
-    """A yuan amount in the unit a manager reads (万 in Chinese, thousands in English)."""
-    shown = amount / float(w["money_unit"])
-    return f"{shown:,.0f}" if shown >= 10 or shown == int(shown) else f"{shown:,.1f}"
 
 
 def _decision(
