@@ -27,7 +27,6 @@ from .common import (
     load,
     out,
     say,
-    system_lang,
     use_lang,
     user_errors,
 )
@@ -58,17 +57,6 @@ PdfVariant = Enum(  # type: ignore[misc]
 SUFFIXES = {suffix: ReportFormat(name) for suffix, name in REPORT_SUFFIXES.items()}
 
 
-def _help(key: str) -> str:
-    """Help text of the brief's options (`brief.cli.<key>`), in the system locale's language."""
-    return text(system_lang(), f"brief.cli.{key}")
-
-
-def _peers_help() -> str:
-    from ..catalogue import text
-
-    return text(system_lang(), "peers.option_help")
-
-
 def report(
     answers_file: Annotated[Path, typer.Argument(help=h("report.answers_file"), metavar="ANSWERS")],
     output: Annotated[
@@ -93,17 +81,17 @@ def report(
         ),
     ] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
-    summary: Annotated[bool, typer.Option("--summary", help=_help("help_summary"))] = False,
+    summary: Annotated[bool, typer.Option("--summary", help=h("report.summary"))] = False,
     appendix: Annotated[
-        Appendix | None, typer.Option("--appendix", metavar="technical", help=_help("help_appendix"))
+        Appendix | None, typer.Option("--appendix", metavar="technical", help=h("report.appendix"))
     ] = None,
-    draft: Annotated[bool, typer.Option("--draft", help=_help("help_draft"))] = False,
+    draft: Annotated[bool, typer.Option("--draft", help=h("report.draft"))] = False,
     commentary: Annotated[
-        Path | None, typer.Option("--commentary", metavar="FILE", help=_help("help_commentary"))
+        Path | None, typer.Option("--commentary", metavar="FILE", help=h("report.commentary"))
     ] = None,
     peers: Annotated[
         Path | None,
-        typer.Option("--peers", metavar="PORTFOLIO.JSONL", help=_peers_help()),
+        typer.Option("--peers", metavar="PORTFOLIO.JSONL", help=h("report.peers")),
     ] = None,
 ) -> None:
     """Write the assessment report: cover, summary, scorecard, steps, recommendations, roadmap, appendix."""
