@@ -641,12 +641,20 @@ class Respondent(Frozen):
     role: str = Field(default="", max_length=200)
 
 
+# Why a disagreement is left for the facilitator to settle with the enterprise, not by a rule:
+# two figures in one band (the points cannot choose), a figure against "don't know" or "does not
+# apply", the priority use case, or a fact of the profile (size, revenue, industry...).
+FlagReason = Literal["same_band", "unknown", "not_applicable", "priority", "profile"]
+
+
 class Disagreement(Frozen):
     """Respondents of one enterprise answered a question differently (written by `readiness merge`)."""
 
-    question: str
+    question: str  # a question id; profile fields as profile.<field>
     kept: AnswerValue
     answers: dict[str, AnswerValue]  # respondent -> their answer
+    flagged: bool = False  # to be confirmed with the enterprise: the kept answer is provisional
+    reason: FlagReason | None = None  # why it is flagged
 
 
 class AssessmentRecord(Frozen):

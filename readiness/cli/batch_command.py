@@ -1,5 +1,6 @@
 """`readiness batch`: a report per enterprise for a whole folder, and the portfolio of them all."""
 
+import datetime
 import os
 import time
 from enum import StrEnum
@@ -13,6 +14,20 @@ from .common import ContentDirOption, Lang, LangOption, add_command, err, escape
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+
+def park_help(key: str) -> str:
+    """Help text of the programme options (`respondents.<key>`, `park.<key>`) in the system locale's language."""
+    from ..catalogue import text
+    from .common import system_lang
+
+    namespace = "respondents" if key == "help_respondents" else "park"
+    return text(system_lang(), f"{namespace}.{key}")
+
+
+class Respondents(StrEnum):
+    merge = "merge"
+    refuse = "refuse"
 
 
 class BatchFormat(StrEnum):
@@ -50,6 +65,15 @@ def batch(
             help=(h("batch.anonymise")),
         ),
     ] = False,
+    respondents: Annotated[
+        Respondents, typer.Option("--respondents", help=park_help("help_respondents"))
+    ] = Respondents.merge,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help=park_help("help_previous"), metavar="FOLDER|JSONL")
+    ] = None,
+    due_after: Annotated[
+        int, typer.Option("--due-after", min=1, max=120, help=park_help("help_due_after"), metavar="MONTHS")
+    ] = 12,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
@@ -61,6 +85,7 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import batch as runner
+    from ..portfolio import ProgrammeOptions
     from ..resources import content_dir as resolve_content
 
     with user_errors(lang):
@@ -75,6 +100,8 @@ def batch(
                 ],
                 what="command line",
             )
+        if previous is not None and not previous.exists():
+            raise ContentError([Issue(str(previous), say("no_folder"))], what="command line")
         content, _ = load(content_dir)
         if brand:
             from ..report.brand import load_brand
@@ -108,8 +135,13 @@ def batch(
                 content_root=resolve_content(content_dir),
                 progress=_BarProgress(bar),
                 skipped=skipped,
+                respondents_mode=respondents.value,
+                programme=ProgrammeOptions(today=datetime.date.today(), due_after_months=due_after),
+                previous=previous,
             )
         err.print(escape(say("batch_done", count=len(outcome.written), folder=output)))
+        for line in outcome.merged:
+            err.print(f"  {escape(line)}")
         if outcome.new_key:
             err.print(escape(say("batch_new_key", path=outcome.new_key)))
         if outcome.failed:
