@@ -466,7 +466,7 @@ def run_batch(
             target.unlink(missing_ok=True)
         outcome.written = [target for target in outcome.written if target not in gone]
         for one in scored:
-            if one.source in settled.answers_files:
+            if one.entry.merged_from:
                 write_directly(output / f"{stems[one.source]}.json", one.result)
                 outcome.written.append(output / f"{stems[one.source]}.json")
     stems = {s.source: stems[s.source] for s in scored}

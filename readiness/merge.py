@@ -66,7 +66,8 @@ def merge_answers(sources: list[tuple[str, Answers]], content: Content, rule: Ru
     for name, answers in sources:
         people = answers.respondents or [Respondent(name=name)]
         respondents += [p for p in people if p not in respondents]
-        labels.append(" / ".join(p.name for p in people))
+        label = " / ".join(p.name for p in people)
+        labels.append(f"{label} ({name})" if label in labels else label)  # who said what, never lost
 
     disagreements: list[Disagreement] = []
 

@@ -24,7 +24,7 @@ MEMBERS_SHOWN = 50  # rows of the enterprise list in the documents: the full lis
 SEGMENT_SHOWN = 15  # names listed per segment
 MOVED_SHOWN = 40  # enterprises listed whose levels moved between rounds
 DUE_SHOWN = 40  # enterprises listed as due for re-assessment
-SUPPLY_SHOWN = 10  # scenarios in the suppliers' view
+SUPPLY_SHOWN = 8  # scenarios in the suppliers' view
 SUPPLY_NAMES = 4  # enterprises named per scenario in the suppliers' view
 DUE_AFTER_MONTHS = 12
 

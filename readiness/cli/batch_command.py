@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, add_command, err, escape, h, load, say, user_errors
+from .common import ContentDirOption, Lang, LangOption, add_command, cli_lang, err, escape, h, load, say, user_errors
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -101,7 +101,9 @@ def batch(
                 what="command line",
             )
         if previous is not None and not previous.exists():
-            raise ContentError([Issue(str(previous), say("no_folder"))], what="command line")
+            from ..catalogue import text
+
+            raise ContentError([Issue(str(previous), text(cli_lang(), "park.previous_missing"))], what="command line")
         content, _ = load(content_dir)
         if brand:
             from ..report.brand import load_brand
