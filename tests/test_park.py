@@ -324,3 +324,15 @@ def test_a_large_portfolio_lists_a_bounded_number_of_members(content: Content) -
     members = html.split('id="members"', 1)[1]
     assert members.count("<tr><td>") == MEMBERS_SHOWN
     assert f"共{MEMBERS_SHOWN + 40}家企业，此处列出得分最高的{MEMBERS_SHOWN}家；完整名单见portfolio.xlsx。" in html
+
+
+def test_the_brand_is_on_the_portfolio_cover(content: Content, tmp_path: Path) -> None:
+    from readiness.report.documents import render_portfolio
+
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("firm: 东桥工业咨询\ncontact: 0519-5555 0000\nprimary_colour: '#7a1f5c'\n", encoding="utf-8")
+    portfolio = build_portfolio(content, many(content, 3), "zh", ProgrammeOptions(today=TODAY))
+    html = render_portfolio(portfolio, content, "html", brand_file=brand).data.decode("utf-8")
+    cover = html.split('id="cover"', 1)[1].split("</section>", 1)[0]
+    assert "东桥工业咨询" in cover and "0519-5555 0000" in cover and "#7a1f5c" in html
+    assert "2026-03-01" in cover and "王磊" in cover  # the survey period and the team

@@ -51,7 +51,8 @@ def findings(portfolio: Portfolio) -> list[str]:
         out.append(w["finding_scenario"].format(title=top.title, relevant=top.relevant, ready=top.ready_now))
     everyone = [a for a in portfolio.common_actions if a.count == total]
     if everyone and total > 1:
-        out.append(w["finding_shared_actions"].format(count=len(everyone), example=everyone[0].label))
+        key = "finding_shared_action" if len(everyone) == 1 else "finding_shared_actions"
+        out.append(w[key].format(count=len(everyone), example=everyone[0].label))
     programme = portfolio.programme
     if programme:
         due = sum(1 for m in portfolio.members if m.due)
