@@ -21,9 +21,9 @@ from .report import wording
 
 TOP = 12  # common gaps, common actions, scenarios in demand
 MEMBERS_SHOWN = 50  # rows of the enterprise list in the documents: the full list is in the workbook
-SEGMENT_SHOWN = 15  # names listed per segment
+SEGMENT_SHOWN = 10  # names listed per segment
 MOVED_SHOWN = 40  # enterprises listed whose levels moved between rounds
-DUE_SHOWN = 40  # enterprises listed as due for re-assessment
+DUE_SHOWN = 30  # enterprises listed as due for re-assessment
 SUPPLY_SHOWN = 8  # scenarios in the suppliers' view
 SUPPLY_NAMES = 4  # enterprises named per scenario in the suppliers' view
 DUE_AFTER_MONTHS = 12
@@ -213,7 +213,8 @@ class Programme(Plain):
     team: list[str]  # assessors, most visits first
     undated: int  # enterprises without an assessment date
     due_after_months: int
-    due: list[Member]  # due for re-assessment, oldest visit first
+    due: list[Member]  # due for re-assessment, oldest visit first, the first DUE_SHOWN
+    due_total: int = 0  # all that are due
     merged: int  # enterprises whose respondents' files were merged
     flagged: int  # enterprises with answers to confirm
 
@@ -558,6 +559,7 @@ def _programme(members: list[Member], due_after: int) -> Programme:
         undated=sum(1 for m in members if not m.assessed),
         due_after_months=due_after,
         due=sorted((m for m in members if m.due), key=lambda m: (m.assessed, m.name))[:DUE_SHOWN],
+        due_total=sum(1 for m in members if m.due),
         merged=sum(1 for m in members if m.merged_from),
         flagged=sum(1 for m in members if m.flagged),
     )

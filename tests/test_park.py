@@ -336,3 +336,16 @@ def test_the_brand_is_on_the_portfolio_cover(content: Content, tmp_path: Path) -
     cover = html.split('id="cover"', 1)[1].split("</section>", 1)[0]
     assert "东桥工业咨询" in cover and "0519-5555 0000" in cover and "#7a1f5c" in html
     assert "2026-03-01" in cover and "王磊" in cover  # the survey period and the team
+
+
+def test_the_chinese_portfolio_with_its_programme_pages_has_no_typographic_fault(content: Content) -> None:
+    from readiness.report.documents import render_portfolio
+    from tests.test_chinese_typography import problems, visible_lines
+
+    entries = many(content, 12)
+    earlier = [dataclasses.replace(e, step_levels=[1] * len(STEP_IDS), overall_level=1) for e in entries[:8]]
+    options = ProgrammeOptions(today=TODAY, previous=earlier)
+    portfolio = build_portfolio(content, entries, "zh", options)
+    assert portfolio.previous is not None and portfolio.previous.moved
+    found = visible_lines(render_portfolio(portfolio, content, "html").data.decode("utf-8"))
+    assert {kind: lines for kind, lines in problems(found).items() if lines} == {}
