@@ -430,6 +430,14 @@ class SmeLevelEstimate(Frozen):
     bands: list[float] = Field(min_length=4, max_length=4)  # lowest mean score of levels 1-4
 
 
+class PortfolioSegments(Frozen):
+    """The levels that sort a portfolio's enterprises by what they need next (readiness/portfolio.py)."""
+
+    lighthouse_overall: int = Field(default=4, ge=1, le=5)  # this overall level or above: a lighthouse candidate
+    lighthouse_every_step: int = Field(default=3, ge=1, le=5)  # or this level overall and on every step
+    foundations: int = Field(default=3, ge=1, le=5)  # infrastructure or data below it: foundations first
+
+
 class RoadmapRules(Frozen):
     """How many actions an enterprise can carry per phase, by size band, adjusted by capacity."""
 
@@ -511,6 +519,7 @@ class Rubric(Frozen):
     scenarios: list[Scenario] = []
     roadmap: RoadmapRules | None = None
     sme_level_estimate: SmeLevelEstimate | None = None
+    portfolio_segments: PortfolioSegments = PortfolioSegments()
 
     @cached_property
     def scenario_index(self) -> dict[str, Scenario]:

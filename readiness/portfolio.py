@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import STEP_IDS, Answers, Assessment, AssessmentRecord, Content
+from .model import STEP_IDS, Answers, Assessment, AssessmentRecord, Content, PortfolioSegments
 from .report import wording
 
 TOP = 12  # common gaps, common actions, scenarios in demand
@@ -29,7 +29,7 @@ SUPPLY_NAMES = 4  # enterprises named per scenario in the suppliers' view
 DUE_AFTER_MONTHS = 12
 
 # Segments: what an enterprise needs next, from its results. Each enterprise is in the first segment
-# whose rule it meets, in this order.
+# whose rule it meets, in this order; the levels are the rubric's `portfolio_segments`.
 # - lighthouse: overall Optimised (4) or above, or Integrated (3) with no step below Integrated:
 #   a candidate to showcase, and to lead suppliers and peers;
 # - vouchers: at least one catalogue scenario it can start now: model and compute vouchers pay off now;
@@ -37,8 +37,6 @@ DUE_AFTER_MONTHS = 12
 # - data: data below Integrated (no data owner, data in silos): data foundations come first;
 # - roadmap: the rest, whose scenarios open up after the first phases of their roadmap.
 SEGMENTS = ("lighthouse", "vouchers", "equipment", "data", "roadmap")
-INTEGRATED = 3
-OPTIMISED = 4
 
 
 @dataclass(frozen=True)
@@ -50,16 +48,19 @@ class ProgrammeOptions:
     previous: list[Entry] | None = None
 
 
-def segment_of(step_levels: list[int], overall_level: int, ready_scenarios: int) -> str:
+def segment_of(
+    step_levels: list[int], overall_level: int, ready_scenarios: int, rules: PortfolioSegments = PortfolioSegments()
+) -> str:
     """The segment of one enterprise (see SEGMENTS)."""
     steps = dict(zip(STEP_IDS, step_levels, strict=True))
-    if overall_level >= OPTIMISED or (overall_level >= INTEGRATED and min(step_levels) >= INTEGRATED):
+    every_step = overall_level >= rules.lighthouse_every_step and min(step_levels) >= rules.lighthouse_every_step
+    if overall_level >= rules.lighthouse_overall or every_step:
         return "lighthouse"
     if ready_scenarios:
         return "vouchers"
-    if steps["infrastructure"] < INTEGRATED:
+    if steps["infrastructure"] < rules.foundations:
         return "equipment"
-    if steps["data"] < INTEGRATED:
+    if steps["data"] < rules.foundations:
         return "data"
     return "roadmap"
 
@@ -390,7 +391,7 @@ def build_portfolio(
                 contact=e.contact,
                 merged_from=e.merged_from,
                 flagged=e.flagged,
-                segment=segment_of(e.step_levels, e.overall_level, ready),
+                segment=segment_of(e.step_levels, e.overall_level, ready, rubric.portfolio_segments),
                 due=_due(e.assessed, programme),
             )
         )

@@ -349,3 +349,12 @@ def test_the_chinese_portfolio_with_its_programme_pages_has_no_typographic_fault
     assert portfolio.previous is not None and portfolio.previous.moved
     found = visible_lines(render_portfolio(portfolio, content, "html").data.decode("utf-8"))
     assert {kind: lines for kind, lines in problems(found).items() if lines} == {}
+
+
+def test_the_segment_levels_come_from_the_rubric(content: Content) -> None:
+    from readiness.model import PortfolioSegments
+
+    assert content.rubric.portfolio_segments == PortfolioSegments(lighthouse_overall=4, lighthouse_every_step=3)
+    strict = PortfolioSegments(lighthouse_overall=5, lighthouse_every_step=5, foundations=2)
+    assert segment_of([4, 4, 4, 3, 4, 4], 4, 0, strict) == "roadmap"
+    assert segment_of([3, 2, 1, 3, 3, 3], 3, 0, strict) == "data"

@@ -100,6 +100,7 @@ def render_portfolio(
         p=namespace(lang, "park"),
         findings=findings(portfolio),
         members_shown=MEMBERS_SHOWN,
+        rules=rubric.portfolio_segments,
         flagged_label=text(lang, "respondents.flagged"),
         shared_actions=[a for a in portfolio.common_actions if a.count < portfolio.count or portfolio.count < 2],
         date=(today or dt.date.today()).isoformat(),
