@@ -48,8 +48,11 @@ class ProgrammeOptions:
     previous: list[Entry] | None = None
 
 
+DEFAULT_SEGMENTS = PortfolioSegments()
+
+
 def segment_of(
-    step_levels: list[int], overall_level: int, ready_scenarios: int, rules: PortfolioSegments = PortfolioSegments()
+    step_levels: list[int], overall_level: int, ready_scenarios: int, rules: PortfolioSegments = DEFAULT_SEGMENTS
 ) -> str:
     """The segment of one enterprise (see SEGMENTS)."""
     steps = dict(zip(STEP_IDS, step_levels, strict=True))
