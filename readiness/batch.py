@@ -395,7 +395,8 @@ class BatchOutcome:
     written: list[Path]  # one report per enterprise that could be assessed
     failed: list[tuple[str, str]]  # (file, error): files that failed, and entries skipped (not regular files)
     new_key: Path | None = None  # the anonymisation key file, when this run made it
-    merged: list[str] = field(default_factory=list)  # enterprises whose respondents' files were merged
+    merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files merged, to confirm)
+    due: list[tuple[str, str]] = field(default_factory=list)  # (assessment date, name) due for re-assessment
 
 
 def run_batch(
@@ -481,6 +482,7 @@ def run_batch(
         )
         programme = dataclasses.replace(programme, previous=earlier)
     portfolio = build_portfolio(content, [s.entry for s in scored], portfolio_lang, programme=programme)
+    outcome.due = sorted((m.assessed, m.name) for m in portfolio.members if m.due)
     if fmt != "json" and scored:
         progress.start("reports", len(scored))
         by_name = {path.name: path for path in files} | settled.answers_files

@@ -221,6 +221,7 @@ class Programme(Plain):
     due_total: int = 0  # all that are due
     merged: int  # enterprises whose respondents' files were merged
     flagged: int  # enterprises with answers to confirm
+    to_confirm: list[Member] = []  # those enterprises, the first DUE_SHOWN, most answers to confirm first
 
 
 class Portfolio(Plain):
@@ -566,6 +567,7 @@ def _programme(members: list[Member], due_after: int) -> Programme:
         due_total=sum(1 for m in members if m.due),
         merged=sum(1 for m in members if m.merged_from),
         flagged=sum(1 for m in members if m.flagged),
+        to_confirm=sorted((m for m in members if m.flagged), key=lambda m: (-m.flagged, m.name))[:DUE_SHOWN],
     )
 
 

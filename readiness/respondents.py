@@ -26,6 +26,7 @@ from .catalogue import text
 from .errors import ReadinessError
 from .merge import Rule, merge_answers, name_key
 from .model import Answers, Content, Disagreement
+from .report.result import json_line
 
 if TYPE_CHECKING:
     from .batch import Scored
@@ -88,7 +89,7 @@ class Settled:
     answers_files: dict[str, Path]  # source -> the merged answers file to render from
     replaced: list[str]  # sources whose own outputs are superseded (merged into another, or refused)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why not counted)
-    merged: list[str] = field(default_factory=list)  # one line per merged enterprise, for the terminal
+    merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files, answers to confirm)
     _folder: tempfile.TemporaryDirectory[str] | None = None
 
     def close(self) -> None:
@@ -137,7 +138,9 @@ def settle(
             continue
         one = score(merged, names[0])
         merged_from = names if one.entry.source else [""] * len(names)  # anonymised: no file names
-        settled.scored.append(dataclasses.replace(one, entry=dataclasses.replace(one.entry, merged_from=merged_from)))
+        result = json_line({**json.loads(one.result), "merged_from": [name for name in merged_from if name]})
+        entry = dataclasses.replace(one.entry, merged_from=merged_from)
+        settled.scored.append(dataclasses.replace(one, result=result, line=result, entry=entry))
         if files_needed:
             if settled._folder is None:
                 settled._folder = tempfile.TemporaryDirectory(prefix="readiness-merged-")
@@ -146,10 +149,7 @@ def settle(
             target.write_text(json.dumps(merged.model_dump(mode="json"), ensure_ascii=False), encoding="utf-8")
             settled.answers_files[names[0]] = target
         settled.replaced += names
-        flagged = sum(1 for d in merged.disagreements if d.flagged)
-        settled.merged.append(
-            text(lang, "respondents.merged_group", name=one.name, count=len(names), files=listed, flagged=flagged)
-        )
+        settled.merged.append((one.name, names, sum(1 for d in merged.disagreements if d.flagged)))
     return settled
 
 

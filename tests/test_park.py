@@ -358,3 +358,18 @@ def test_the_segment_levels_come_from_the_rubric(content: Content) -> None:
     strict = PortfolioSegments(lighthouse_overall=5, lighthouse_every_step=5, foundations=2)
     assert segment_of([4, 4, 4, 3, 4, 4], 4, 0, strict) == "roadmap"
     assert segment_of([3, 2, 1, 3, 3, 3], 3, 0, strict) == "data"
+
+
+def test_batch_names_who_is_due_and_the_merged_files_in_its_results(tmp_path: Path, content: Content) -> None:
+    folder, dated = tmp_path / "park", {"date": "2024-05-01"}
+    write(folder, "e01-a.yaml", answers_of(content, assessment=dated, respondents=[{"name": "Li"}]))
+    write(folder, "e01-b.yaml", answers_of(content, assessment=dated, respondents=[{"name": "Wang"}]))
+    write(folder, "other.yaml", answers_of(content, "mature_finetune", assessment=dated))
+    write(folder, "recent.yaml", answers_of(content, "example", assessment={"date": datetime.date.today().isoformat()}))
+    out = tmp_path / "out"
+    result = batch(folder, out, "--due-after", "6")
+    assert result.exit_code == 0, result.output
+    assert "2 enterprise(s) due for re-assessment (assessed 6 or more months ago):" in result.output
+    assert "(assessed 2024-05-01)" in result.output
+    merged = next(line for line in lines(out) if "merged_from" in line)
+    assert merged["merged_from"] == ["e01-a.yaml", "e01-b.yaml"]

@@ -15,6 +15,8 @@ from .common import ContentDirOption, Lang, LangOption, add_command, cli_lang, e
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from ..batch import BatchOutcome
+
 
 def park_help(key: str) -> str:
     """Help text of the programme options (`respondents.<key>`, `park.<key>`) in the system locale's language."""
@@ -23,6 +25,9 @@ def park_help(key: str) -> str:
 
     namespace = "respondents" if key == "help_respondents" else "park"
     return text(system_lang(), f"{namespace}.{key}")
+
+
+DUE_LISTED = 10  # enterprises due for re-assessment named on the terminal; the portfolio lists more
 
 
 class Respondents(StrEnum):
@@ -142,8 +147,8 @@ def batch(
                 previous=previous,
             )
         err.print(escape(say("batch_done", count=len(outcome.written), folder=output)))
-        for line in outcome.merged:
-            err.print(f"  {escape(line)}")
+        for line in _respondents_and_visits(outcome, due_after):
+            err.print(escape(line))
         if outcome.new_key:
             err.print(escape(say("batch_new_key", path=outcome.new_key)))
         if outcome.failed:
@@ -151,6 +156,24 @@ def batch(
             for name, error in sorted(outcome.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
+
+
+def _respondents_and_visits(outcome: "BatchOutcome", due_after: int) -> list[str]:
+    """The enterprises whose respondents' files were merged, and those due for re-assessment."""
+    from ..catalogue import text
+
+    lang = cli_lang()
+    lines = []
+    for name, names, flagged in outcome.merged:
+        listed = text(lang, "respondents.files_sep").join(names)
+        words = {"name": name, "count": len(names), "files": listed, "flagged": flagged}
+        lines.append("  " + text(lang, "respondents.merged_group", **words))
+    if outcome.due:
+        lines.append(text(lang, "park.due_terminal", count=len(outcome.due), months=due_after))
+        lines += ["  " + text(lang, "park.due_one", name=name, date=date) for date, name in outcome.due[:DUE_LISTED]]
+        if len(outcome.due) > DUE_LISTED:
+            lines.append("  " + text(lang, "park.members_more", count=len(outcome.due) - DUE_LISTED))
+    return lines
 
 
 class _BarProgress:
