@@ -208,7 +208,7 @@ class Round(Plain):
     more: int
 
 
-class Programme(Plain):
+class Visits(Plain):
     """The programme's record: where, when and by whom; who is due for re-assessment."""
 
     parks: list[str]  # most enterprises first
@@ -244,7 +244,7 @@ class Portfolio(Plain):
     gaps: list[Gap] = []
     segments: list[Segment] = []
     supply: list[Supply] = []
-    programme: Programme | None = None
+    visits: Visits | None = None  # with ProgrammeOptions: parks, period, team, visits due
     previous: Round | None = None
 
 
@@ -457,7 +457,7 @@ def build_portfolio(
         gaps=_gaps(content, tally(gaps, {}, TOP), said, lang),
         segments=_segments(ranked),
         supply=_supply(scenarios, entries, industries),
-        programme=_programme(ranked, programme.due_after_months) if programme else None,
+        visits=_visits(ranked, programme.due_after_months) if programme else None,
         previous=compare_rounds(entries, programme.previous) if programme and programme.previous is not None else None,
     )
 
@@ -550,13 +550,13 @@ def _supply(scenarios: list[ScenarioDemand], entries: list[Entry], industries: d
     ][:SUPPLY_SHOWN]
 
 
-def _programme(members: list[Member], due_after: int) -> Programme:
+def _visits(members: list[Member], due_after: int) -> Visits:
     def ranked(values: list[str]) -> list[str]:
         counts = Counter(v for v in values if v)
         return [v for v, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
     dates = sorted(m.assessed for m in members if m.assessed)
-    return Programme(
+    return Visits(
         parks=ranked([m.park for m in members]),
         first_date=dates[0] if dates else "",
         last_date=dates[-1] if dates else "",

@@ -207,13 +207,13 @@ def test_programme_fields_and_visits_due(content: Content) -> None:
     recent = entry(content, "mature_finetune", date=datetime.date(2026, 10, 1), assessor="陈静", park="武进高新区")
     undated = entry(content, "example")
     portfolio = build_portfolio(content, [old, recent, undated], "zh", ProgrammeOptions(today=TODAY))
-    programme = portfolio.programme
+    programme = portfolio.visits
     assert programme is not None
     assert programme.parks == ["武进高新区"] and programme.team == ["王磊", "陈静"]
     assert (programme.first_date, programme.last_date) == ("2025-11-30", "2026-10-01")
     assert [m.contact for m in programme.due] == ["张工"] and programme.undated == 1
     later = build_portfolio(content, [old, recent], "zh", ProgrammeOptions(today=TODAY, due_after_months=2))
-    assert later.programme is not None and len(later.programme.due) == 2
+    assert later.visits is not None and len(later.visits.due) == 2
 
 
 def test_segments_are_rules_over_the_results() -> None:

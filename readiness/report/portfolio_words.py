@@ -53,7 +53,7 @@ def findings(portfolio: Portfolio) -> list[str]:
     if everyone and total > 1:
         key = "finding_shared_action" if len(everyone) == 1 else "finding_shared_actions"
         out.append(w[key].format(count=len(everyone), example=everyone[0].label))
-    programme = portfolio.programme
+    programme = portfolio.visits
     if programme:
         due = sum(1 for m in portfolio.members if m.due)
         if due:
