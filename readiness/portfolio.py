@@ -21,7 +21,7 @@ from .report import wording
 
 TOP = 12  # common gaps, common actions, scenarios in demand
 MEMBERS_SHOWN = 50  # rows of the enterprise list in the documents: the full list is in the workbook
-SEGMENT_SHOWN = 10  # names listed per segment
+SEGMENT_SHOWN = 8  # names listed per segment
 MOVED_SHOWN = 40  # enterprises listed whose levels moved between rounds
 DUE_SHOWN = 30  # enterprises listed as due for re-assessment
 SUPPLY_SHOWN = 8  # scenarios in the suppliers' view
