@@ -8,6 +8,7 @@ have imported Pango are known to crash.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -19,16 +20,17 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from . import respondents
 from .assess import run_assessment
 from .errors import ContentError, Issue, ReadinessError
 from .files import write_atomically, write_directly
 from .loader import load_answers, load_content
 from .model import Answers, Content, Respondent
-from .portfolio import Entry, Portfolio, build_portfolio, enterprise_code, portfolio_entry
+from .portfolio import Entry, Portfolio, ProgrammeOptions, build_portfolio, enterprise_code, portfolio_entry
 from .report.result import json_line, result_dict
 from .report.tables import render_csv, render_xlsx
 
@@ -194,7 +196,10 @@ def anonymised(answers: Answers, key: bytes, fallback: str, free_text: frozenset
         for d in answers.disagreements
     ]
     fields = {name: getattr(answers, name) for name in Answers.model_fields}
-    fields.update(enterprise=enterprise, respondents=respondents, notes={}, disagreements=disagreements)
+    record = answers.assessment.model_copy(update={"contact": "", "enterprise_id": ""})  # a person, a registry number
+    fields.update(
+        enterprise=enterprise, respondents=respondents, notes={}, disagreements=disagreements, assessment=record
+    )
     return Answers.model_construct(**fields)  # a new object: nothing cached from the original
 
 
@@ -207,14 +212,22 @@ def _free_text_profile(content: Content) -> frozenset[str]:
 def score_file(content: Content, path: Path, lang: str | None, key: bytes | None = None) -> Scored:
     """Assess one answers file; with a key (--anonymise), what it yields names neither the enterprise,
     its region, its people nor its file."""
-    answers = load_answers(path, content)
+    return score_answers(content, load_answers(path, content), path.name, lang, key)
+
+
+def score_answers(content: Content, answers: Answers, file_name: str, lang: str | None, key: bytes | None) -> Scored:
+    """Assess answers read from `file_name` (or merged from several files, named by the first)."""
+    path = Path(file_name)
+    identity = respondents.identity(answers)  # before anonymising: it finds the respondents of one enterprise
     if key is not None:
         answers = anonymised(answers, key, display_name(path.name), _free_text_profile(content))
     assessment = run_assessment(content, answers)
     source = "" if key is not None else display_name(path.name)
-    result = json_line({**result_dict(assessment, content, lang), "source": source})
+    record = answers.assessment.model_dump(mode="json")
+    result = json_line({**result_dict(assessment, content, lang), "source": source, "assessment": record})
     name = str(answers.enterprise.get("name") or display_name(path.stem))
-    return Scored(path.name, name, answers.lang, result, result, portfolio_entry(source, assessment, answers))
+    entry = portfolio_entry(source, assessment, answers, identity)
+    return Scored(path.name, name, answers.lang, result, result, entry)
 
 
 def score_folder(
@@ -383,6 +396,8 @@ class BatchOutcome:
     written: list[Path]  # one report per enterprise that could be assessed
     failed: list[tuple[str, str]]  # (file, error): files that failed, and entries skipped (not regular files)
     new_key: Path | None = None  # the anonymisation key file, when this run made it
+    merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files merged, to confirm)
+    due: list[tuple[str, str]] = field(default_factory=list)  # (assessment date, name) due for re-assessment
 
 
 def run_batch(
@@ -398,6 +413,9 @@ def run_batch(
     content_root: Path,
     progress: Progress,
     skipped: list[tuple[str, str]] | None = None,
+    respondents_mode: respondents.Mode = "merge",
+    programme: ProgrammeOptions | None = None,
+    previous: Path | None = None,
 ) -> BatchOutcome:
     """Score every file, write a report each (json, html or pdf) and the portfolio documents and tables.
 
@@ -431,13 +449,44 @@ def run_batch(
             outcome.failed.append(result)
         progress.advance(ok)
 
+    # Several respondents' files of one enterprise: one row and one report (or none, when refused).
+    settled = respondents.settle(
+        content,
+        scored,
+        files,
+        mode=respondents_mode,
+        lang=lang or _main_language(scored),
+        score=lambda answers, name: score_answers(content, answers, name, lang, key),
+        files_needed=fmt != "json",
+    )
+    scored = settled.scored
+    outcome.failed += settled.failed
+    outcome.merged = settled.merged
+    if fmt == "json" and settled.replaced:
+        gone = {output / f"{stems[source]}.json" for source in settled.replaced if source in stems}
+        for target in gone:
+            target.unlink(missing_ok=True)
+        outcome.written = [target for target in outcome.written if target not in gone]
+        for one in scored:
+            if one.entry.merged_from:
+                write_directly(output / f"{stems[one.source]}.json", one.result)
+                outcome.written.append(output / f"{stems[one.source]}.json")
+    stems = {s.source: stems[s.source] for s in scored}
+
     # One language for the whole portfolio: the one asked for, else the one most answers files use.
-    languages = [s.lang for s in scored]
-    portfolio_lang = lang or max(sorted(set(languages)) or ["en"], key=languages.count)
-    portfolio = build_portfolio(content, [s.entry for s in scored], portfolio_lang)
+    portfolio_lang = lang or _main_language(scored)
+    if previous is not None and programme is not None:  # the earlier round, scored as this one was
+        from .programme import previous_round
+
+        earlier = previous_round(
+            content, previous, lang=portfolio_lang, key=key, workers=workers, content_root=content_root
+        )
+        programme = dataclasses.replace(programme, previous=earlier)
+    portfolio = build_portfolio(content, [s.entry for s in scored], portfolio_lang, programme=programme)
+    outcome.due = sorted((m.assessed, m.name) for m in portfolio.members if m.due)
     if fmt != "json" and scored:
         progress.start("reports", len(scored))
-        by_name = {path.name: path for path in files}
+        by_name = {path.name: path for path in files} | settled.answers_files
         reports, summaries = render_reports(
             [(by_name[source], output / f"{stem}.{fmt}", fmt) for source, stem in stems.items()],
             content_root=content_root,
@@ -457,4 +506,11 @@ def run_batch(
     }
     for name, data in tables.items():
         write_atomically(output / name, data)
+    settled.close()
     return outcome
+
+
+def _main_language(scored: list[Scored]) -> str:
+    """The language most answers files use (the portfolio's, unless one is asked for)."""
+    languages = [s.lang for s in scored]
+    return max(sorted(set(languages)) or ["en"], key=languages.count)

@@ -539,6 +539,14 @@ class SmeLevelEstimate(Frozen):
     bands: list[float] = Field(min_length=4, max_length=4)  # lowest mean score of levels 1-4
 
 
+class PortfolioSegments(Frozen):
+    """The levels that sort a portfolio's enterprises by what they need next (readiness/portfolio.py)."""
+
+    lighthouse_overall: int = Field(default=4, ge=1, le=5)  # this overall level or above: a lighthouse candidate
+    lighthouse_every_step: int = Field(default=3, ge=1, le=5)  # or this level overall and on every step
+    foundations: int = Field(default=3, ge=1, le=5)  # infrastructure or data below it: foundations first
+
+
 class RoadmapRules(Frozen):
     """How many actions an enterprise can carry per phase, by size band, adjusted by capacity."""
 
@@ -625,6 +633,7 @@ class Rubric(Frozen):
     sme_level_estimate: SmeLevelEstimate | None = None
     money: Money | None = None  # money.yaml: the bases of the cost and value ranges
     benchmarks: Benchmarks | None = None  # benchmarks.yaml: published peer figures
+    portfolio_segments: PortfolioSegments = PortfolioSegments()
 
     @cached_property
     def scenario_index(self) -> dict[str, Scenario]:
@@ -755,12 +764,20 @@ class Respondent(Frozen):
     role: str = Field(default="", max_length=200)
 
 
+# Why a disagreement is left for the facilitator to settle with the enterprise, not by a rule:
+# two figures in one band (the points cannot choose), a figure against "don't know" or "does not
+# apply", the priority use case, or a fact of the profile (size, revenue, industry...).
+FlagReason = Literal["same_band", "unknown", "not_applicable", "priority", "profile"]
+
+
 class Disagreement(Frozen):
     """Respondents of one enterprise answered a question differently (written by `readiness merge`)."""
 
-    question: str
+    question: str  # a question id; profile fields as profile.<field>
     kept: AnswerValue
     answers: dict[str, AnswerValue]  # respondent -> their answer
+    flagged: bool = False  # to be confirmed with the enterprise: the kept answer is provisional
+    reason: FlagReason | None = None  # why it is flagged
 
 
 class AssessmentRecord(Frozen):

@@ -34,7 +34,9 @@ def park(tmp_path: Path, content: Content) -> Path:
     folder.mkdir()
     for name in ("small_plant", "mature_finetune", "example"):
         shutil.copy(example_answers(name), folder / f"{name}.yaml")
-    shutil.copy(example_answers("small_plant"), folder / "small_plant_again.yaml")
+    again = load_answers(example_answers("small_plant"), content).model_dump(mode="json")
+    again["enterprise"]["industry"] = "steel"  # the same name in another industry: another enterprise
+    write_answers(folder / "small_plant_again.yaml", again)
     hostile = load_answers(example_answers("edge_inspection"), content).model_dump(mode="json")
     hostile["enterprise"]["name"] = "../../etc/passwd"
     write_answers(folder / "hostile.yaml", hostile)

@@ -28,6 +28,7 @@ DYNAMIC = (
     "cli.batch_phase_",
     "cli.status_",
     "cli.what_",
+    "park.segment_",
 )
 
 

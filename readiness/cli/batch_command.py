@@ -1,5 +1,6 @@
 """`readiness batch`: a report per enterprise for a whole folder, and the portfolio of them all."""
 
+import datetime
 import os
 import time
 from enum import StrEnum
@@ -9,10 +10,29 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, add_command, err, escape, h, load, say, user_errors
+from .common import ContentDirOption, Lang, LangOption, add_command, cli_lang, err, escape, h, load, say, user_errors
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from ..batch import BatchOutcome
+
+
+def park_help(key: str) -> str:
+    """Help text of the programme options (`respondents.<key>`, `park.<key>`) in the system locale's language."""
+    from ..catalogue import text
+    from .common import system_lang
+
+    namespace = "respondents" if key == "help_respondents" else "park"
+    return text(system_lang(), f"{namespace}.{key}")
+
+
+DUE_LISTED = 10  # enterprises due for re-assessment named on the terminal; the portfolio lists more
+
+
+class Respondents(StrEnum):
+    merge = "merge"
+    refuse = "refuse"
 
 
 class BatchFormat(StrEnum):
@@ -50,6 +70,15 @@ def batch(
             help=(h("batch.anonymise")),
         ),
     ] = False,
+    respondents: Annotated[
+        Respondents, typer.Option("--respondents", help=park_help("help_respondents"))
+    ] = Respondents.merge,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help=park_help("help_previous"), metavar="FOLDER|JSONL")
+    ] = None,
+    due_after: Annotated[
+        int, typer.Option("--due-after", min=1, max=120, help=park_help("help_due_after"), metavar="MONTHS")
+    ] = 12,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
@@ -61,6 +90,7 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import batch as runner
+    from ..portfolio import ProgrammeOptions
     from ..resources import content_dir as resolve_content
 
     with user_errors(lang):
@@ -75,6 +105,10 @@ def batch(
                 ],
                 what="command line",
             )
+        if previous is not None and not previous.exists():
+            from ..catalogue import text
+
+            raise ContentError([Issue(str(previous), text(cli_lang(), "park.previous_missing"))], what="command line")
         content, _ = load(content_dir)
         if brand:
             from ..report.brand import load_brand
@@ -108,8 +142,13 @@ def batch(
                 content_root=resolve_content(content_dir),
                 progress=_BarProgress(bar),
                 skipped=skipped,
+                respondents_mode=respondents.value,
+                programme=ProgrammeOptions(today=datetime.date.today(), due_after_months=due_after),
+                previous=previous,
             )
         err.print(escape(say("batch_done", count=len(outcome.written), folder=output)))
+        for line in _respondents_and_visits(outcome, due_after):
+            err.print(escape(line))
         if outcome.new_key:
             err.print(escape(say("batch_new_key", path=outcome.new_key)))
         if outcome.failed:
@@ -117,6 +156,24 @@ def batch(
             for name, error in sorted(outcome.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
+
+
+def _respondents_and_visits(outcome: "BatchOutcome", due_after: int) -> list[str]:
+    """The enterprises whose respondents' files were merged, and those due for re-assessment."""
+    from ..catalogue import text
+
+    lang = cli_lang()
+    lines = []
+    for name, names, flagged in outcome.merged:
+        listed = text(lang, "respondents.files_sep").join(names)
+        words = {"name": name, "count": len(names), "files": listed, "flagged": flagged}
+        lines.append("  " + text(lang, "respondents.merged_group", **words))
+    if outcome.due:
+        lines.append(text(lang, "park.due_terminal", count=len(outcome.due), months=due_after))
+        lines += ["  " + text(lang, "park.due_one", name=name, date=date) for date, name in outcome.due[:DUE_LISTED]]
+        if len(outcome.due) > DUE_LISTED:
+            lines.append("  " + text(lang, "park.members_more", count=len(outcome.due) - DUE_LISTED))
+    return lines
 
 
 class _BarProgress:

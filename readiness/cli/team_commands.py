@@ -75,9 +75,10 @@ def merge(
                 )
             )
         )
-        for item in merged.disagreements:
-            said = "; ".join(f"{who}: {value}" for who, value in item.answers.items())
-            err.print(f"  {escape(say('merge_kept', question=item.question, said=said, kept=item.kept))}")
+        from ..respondents import disagreement_lines
+
+        for line in disagreement_lines(merged.disagreements, content, sources[0][1].lang):
+            err.print(f"  {escape(line)}")
 
 
 def register(app: typer.Typer) -> None:

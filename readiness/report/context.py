@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
 from ..assess import PRIORITY_TEXT
+from ..catalogue import text as catalogue_text
 from ..languages import file_tag
 from ..model import (
     NOT_APPLICABLE,
@@ -26,6 +27,7 @@ from ..model import (
     ScenarioFit,
     leaves,
 )
+from ..respondents import reason_text
 from . import money, wording
 from .brief import BriefView, build_brief, change_text
 from .labels import LABELS
@@ -200,6 +202,7 @@ class DisagreementView(Plain):
     question: str
     kept: str
     said: list[tuple[str, str]]  # (respondent, their answer)
+    to_confirm: str = ""  # why the kept answer is to be confirmed with the enterprise ("" when settled)
 
 
 class ReportContext(Plain):
@@ -479,6 +482,9 @@ def build_context(
                 question=index[d.question].text.get(lang),
                 kept=answer_text(index[d.question], d.kept, lang),
                 said=[(who, answer_text(index[d.question], value, lang)) for who, value in d.answers.items()],
+                to_confirm=catalogue_text(lang, "respondents.to_confirm", why=reason_text(d, lang))
+                if d.flagged
+                else "",
             )
             for d in answers.disagreements
             if d.question in index

@@ -124,10 +124,20 @@ def render_portfolio(
 
     lang = portfolio.lang
     rubric = content.rubric
+    from ..catalogue import namespace, text
+    from ..portfolio import MEMBERS_SHOWN
+    from .portfolio_words import findings
+
     variables = page_variables(
         lang,
         load_brand(brand_file, lang) if brand_file else Brand(),
         portfolio=portfolio,
+        p=namespace(lang, "park"),
+        findings=findings(portfolio),
+        members_shown=MEMBERS_SHOWN,
+        rules=rubric.portfolio_segments,
+        flagged_label=text(lang, "respondents.flagged"),
+        shared_actions=[a for a in portfolio.common_actions if a.count < portfolio.count or portfolio.count < 2],
         date=(today or dt.date.today()).isoformat(),
         choice_labels={c.id: c.label.get(lang) for d in rubric.decisions for c in d.choices},
         level_of=lambda score: rubric.level_for(score).level,

@@ -194,7 +194,7 @@ def _appendix(ctx: ReportContext) -> list[str]:
                 [
                     esc(d.question),
                     t["list_sep"].join(f"{esc(who)}{t['colon']}{esc(said)}" for who, said in d.said),
-                    esc(d.kept),
+                    esc(d.kept) + (f" ({esc(d.to_confirm)})" if d.to_confirm else ""),
                 ]
                 for d in ctx.disagreements
             ],

@@ -77,7 +77,7 @@ def render_xlsx(portfolio: Portfolio, content: Content) -> bytes:
     buffer = io.BytesIO()
     # Names are data: "=..." stays text, never a formula, and web addresses stay plain text.
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    assessors = sorted({m.programme.assessor for m in portfolio.members if m.programme.assessor})
+    assessors = sorted({m.assessor for m in portfolio.members if m.assessor})
     book.set_properties(
         {
             "title": words["title"].format(count=portfolio.count),
@@ -143,10 +143,10 @@ def _views(portfolio: Portfolio, content: Content, words: Mapping[str, str]) -> 
             [
                 m.name,
                 m.source,
-                m.programme.region,
-                m.programme.park,
-                m.programme.date,
-                m.programme.assessor,
+                m.region,
+                m.park,
+                m.assessed,
+                m.assessor,
                 m.industry_label,
                 sizes.get(m.size, m.size),
                 m.overall_score,
