@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,16 +117,16 @@ class Interview:
 
     # --- order and progress -----------------------------------------------------------------
 
-    def next_open(self) -> Slot | None:
-        """The first visible question without an answer."""
+    def next_open(self, steps: Collection[str] | None = None) -> Slot | None:
+        """The first visible question without an answer (in `steps` only, if given: a respondent's part)."""
         for slot in self.slots:
-            if self.value(slot.question.id) is None and self.visible(slot):
+            if (steps is None or slot.step.id in steps) and self.value(slot.question.id) is None and self.visible(slot):
                 return slot
         return None
 
-    def progress(self, slot: Slot) -> tuple[int, int, float]:
-        """(this question's number, visible questions, share answered) among visible questions."""
-        shown = [s for s in self.slots if self.visible(s)]
+    def progress(self, slot: Slot, steps: Collection[str] | None = None) -> tuple[int, int, float]:
+        """(this question's number, visible questions, share answered) among visible questions (of `steps`)."""
+        shown = [s for s in self.slots if (steps is None or s.step.id in steps) and self.visible(s)]
         number = next((i for i, s in enumerate(shown, start=1) if s.index == slot.index), len(shown))
         done = sum(1 for s in shown if self.value(s.question.id) is not None)
         return number, len(shown), done / len(shown) if shown else 1.0
@@ -173,6 +174,37 @@ def parse_answer(question: Question, text: str, lang: str, options: list[Option]
     if len(typed) > 2000:
         raise ValueError(_say(lang, "Please keep it under 2,000 characters.", "请控制在 2000 字以内。"))
     return typed
+
+
+def parse_form(question: Question, values: list[str], lang: str, options: list[Option] | None = None) -> Any:
+    """What was picked or typed in a form (the browser): option ids, "yes"/"no", or the text typed.
+
+    The same answer values and the same checks as parse_answer, without the typed commands: a form
+    has buttons for don't know, not relevant and back. Raises ValueError with a reason."""
+    offered = {o.id for o in (question.options if options is None else options)}
+    picked = [v for v in values if v]
+    if question.type == "multi" and not picked and not any(o.exclusive for o in question.options):
+        return _checked(question, [], lang)  # none of them, as 0 in the terminal
+    if question.type in ("single", "multi"):
+        if not picked:
+            raise ValueError(_say(lang, "Please choose an answer.", "请选择一项答案。"))
+        if any(v not in offered for v in picked) or (question.type == "single" and len(picked) > 1):
+            raise ValueError(_say(lang, "Please choose among the options shown.", "请在列出的选项中选择。"))
+        if question.type == "single":
+            return _checked(question, picked[0], lang)
+        return _checked(question, [o.id for o in question.options if o.id in picked], lang)
+    if question.type == "yes_no":
+        if picked in (["yes"], ["no"]):
+            return picked == ["yes"]
+        raise ValueError(_say(lang, "Please choose yes or no.", "请选择“是”或“否”。"))
+    typed = picked[0].strip() if len(picked) == 1 else ""
+    if not typed:
+        raise ValueError(_say(lang, "Please type an answer.", "请填写答案。"))
+    if question.type in ("number", "percent"):
+        return _checked(question, _number(typed, question_units(question), lang), lang)
+    if len(typed) > 2000:
+        raise ValueError(_say(lang, "Please keep it under 2,000 characters.", "请控制在 2000 字以内。"))
+    return _checked(question, typed, lang)
 
 
 def _option(question: Question, offered: list[Option], typed: str, lang: str) -> str:
