@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -414,3 +418,101 @@ def test_the_facilitator_merges_and_writes_the_report(workshop: Workshop, exampl
     assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
     assert lead.get("/lead/report.pdf").content == (folder / "report.pdf").read_bytes()
     assert "评估结果" in lead.get("/lead").text
+
+
+# --- the real server, as the command line starts it --------------------------------------------
+
+
+class Running:
+    """`readiness serve` in its own process; its links read from what it prints."""
+
+    def __init__(self, *args: str, lang: str = "zh") -> None:
+        env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1"}
+        command = [str(Path(sys.executable).parent / "readiness"), "serve", *args, "--no-browser", "--lang", lang]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.links: list[str] = []
+        self.printed: list[str] = []
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.printed.append(line)
+            found = re.search(r"http://\S+", line)
+            if found:
+                self.links.append(found.group(0))
+            if "Ctrl-C" in line:
+                break
+        assert self.links, "".join(self.printed)
+        self.base = re.sub(r"(http://[^/]+).*", r"\1", self.links[0])
+
+    def stop(self, signal_number: int = signal.SIGINT) -> int:
+        self.process.send_signal(signal_number)
+        return self.process.wait(timeout=20)
+
+
+def test_kill_9_during_a_workshop_loses_no_saved_answer(tmp_path: Path, content: Content, example: Answers) -> None:
+    import httpx2
+
+    folder = tmp_path / "workshop"
+    server = Running(str(folder), "--workshop", "-r", "王厂长=manager", "-r", "李工=it")
+    try:
+        respondent = httpx2.Client(base_url=server.base, follow_redirects=False, timeout=10)
+        respondent.get(server.links[0].removeprefix(server.base))
+        first = respondent.get(respondent.get("/next").headers["location"]).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', first)
+        assert csrf is not None
+        interview = Interview.start(content, "zh")
+        given = []
+        for _ in range(15):
+            where = respondent.get("/next").headers["location"]
+            index = int(where.removeprefix("/q/"))
+            question = interview.slots[index].question
+            value = example.value(question.id)
+            fields: dict[str, Any] = {"csrf": csrf.group(1), "action": "answer"}
+            fields["value"] = ("yes" if value else "no") if question.type == "yes_no" else value
+            if not isinstance(value, list):
+                fields["value"] = str(fields["value"])
+            assert respondent.post(where, data=fields).status_code == 303  # a reply means saved
+            given.append(question.id)
+    finally:
+        server.process.kill()  # kill -9: no chance to save anything more
+        server.process.wait()
+    kept = load_answers(folder / "01-王厂长.yaml", content)
+    assert [key for key in given if kept.value(key) is None] == []
+    assert kept.respondents[0].name == "王厂长"
+    assert load_answers(folder / "02-李工.yaml", content).respondents[0].role == "信息化负责人"
+    # started again, it resumes: the same people, the next open question
+    again = Running(str(folder), "--workshop", "-r", "王厂长=manager", "-r", "李工=it")
+    try:
+        respondent = httpx2.Client(base_url=again.base, follow_redirects=False, timeout=10)
+        respondent.get(again.links[0].removeprefix(again.base))
+        where = respondent.get("/next").headers["location"]
+        assert interview.slots[int(where.removeprefix("/q/"))].question.id not in given
+    finally:
+        assert again.stop() == 0
+    assert "已停止" in "".join(again.process.stdout or [])
+
+
+def test_the_terminal_shows_a_link_and_a_qr_code_per_respondent_and_the_facilitators_link(tmp_path: Path) -> None:
+    server = Running(str(tmp_path / "w"), "--workshop", "-r", "王厂长=manager:profile,diagnosis", "-r", "李工=it")
+    try:
+        printed = "".join(server.printed)
+        assert len(server.links) == 3 and "/lead/t/" in server.links[2]
+        assert "王厂长（厂长）：企业基本情况 · " in printed and "李工（信息化负责人）" in printed
+        assert printed.count("█") > 200  # the QR codes, drawn with block characters
+        assert "以下步骤没有人作答" in printed  # nobody answers infrastructure, industry or models
+        assert server.base.startswith("http://127.0.0.1:")
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_second_server_on_the_same_answers_file_is_refused(tmp_path: Path) -> None:
+    server = Running(str(tmp_path / "answers.yaml"))
+    try:
+        second = subprocess.run(
+            [str(Path(sys.executable).parent / "readiness"), "serve", str(tmp_path / "answers.yaml"), "--no-browser"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 1 and "another interview" in second.stderr
+    finally:
+        assert server.stop() == 0

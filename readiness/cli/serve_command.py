@@ -74,8 +74,9 @@ def serve(
         sock = _listen(host, port)
         shown_host = _lan_address(words) if lan else "127.0.0.1"
         base = f"http://{shown_host}:{sock.getsockname()[1]}"
-        _announce(room, base, words, lan, open_browser=not no_browser)
-        _run(room, sock)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops; every answer is saved
+            _announce(room, base, words, lan, open_browser=not no_browser)
+            _run(room, sock)
         where = room.folder if room.folder is not None else room.seats[0].path
         out.print(plain(words["stopped"].format(path=where)))
 
@@ -168,8 +169,7 @@ def _run(room: Any, sock: Any) -> None:
 
     config = uvicorn.Config(create_app(room), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops cleanly, then passes Ctrl-C on
-        server.run(sockets=[sock])
+    server.run(sockets=[sock])  # on Ctrl-C it stops cleanly, then passes the Ctrl-C on
 
 
 def register(app: typer.Typer) -> None:
