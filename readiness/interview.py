@@ -111,22 +111,31 @@ class Interview:
         offered = {s.id for _, s in relevant_scenarios(self.content.rubric, self.data["enterprise"])}
         return [o for o in question.options if o.id in offered] or question.options
 
-    def visible(self, slot: Slot) -> bool:
+    def visible(self, slot: Slot, facts: rules.Facts | None = None) -> bool:
+        """Whether the question is asked, given the answers so far (`facts`: worked out once by a caller
+        that asks about many questions)."""
         show_if = slot.question.show_if
-        return show_if is None or rules.evaluate(show_if, self.facts())
+        return show_if is None or rules.evaluate(show_if, self.facts() if facts is None else facts)
+
+    def shown(self, steps: Collection[str] | None = None) -> list[Slot]:
+        """The questions asked now (of `steps` only, if given), in interview order."""
+        facts = self.facts()
+        return [s for s in self.slots if (steps is None or s.step.id in steps) and self.visible(s, facts)]
 
     # --- order and progress -----------------------------------------------------------------
 
     def next_open(self, steps: Collection[str] | None = None) -> Slot | None:
         """The first visible question without an answer (in `steps` only, if given: a respondent's part)."""
+        facts = self.facts()
         for slot in self.slots:
-            if (steps is None or slot.step.id in steps) and self.value(slot.question.id) is None and self.visible(slot):
+            wanted = steps is None or slot.step.id in steps
+            if wanted and self.value(slot.question.id) is None and self.visible(slot, facts):
                 return slot
         return None
 
     def progress(self, slot: Slot, steps: Collection[str] | None = None) -> tuple[int, int, float]:
         """(this question's number, visible questions, share answered) among visible questions (of `steps`)."""
-        shown = [s for s in self.slots if (steps is None or s.step.id in steps) and self.visible(s)]
+        shown = self.shown(steps)
         number = next((i for i, s in enumerate(shown, start=1) if s.index == slot.index), len(shown))
         done = sum(1 for s in shown if self.value(s.question.id) is not None)
         return number, len(shown), done / len(shown) if shown else 1.0

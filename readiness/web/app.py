@@ -121,6 +121,7 @@ class Pages:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # the templates ship with the package
         )
         self.css = (HERE / "static" / "style.css").read_bytes()
 
@@ -154,14 +155,8 @@ class Pages:
 
     async def change(self, seat: Seat, change: Callable[[], None]) -> None:
         """Change a seat's answers and save its file before the reply goes out, so that a reply
-        means saved; under the workshop's lock (in a worker thread: the save waits for the disk)."""
-
-        def locked() -> None:
-            with self.workshop.lock:
-                change()
-                seat.save()
-
-        await run_in_threadpool(locked)
+        means saved (in a worker thread: the save waits for the disk)."""
+        await run_in_threadpool(self.workshop.change, seat, change)
 
     async def form(self, request: Request, csrf: str) -> FormData:
         """The posted form, refused unless it carries `csrf` (the poster's own CSRF token)."""
@@ -268,7 +263,10 @@ class Pages:
             interview.note(question.id, note)
 
         await self.change(seat, answered)
-        return RedirectResponse(f"/review#q{slot.index}" if from_review else "/next", 303)
+        if from_review:
+            return RedirectResponse(f"/review#q{slot.index}", 303)
+        following = interview.next_open(seat.steps)  # straight there: one round trip less
+        return RedirectResponse(f"/q/{following.index}" if following else "/review?done=1", 303)
 
     def ask(
         self,
@@ -324,15 +322,14 @@ class Pages:
             number=position + 1,
             total=len(shown),
             share=sum(1 for s in shown if interview.value(s.question.id) is not None) / len(shown) if shown else 1.0,
-            progress=self.step_progress(seat, slot.step.id),
+            progress=self.step_progress(seat, shown, slot.step.id),
         )
 
-    def step_progress(self, seat: Seat, current: str = "") -> list[dict[str, Any]]:
-        """Per step of the seat: its number and title, answered and shown questions, and whether it is
-        the current one."""
+    def step_progress(self, seat: Seat, shown: list[Slot], current: str = "") -> list[dict[str, Any]]:
+        """Per step of the seat: its number and title, answered and `shown` questions, and whether it
+        is the current one."""
         interview = seat.interview
         rows = []
-        shown = seat.slots()
         for step in interview.content.questionnaire.steps:
             if step.id not in seat.steps:
                 continue
@@ -445,7 +442,8 @@ class Pages:
         people = []
         for seat in self.workshop.seats:
             answered, shown = seat.answered()
-            people.append({"seat": seat, "answered": answered, "shown": shown, "steps": self.step_progress(seat)})
+            steps = self.step_progress(seat, seat.slots())
+            people.append({"seat": seat, "answered": answered, "shown": shown, "steps": steps})
         assert self.workshop.lead is not None
         return self.page(
             "lead.html",

@@ -9,10 +9,12 @@ the files merge without conflicting profiles.
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ class Seat:
     key: Key = field(default_factory=Key)
     saved_at: float = 0.0  # time.time() of the last save
     report: bytes | None = None  # the last PDF written for this seat (alone only)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one save of this file at a time, in order
 
     @property
     def name(self) -> str:
@@ -67,15 +70,16 @@ class Seat:
         people = self.interview.data["respondents"]
         return str(people[0].get("role", "")) if people else ""
 
-    def save(self) -> None:
+    def save(self, data: dict[str, Any] | None = None) -> None:
+        """Write the answers file (`data`: a copy of the answers taken earlier; default: as they are)."""
         from ..loader import write_answers
 
-        write_answers(self.path, self.interview.data)
+        write_answers(self.path, self.interview.data if data is None else data)
         self.saved_at = time.time()
 
     def slots(self) -> list[Slot]:
         """This respondent's questions that are shown now, in interview order."""
-        return [s for s in self.interview.slots if s.step.id in self.steps and self.interview.visible(s)]
+        return self.interview.shown(self.steps)
 
     def answered(self) -> tuple[int, int]:
         shown = self.slots()
@@ -171,9 +175,15 @@ class Workshop:
     def is_lead_session(self, token: str) -> bool:
         return self.lead is not None and secrets.compare_digest(token.encode(), self.lead.session.encode())
 
-    def save_all(self) -> None:
-        for seat in self.seats:
-            seat.save()
+    def change(self, seat: Seat, change: Callable[[], None]) -> None:
+        """Change a seat's answers and save its file. The change and a copy of the answers are made
+        under the workshop's lock (the profile is shared); the file is written under the seat's own
+        lock only, so that respondents' saves wait for the disk side by side, each file's in order."""
+        with seat.lock:
+            with self.lock:
+                change()
+                data = copy.deepcopy(seat.interview.data)
+            seat.save(data)
 
 
 def _find(table: dict[str, Seat], token: str) -> Seat | None:
