@@ -387,6 +387,10 @@ def test_the_facilitator_sees_progress_and_disagreements(workshop: Workshop) -> 
     assert lead.get(f"/lead/t/{workshop.lead.link}").headers["location"] == "/lead"
     page = lead.get("/lead").text
     assert "王厂长" in page and "李工" in page and "目前没有分歧" in page
+    assert "<svg" not in page  # no address to show yet
+    workshop.base = BASE
+    page = lead.get("/lead").text
+    assert page.count("<svg") == 2 and f"{BASE}/t/{it.key.link}" in page  # the QR codes, to show on a screen
     shared = next(s for s in manager.slots() if s.step.id == "infrastructure" and s.question.type == "single")
     first, second = shared.question.options[0], shared.question.options[-1]
     a.post(f"/q/{shared.index}", data=form_fields(manager, shared.index, first.id))

@@ -74,6 +74,7 @@ def serve(
         sock = _listen(host, port)
         shown_host = _lan_address(words) if lan else "127.0.0.1"
         base = f"http://{shown_host}:{sock.getsockname()[1]}"
+        room.base = base
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops; every answer is saved
             _announce(room, base, words, lan, open_browser=not no_browser)
             _run(room, sock)

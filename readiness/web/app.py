@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -443,7 +444,10 @@ class Pages:
         for seat in self.workshop.seats:
             answered, shown = seat.answered()
             steps = self.step_progress(seat, seat.slots())
-            people.append({"seat": seat, "answered": answered, "shown": shown, "steps": steps})
+            link = f"{self.workshop.base}/t/{seat.key.link}" if self.workshop.base else ""
+            people.append(
+                {"seat": seat, "answered": answered, "shown": shown, "steps": steps, "link": link, "qr": _qr(link)}
+            )
         assert self.workshop.lead is not None
         return self.page(
             "lead.html",
@@ -485,6 +489,15 @@ class Pages:
         if self.workshop.merged is None:
             raise HTTPException(404)
         return _pdf(self.workshop.merged, "report.pdf")
+
+
+def _qr(link: str) -> Markup:
+    """The link as a QR code in SVG, for phones to scan from the facilitator's screen."""
+    if not link:
+        return Markup("")
+    import segno
+
+    return Markup(segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=True))
 
 
 def _form_values(kind: str, current: Any) -> list[str]:

@@ -156,6 +156,7 @@ class Workshop:
         self.lead = Key() if folder is not None else None
         self.lock = threading.Lock()
         self.merged: bytes | None = None  # the last merged report (PDF)
+        self.base = ""  # the address the links are printed with (http://host:port), once listening
         self._by_link = {s.key.link: s for s in seats}
         self._by_session = {s.key.session: s for s in seats}
 
