@@ -483,15 +483,17 @@ def test_kill_9_during_a_workshop_loses_no_saved_answer(tmp_path: Path, content:
     assert [key for key in given if kept.value(key) is None] == []
     assert kept.respondents[0].name == "王厂长"
     assert load_answers(folder / "02-李工.yaml", content).respondents[0].role == "信息化负责人"
-    # started again, it resumes: the same people, the next open question
-    again = Running(str(folder), "--workshop", "-r", "王厂长=manager", "-r", "李工=it")
+    # started again, it resumes: the same people, the same links, the phone's cookie still works,
+    # at the next open question
+    port = server.base.rsplit(":", 1)[1]
+    again = Running(str(folder), "--workshop", "-r", "王厂长=manager", "-r", "李工=it", "--port", port)
     try:
-        respondent = httpx2.Client(base_url=again.base, follow_redirects=False, timeout=10)
-        respondent.get(again.links[0].removeprefix(again.base))
+        assert again.links == server.links
         where = respondent.get("/next").headers["location"]
         assert interview.slots[int(where.removeprefix("/q/"))].question.id not in given
     finally:
         assert again.stop() == 0
+    assert (folder / ".serve-keys.json").stat().st_mode & 0o077 == 0  # the keys are the owner's only
     assert "已停止" in "".join(again.process.stdout or [])
 
 

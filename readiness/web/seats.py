@@ -205,8 +205,14 @@ def open_alone(content: Content, path: Path, lang: str) -> Workshop:
     return Workshop(content, lang, [seat])
 
 
+KEYS_FILE = ".serve-keys.json"  # in the workshop's folder: the keys survive a restart of the server
+
+
 def open_workshop(content: Content, folder: Path, plans: list[Plan], lang: str) -> Workshop:
-    """One seat per plan, each with its file in `folder` (resumed where it exists)."""
+    """One seat per plan, each with its file in `folder` (resumed where it exists). The keys are
+    kept in the folder, so that after a restart (even after kill -9) the same links and the phones'
+    cookies still work."""
+    keys = _read_keys(folder / KEYS_FILE)
     seats = []
     enterprise: dict[str, Any] = {}
     for number, plan in enumerate(plans, start=1):
@@ -216,11 +222,35 @@ def open_workshop(content: Content, folder: Path, plans: list[Plan], lang: str) 
             interview.data["respondents"] = [{"name": plan.name, "role": plan.role}]
         for key, value in interview.data["enterprise"].items():
             enterprise.setdefault(key, value)
-        seats.append(Seat(number, interview, path, plan.steps))
+        seats.append(Seat(number, interview, path, plan.steps, key=keys.get(path.name) or Key()))
     for seat in seats:
         seat.interview.data["enterprise"] = enterprise  # one profile, shared (see the module's docstring)
         seat.save()
-    return Workshop(content, lang, seats, folder)
+    workshop = Workshop(content, lang, seats, folder)
+    workshop.lead = keys.get("") or workshop.lead
+    _write_keys(folder / KEYS_FILE, {"": workshop.lead, **{s.path.name: s.key for s in seats}})
+    return workshop
+
+
+def _read_keys(path: Path) -> dict[str, Key]:
+    """The keys of an earlier start; none when there is no such file or it is not one of ours."""
+    import json
+
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        return {name: Key(**{k: str(v[k]) for k in ("link", "session", "csrf")}) for name, v in found.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _write_keys(path: Path, keys: dict[str, Key | None]) -> None:
+    import json
+
+    from ..files import write_atomically
+
+    path.touch(mode=0o600, exist_ok=True)  # created private; the writer keeps a file's permissions
+    data = {name: vars(key) for name, key in keys.items() if key is not None}
+    write_atomically(path, json.dumps(data, indent=1).encode("utf-8"), durable=True)
 
 
 def _open(content: Content, path: Path, lang: str) -> Interview:
