@@ -319,7 +319,7 @@ def serve(quick: bool, work: Path) -> None:
 
     sys.path.insert(0, str(ROOT))
     from readiness.interview import Interview
-    from readiness.loader import load_answers, load_content
+    from readiness.loader import load_answers, load_content, write_answers
     from readiness.resources import content_dir
 
     repeat = 3 if quick else 9
@@ -342,17 +342,25 @@ def serve(quick: bool, work: Path) -> None:
     content, _ = load_content(content_dir())
     target = load_answers(EXAMPLES / "example.yaml", content)
     slots = Interview.start(content, "zh").slots
+    saves = []
+    for _ in range(20):
+        started = time.perf_counter()
+        write_answers(work / "save.yaml", target.model_dump(mode="json"))
+        saves.append(time.perf_counter() - started)
+    record("  one durable save of an answers file (as assess does)", f"{statistics.median(saves) * 1000:.1f} ms")
     for pause, label in ((0.3, "a 0.3 s pause before each answer"), (0.0, "no pause: flat out")):
         folder = work / f"workshop-{pause}"
         people = [arg for n in range(1, 11) for arg in ("-r", f"R{n}")]
         process, links = _start_server(str(folder), "--workshop", *people)
         times: list[float] = []
+        cpu_before = _cpu_seconds(process.pid)
         threads = [threading.Thread(target=_respond, args=(link, target, slots, pause, times)) for link in links[:10]]
         try:
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
+            cpu = _cpu_seconds(process.pid) - cpu_before
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)
@@ -365,6 +373,16 @@ def serve(quick: bool, work: Path) -> None:
             f"median {median:.1f} ms, p95 {p95:.0f} ms ({len(times)} answers, load {load:.1f})",
             "target < 50 ms" if pause else "",
         )
+        record("  the server's CPU time per answer (both requests)", f"{cpu / len(times) * 1000:.1f} ms")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a running process (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 SECTIONS: dict[str, Callable[[bool, Path], None]] = {
