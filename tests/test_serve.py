@@ -326,6 +326,24 @@ def test_no_path_from_a_request_reaches_the_file_system(alone: Workshop) -> None
     assert client.get("/style.css").headers["content-type"].startswith("text/css")
 
 
+def test_a_bug_gives_a_page_and_a_crash_log_not_a_traceback(
+    alone: Workshop, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    client = TestClient(create_app(alone), base_url=BASE, follow_redirects=False, raise_server_exceptions=False)
+    enter(client, alone.seats[0])
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Seat, "answered", broken)
+    reply = client.get("/")
+    assert reply.status_code == 500 and "已保存的答案都在" in reply.text and "Traceback" not in reply.text
+    assert "default-src 'self'" in reply.headers["content-security-policy"]
+    assert "RuntimeError: a bug" in capsys.readouterr().err
+    assert list((tmp_path / "cache" / "readiness").glob("crash-*.log"))
+
+
 # --- the workshop -------------------------------------------------------------------------------
 
 

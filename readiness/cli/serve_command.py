@@ -168,7 +168,8 @@ def _run(room: Any, sock: Any) -> None:
 
     from ..web.app import create_app
 
-    config = uvicorn.Config(create_app(room), log_level="warning", access_log=False, lifespan="off")
+    # Errors are the application's to report (one line and a crash log), not tracebacks on the terminal.
+    config = uvicorn.Config(create_app(room), log_level="critical", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     server.run(sockets=[sock])  # on Ctrl-C it stops cleanly, then passes the Ctrl-C on
 

@@ -63,7 +63,7 @@ def create_app(workshop: Workshop) -> Starlette:
         Route("/lead/merge", pages.merge, methods=["POST"]),
         Route("/lead/report.pdf", pages.download_merged),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: pages.refused})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: pages.refused, Exception: pages.failed})
     app.add_middleware(Guard)
     return app
 
@@ -140,6 +140,19 @@ class Pages:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         key = {403: "denied", 404: "not_found", 413: "too_large"}.get(status, "denied")
         return self.page("refused.html", status=status, message=self.words[key], seat=None)
+
+    async def failed(self, request: Request, exc: Exception) -> Response:
+        """A bug: one line in the terminal naming the crash log with the traceback, and a page saying
+        that the answers saved so far are safe (they are: each was saved before its reply)."""
+        from ..cli.common import err, escape, say, write_crash_log
+
+        log = write_crash_log(exc)
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        where = say("crash_log", what=what, log=log) if log else say("no_crash_log", what=what)
+        err.print(f"[bold red]{say('internal_error')}[/]{escape(where)}")
+        response = self.page("refused.html", status=500, message=self.words["failed"], seat=None)
+        response.headers.update(SECURITY_HEADERS)  # this reply goes out around the Guard
+        return response
 
     async def stylesheet(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
