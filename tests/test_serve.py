@@ -540,3 +540,23 @@ def test_a_second_server_on_the_same_answers_file_is_refused(tmp_path: Path) -> 
         assert second.returncode == 1 and "another interview" in second.stderr
     finally:
         assert server.stop() == 0
+
+
+def test_wrong_options_are_refused_with_a_clear_message_and_create_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from readiness.cli import app
+
+    runner = CliRunner()
+    folder = tmp_path / "w"
+    wrong = runner.invoke(app, ["serve", str(folder), "-r", "Li:datta", "--no-browser", "--lang", "en"])
+    assert wrong.exit_code == 1 and "unknown step 'datta'" in wrong.output and "Traceback" not in wrong.output
+    assert not folder.exists()
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    not_a_folder = runner.invoke(app, ["serve", str(tmp_path / "file"), "--workshop", "--no-browser", "--lang", "zh"])
+    assert not_a_folder.exit_code == 1 and "不是文件夹" in not_a_folder.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("questionnaire: ai_manufacturing\nanswers: [1]\n", encoding="utf-8")
+    refused = runner.invoke(app, ["serve", str(broken), "--no-browser", "--lang", "en"])
+    assert refused.exit_code == 1 and "broken.yaml" in refused.output
+    assert broken.read_text(encoding="utf-8") == "questionnaire: ai_manufacturing\nanswers: [1]\n"

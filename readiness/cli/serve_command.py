@@ -53,9 +53,9 @@ def serve(
             folder = answers_file or Path("workshop")
             if folder.exists() and not folder.is_dir():
                 raise ContentError([Issue(str(folder), say("folder_is_file", folder=folder))], what="options")
-            folder.mkdir(parents=True, exist_ok=True)
             plans = [seats.parse_respondent(spec, content, chosen) for spec in respondent or []]
             plans = plans or seats.default_plans(chosen)
+            folder.mkdir(parents=True, exist_ok=True)
             for number, plan in enumerate(plans, start=1):
                 held.enter_context(hold_lock(folder / seats.file_name(number, plan.name)))
             room = seats.open_workshop(content, folder, plans, chosen)
