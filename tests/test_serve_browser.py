@@ -57,10 +57,17 @@ def slot_of(page: Any, interview: Interview) -> Any:
     return interview.slots[int(found.group(1))] if found else None
 
 
+def press(page: Any, selector: str) -> None:
+    """Click a button or link that loads a page, and wait for that page (the next question must not be
+    mistaken for the one just answered)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def give(page: Any, question: Any, value: Any) -> None:
     """Fill in the form as a person would, and press the main button (or don't know, not relevant)."""
     if value in (UNKNOWN, NOT_APPLICABLE):
-        page.click(f'button[value="{"unknown" if value == UNKNOWN else "not_applicable"}"]')
+        press(page, f'button[value="{"unknown" if value == UNKNOWN else "not_applicable"}"]')
     elif question.type == "yes_no":
         page.check(f'input[name="value"][value="{"yes" if value else "no"}"]')
     elif question.type == "multi":
@@ -76,7 +83,7 @@ def give(page: Any, question: Any, value: Any) -> None:
     else:
         page.fill('input[name="value"]', f"{value:g}" if isinstance(value, float) else str(value))
     if value not in (UNKNOWN, NOT_APPLICABLE):
-        page.click('button[value="answer"]')
+        press(page, 'button[value="answer"]')
 
 
 def test_a_whole_interview_in_chinese_on_a_phone(
@@ -93,7 +100,7 @@ def test_a_whole_interview_in_chinese_on_a_phone(
         page.screenshot(path=str(shots / "phone-zh-welcome.png"), full_page=True)
         page.fill('input[name="name"]', "王建国")
         page.fill('input[name="role"]', "副总经理")
-        page.click("button.primary")
+        press(page, "button.primary")
         interview = Interview.start(content, "zh")
         used: dict[str, str] = {}
         count = 0
@@ -111,7 +118,7 @@ def test_a_whole_interview_in_chinese_on_a_phone(
                 page.fill('textarea[name="note"]', "数据来自2024年年报")
                 used["note"] = question.id
             if count == 9 and "back" not in used:
-                page.click('button[value="back"]')
+                press(page, 'button[value="back"]')
                 earlier = slot_of(page, interview)
                 assert earlier is not None and earlier.index < slot.index
                 assert "当前答案" in page.content() or page.locator("input:checked, input[value]").count()
@@ -122,12 +129,12 @@ def test_a_whole_interview_in_chinese_on_a_phone(
                 page.reload()  # a locked phone, a reload: the same question again
                 assert page.url == before and page.inner_text("h1") == question.text.get("zh")
             if "unknown" not in used and question.allow_unknown and question.id.startswith(("diagnosis", "data")):
-                page.click('button[value="unknown"]')
+                press(page, 'button[value="unknown"]')
                 used["unknown"] = question.id
                 continue
             if "na" not in used and question.allow_not_applicable:
                 page.screenshot(path=str(shots / "phone-zh-not-applicable.png"), full_page=True)
-                page.click('button[value="not_applicable"]')
+                press(page, 'button[value="not_applicable"]')
                 used["na"] = question.id
                 continue
             give(page, question, example.value(question.id))
@@ -137,10 +144,10 @@ def test_a_whole_interview_in_chinese_on_a_phone(
         assert count > 40
         page.screenshot(path=str(shots / "phone-zh-review.png"), full_page=True)
         assert "全部问题已答完" in page.inner_text("main")
-        page.click("text=查看评估结果")
+        press(page, "text=查看评估结果")
         page.screenshot(path=str(shots / "phone-zh-result.png"), full_page=True)
         assert "模型路线" in page.inner_text("main") and "部署方式" in page.inner_text("main")
-        page.click("text=生成PDF报告")
+        press(page, "text=生成PDF报告")
         with page.expect_download() as download:
             page.click("text=下载PDF报告")
         pdf = Path(download.value.path())
@@ -172,7 +179,7 @@ def test_two_respondents_at_once_and_the_facilitators_disagreements(
         manager.screenshot(path=str(shots / "phone-zh-workshop-welcome.png"), full_page=True)
         interview = Interview.start(content, "zh")
         for page in (manager, it):
-            page.click("a.button.primary")
+            press(page, "a.button.primary")
         # both answer at the same time, question by question; on infrastructure they disagree
         disagreed = []
         for _ in range(60):
@@ -214,7 +221,7 @@ def test_two_respondents_at_once_and_the_facilitators_disagreements(
         phone_lead.screenshot(path=str(shots / "phone-zh-facilitator.png"), full_page=True)
         # the respondent's cookie does not open the facilitator's page
         assert manager.goto(f"{server.base}/lead").status == 403
-        lead.click("text=合并答案并生成报告")
+        press(lead, "text=合并答案并生成报告")
         assert "答案已合并" in lead.inner_text("#report")
         with lead.expect_download() as download:
             lead.click("text=下载PDF报告")
@@ -238,7 +245,7 @@ def test_english_pages_at_desktop_and_phone_width(
             if name == "desktop":
                 page.screenshot(path=str(shots / f"{name}-en-welcome.png"), full_page=True)
                 page.fill('input[name="name"]', "Li Wei")
-                page.click("button.primary")
+                press(page, "button.primary")
             else:
                 page.goto(f"{server.base}/next")
             interview = Interview.start(content, "en")
