@@ -5,8 +5,8 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 # Pango renders the PDF, libharfbuzz-subset0 keeps font subsetting fast, a CJK font sets Chinese,
-# poppler-utils lets you look at the PDFs.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+# poppler-utils lets you look at the PDFs, chromium runs the browser tests of `readiness serve`.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
 
 .PHONY: demo test lint setup system clean
 
@@ -31,7 +31,7 @@ system:
 		echo "installing system packages: $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
-		echo "Please install these system packages (PDF rendering and Chinese fonts): $$missing"; \
+		echo "Please install these system packages (PDF rendering, Chinese fonts, browser tests): $$missing"; \
 		echo "  Debian/Ubuntu: sudo apt-get install $$missing"; \
 		echo "  macOS: brew install pango font-noto-sans-cjk"; \
 	fi

@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -266,6 +268,123 @@ def interview(quick: bool, work: Path) -> None:
         )
 
 
+def _start_server(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """`readiness serve ... --no-browser` started, and the links it prints."""
+    env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1"}
+    command = [READINESS, "serve", *args, "--no-browser", "--lang", "zh"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    links: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        links += re.findall(r"http://\S+", line)
+        if "Ctrl-C" in line:
+            break
+    if not links:
+        raise SystemExit(f"readiness serve did not start: {' '.join(command)}")
+    return process, links
+
+
+def _respond(link: str, target: object, slots: list[object], pause: float, times: list[float]) -> None:
+    """One respondent answering every question of theirs as `target` does; `times` gets, per answer,
+    the seconds from submitting it to the next question's page being received."""
+    import httpx2
+
+    base = link.split("/t/")[0]
+    with httpx2.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+        page = client.get(link.removeprefix(base))
+        page = client.get("/next")
+        while "/q/" in str(page.url):
+            index = int(str(page.url).rsplit("/q/", 1)[1])
+            question = slots[index].question  # type: ignore[attr-defined]
+            value = target.value(question.id)  # type: ignore[attr-defined]
+            fields: dict[str, object] = {"csrf": re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)}  # type: ignore[union-attr]
+            if value in ("unknown", "not_applicable"):
+                fields["action"] = value
+            elif question.type == "yes_no":
+                fields["value"] = "yes" if value else "no"
+            else:
+                fields["value"] = value if isinstance(value, list) else str(value)
+            time.sleep(pause)
+            started = time.perf_counter()
+            page = client.post(f"/q/{index}", data=fields)
+            times.append(time.perf_counter() - started)
+            if page.status_code != 200:
+                raise SystemExit(f"answer refused: {page.status_code} {page.text[:300]}")
+
+
+def serve(quick: bool, work: Path) -> None:
+    """`readiness serve`: start-up against `readiness --help`, and answer -> next question with ten
+    respondents answering at once, each answering every question (the profile is shared)."""
+    import threading
+
+    sys.path.insert(0, str(ROOT))
+    from readiness.interview import Interview
+    from readiness.loader import load_answers, load_content, write_answers
+    from readiness.resources import content_dir
+
+    repeat = 3 if quick else 9
+    helps, scores, starts = Timing(), Timing(), Timing()
+    for turn in range(repeat):
+        run([READINESS, "--help"], helps)
+        run([READINESS, "score", str(EXAMPLES / "example.yaml")], scores)  # reads the same content
+        started = time.perf_counter()
+        process, links = _start_server(str(work / f"startup-{turn}.yaml"))
+        import httpx2
+
+        httpx2.get(links[0], follow_redirects=False, timeout=30)  # the first page answered
+        starts.walls.append(time.perf_counter() - started)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    record("readiness serve: start-up to the first page answered", f"{starts.wall * 1000:.0f} ms")
+    record("  vs readiness --help", f"{ratio(starts, helps):.2f}x", "target < 1.5x")
+    record("  vs readiness score (which loads the same content)", f"{ratio(starts, scores):.2f}x")
+
+    content, _ = load_content(content_dir())
+    target = load_answers(EXAMPLES / "example.yaml", content)
+    slots = Interview.start(content, "zh").slots
+    saves = []
+    for _ in range(20):
+        started = time.perf_counter()
+        write_answers(work / "save.yaml", target.model_dump(mode="json"))
+        saves.append(time.perf_counter() - started)
+    record("  one durable save of an answers file (as assess does)", f"{statistics.median(saves) * 1000:.1f} ms")
+    for pause, label in ((0.3, "a 0.3 s pause before each answer"), (0.0, "no pause: flat out")):
+        folder = work / f"workshop-{pause}"
+        people = [arg for n in range(1, 11) for arg in ("-r", f"R{n}")]
+        process, links = _start_server(str(folder), "--workshop", *people)
+        times: list[float] = []
+        cpu_before = _cpu_seconds(process.pid)
+        threads = [threading.Thread(target=_respond, args=(link, target, slots, pause, times)) for link in links[:10]]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            cpu = _cpu_seconds(process.pid) - cpu_before
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+        load = os.getloadavg()[0]
+        ordered = sorted(times)
+        median = statistics.median(ordered) * 1000
+        p95 = ordered[int(len(ordered) * 0.95)] * 1000
+        record(
+            f"serve: answer -> next question, 10 at once, {label}",
+            f"median {median:.1f} ms, p95 {p95:.0f} ms ({len(times)} answers, load {load:.1f})",
+            "target < 50 ms" if pause else "",
+        )
+        record("  the server's CPU time per answer (both requests)", f"{cpu / len(times) * 1000:.1f} ms")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a running process (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 SECTIONS: dict[str, Callable[[bool, Path], None]] = {
     "startup": startup,
     "report": report,
@@ -273,6 +392,7 @@ SECTIONS: dict[str, Callable[[bool, Path], None]] = {
     "throughput": throughput,
     "portfolio": portfolio,
     "interview": interview,
+    "serve": serve,
 }
 
 

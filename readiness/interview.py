@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,22 +139,31 @@ class Interview:
         offered = {s.id for _, s in relevant_scenarios(self.content.rubric, self.data["enterprise"])}
         return [o for o in question.options if o.id in offered] or question.options
 
-    def visible(self, slot: Slot) -> bool:
+    def visible(self, slot: Slot, facts: rules.Facts | None = None) -> bool:
+        """Whether the question is asked, given the answers so far (`facts`: worked out once by a caller
+        that asks about many questions)."""
         show_if = slot.question.show_if
-        return show_if is None or rules.evaluate(show_if, self.facts())
+        return show_if is None or rules.evaluate(show_if, self.facts() if facts is None else facts)
+
+    def shown(self, steps: Collection[str] | None = None) -> list[Slot]:
+        """The questions asked now (of `steps` only, if given), in interview order."""
+        facts = self.facts()
+        return [s for s in self.slots if (steps is None or s.step.id in steps) and self.visible(s, facts)]
 
     # --- order and progress -----------------------------------------------------------------
 
-    def next_open(self) -> Slot | None:
-        """The first visible question without an answer."""
+    def next_open(self, steps: Collection[str] | None = None) -> Slot | None:
+        """The first visible question without an answer (in `steps` only, if given: a respondent's part)."""
+        facts = self.facts()
         for slot in self.slots:
-            if self.value(slot.question.id) is None and self.visible(slot):
+            wanted = steps is None or slot.step.id in steps
+            if wanted and self.value(slot.question.id) is None and self.visible(slot, facts):
                 return slot
         return None
 
-    def progress(self, slot: Slot) -> tuple[int, int, float]:
-        """(this question's number, visible questions, share answered) among visible questions."""
-        shown = [s for s in self.slots if self.visible(s)]
+    def progress(self, slot: Slot, steps: Collection[str] | None = None) -> tuple[int, int, float]:
+        """(this question's number, visible questions, share answered) among visible questions (of `steps`)."""
+        shown = self.shown(steps)
         number = next((i for i, s in enumerate(shown, start=1) if s.index == slot.index), len(shown))
         done = sum(1 for s in shown if self.value(s.question.id) is not None)
         return number, len(shown), done / len(shown) if shown else 1.0
@@ -201,6 +211,37 @@ def parse_answer(question: Question, text: str, lang: str, options: list[Option]
     if len(typed) > 2000:
         raise ValueError(_say(lang, "text_too_long"))
     return typed
+
+
+def parse_form(question: Question, values: list[str], lang: str, options: list[Option] | None = None) -> Any:
+    """What was picked or typed in a form (the browser): option ids, "yes"/"no", or the text typed.
+
+    The same answer values and the same checks as parse_answer, without the typed commands: a form
+    has buttons for don't know, not relevant and back. Raises ValueError with a reason."""
+    offered = {o.id for o in (question.options if options is None else options)}
+    picked = [v for v in values if v]
+    if question.type == "multi" and not picked and not any(o.exclusive for o in question.options):
+        return _checked(question, [], lang)  # none of them, as 0 in the terminal
+    if question.type in ("single", "multi"):
+        if not picked:
+            raise ValueError(_say(lang, "choose_answer"))
+        if any(v not in offered for v in picked) or (question.type == "single" and len(picked) > 1):
+            raise ValueError(_say(lang, "choose_shown"))
+        if question.type == "single":
+            return _checked(question, picked[0], lang)
+        return _checked(question, [o.id for o in question.options if o.id in picked], lang)
+    if question.type == "yes_no":
+        if picked in (["yes"], ["no"]):
+            return picked == ["yes"]
+        raise ValueError(_say(lang, "choose_yes_no"))
+    typed = picked[0].strip() if len(picked) == 1 else ""
+    if not typed:
+        raise ValueError(_say(lang, "fill_answer"))
+    if question.type in ("number", "percent"):
+        return _checked(question, _number(typed, question_units(question), lang), lang)
+    if len(typed) > 2000:
+        raise ValueError(_say(lang, "text_too_long"))
+    return _checked(question, typed, lang)
 
 
 def _option(question: Question, offered: list[Option], typed: str, lang: str) -> str:

@@ -35,6 +35,7 @@ DYNAMIC = (
 def _sources() -> str:
     files = [p for p in (ROOT / "readiness").rglob("*.py") if FOLDER not in p.parents]
     files += [p for p in (ROOT / "report_templates").rglob("*") if p.is_file()]
+    files += list((ROOT / "readiness" / "web" / "templates").rglob("*.html"))
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 

@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import assess_command, batch_command, compare_command, content_commands, report_commands, team_commands
+from . import (
+    assess_command,
+    batch_command,
+    compare_command,
+    content_commands,
+    report_commands,
+    serve_command,
+    team_commands,
+)
 from .common import h
 from .usage_words import LocalisedGroup
 
@@ -42,6 +50,7 @@ def main(
 
 content_commands.register(app)
 assess_command.register(app)
+serve_command.register(app)
 report_commands.register(app)
 team_commands.register(app)
 compare_command.register(app)
