@@ -299,6 +299,10 @@ class Entry:
     disagreements: list[Differed] = field(default_factory=list)
 
 
+# A member's figures that its entry holds as they are.
+_FROM_ENTRY = tuple(name for name in Member.model_fields if name in Entry.__dataclass_fields__)
+
+
 def portfolio_entry(
     source: str,
     result: Assessment,
@@ -391,28 +395,10 @@ def build_portfolio(
         ready = sum(1 for _, _, fit, _ in e.scenarios if fit == "ready_now")
         members.append(
             Member(
-                name=e.name,
-                source=e.source,
-                industry=e.industry,
+                **{name: getattr(e, name) for name in _FROM_ENTRY},
                 industry_label=industries.get(e.industry, e.industry),
-                size=e.size,
-                overall_score=e.overall_score,
-                overall_level=e.overall_level,
-                confidence=e.confidence,
-                step_scores=e.step_scores,
-                step_levels=e.step_levels,
-                model_strategy=e.model_strategy,
-                deployment=e.deployment,
                 ready_scenarios=ready,
                 size_label=sizes.get(e.size, e.size),
-                region=e.region,
-                park=e.park,
-                assessed=e.assessed,
-                assessor=e.assessor,
-                contact=e.contact,
-                merged_from=e.merged_from,
-                flagged=e.flagged,
-                disagreements=e.disagreements,
                 segment=segment_of(e.step_levels, e.overall_level, ready, rubric.portfolio_segments),
                 due=_due(e.assessed, programme),
             )

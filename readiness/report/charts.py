@@ -222,19 +222,7 @@ def bars(
     def x_of(score: float) -> float:
         return label_w + plot_w * max(0.0, min(score, 100.0)) / 100
 
-    body: list[str] = []
-    bounds = [lvl[2] for lvl in levels] + [100.0]
-    for i, (_, name, low) in enumerate(levels):
-        high = bounds[i + 1]
-        if i % 2 == 0:
-            body.append(
-                f'<rect x="{_n(x_of(low))}" y="{_n(top - 6)}" width="{_n(x_of(high) - x_of(low))}" '
-                f'height="{_n(row_h * len(rows) + 6)}" fill="{FAINT}"/>'
-            )
-        span = x_of(high) - x_of(low)
-        body.append(
-            _text((x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 8, span - 2), 8, anchor="middle", fill=MUTED)
-        )
+    body = _level_bands(levels, x_of, top, row_h * len(rows), 8, 2)
     for i, row in enumerate(rows):
         y = top + i * row_h
         body.append(_text(label_w - 8, y + 15, fit_text(row.label, 9.5, label_w - 12), 9.5, anchor="end"))
@@ -670,21 +658,7 @@ def step_changes(
     def x_of(score: float) -> float:
         return label_w + plot_w * max(0.0, min(score, 100.0)) / 100
 
-    body: list[str] = []
-    bounds = [lvl[2] for lvl in levels] + [100.0]
-    for i, (_, name, low) in enumerate(levels):
-        high = bounds[i + 1]
-        if i % 2 == 0:
-            body.append(
-                f'<rect x="{_n(x_of(low))}" y="{_n(top - 6)}" width="{_n(x_of(high) - x_of(low))}" '
-                f'height="{_n(row_h * len(rows) + 6)}" fill="{FAINT}"/>'
-            )
-        span = x_of(high) - x_of(low)
-        body.append(
-            _text(
-                (x_of(low) + x_of(high)) / 2, top - 12, fit_text(name, 7.5, span - 1), 7.5, anchor="middle", fill=MUTED
-            )
-        )
+    body = _level_bands(levels, x_of, top, row_h * len(rows), 7.5, 1)
     for i, row in enumerate(rows):
         y = top + i * row_h + 15
         body.append(_text(label_w - 8, y + 3.5, fit_text(row.label, 9.5, label_w - 10), 9.5, anchor="end"))
@@ -774,3 +748,27 @@ def trend(
             if n in (0, count - 1) or count <= 4:
                 body.append(_text(x, bottom + 11, fit_text(date[:7], 7, 40), 7, anchor=anchor, fill=MUTED))
     return _svg(width, height, lang, body, label)
+
+
+def _level_bands(
+    levels: Sequence[tuple[int, str, float]],
+    x_of: Callable[[float], float],
+    top: float,
+    rows_h: float,
+    size: float,
+    pad: float,
+) -> list[str]:
+    """Every other level's score band shaded behind the rows, each level's name above its band."""
+    body: list[str] = []
+    bounds = [lvl[2] for lvl in levels] + [100.0]
+    for i, (_, name, low) in enumerate(levels):
+        high = bounds[i + 1]
+        if i % 2 == 0:
+            body.append(
+                f'<rect x="{_n(x_of(low))}" y="{_n(top - 6)}" width="{_n(x_of(high) - x_of(low))}" '
+                f'height="{_n(rows_h + 6)}" fill="{FAINT}"/>'
+            )
+        span = x_of(high) - x_of(low)
+        mid = (x_of(low) + x_of(high)) / 2
+        body.append(_text(mid, top - 12, fit_text(name, size, span - pad), size, anchor="middle", fill=MUTED))
+    return body
