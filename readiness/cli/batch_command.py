@@ -9,16 +9,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ContentError, Issue
-from .common import ContentDirOption, Lang, LangOption, add_command, err, escape, h, load, say, user_errors
+from .common import ContentDirOption, Lang, LangOption, add_command, cli_lang, err, escape, h, load, say, user_errors
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from ..executors import Executor
+    from ..manifest import Shard
 
 
 class BatchFormat(StrEnum):
     pdf = "pdf"
     html = "html"
     json = "json"
+
+
+class ExecutorKind(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 def batch(
@@ -50,6 +58,9 @@ def batch(
             help=(h("batch.anonymise")),
         ),
     ] = False,
+    executor: Annotated[ExecutorKind, typer.Option("--executor", help=h("batch.executor"))] = ExecutorKind.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help=h("batch.scheduler"))] = None,
+    shard: Annotated[str | None, typer.Option("--shard", metavar="I/N", help=h("batch.shard"))] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
@@ -57,6 +68,8 @@ def batch(
     A file that cannot be read or assessed is listed at the end with its error; the others go on.
     Entries named *.yaml that are not regular files (FIFOs, devices, folders) are listed as skipped.
     The exit code is 1 when any file failed or was skipped.
+
+    Files done by an earlier run into the same output (same bytes, same options) are not done again.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -64,6 +77,9 @@ def batch(
     from ..resources import content_dir as resolve_content
 
     with user_errors(lang):
+        part = _shard(shard) if shard is not None else None
+        if scheduler and executor is not ExecutorKind.dask:
+            raise ContentError([Issue("--scheduler", engine_say("scheduler_without_dask"))], what="command line")
         if not folder.is_dir():
             raise ContentError([Issue(str(folder), say("no_folder"))], what="command line")
         files, skipped = runner.scan_folder(folder)
@@ -87,6 +103,8 @@ def batch(
             raise ContentError(
                 [Issue(str(output), say("cannot_create_output", reason=reason))], what="output"
             ) from None
+        workers = jobs or os.cpu_count() or 1
+        cluster = _dask(scheduler, workers) if executor is ExecutorKind.dask else None
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -95,21 +113,32 @@ def batch(
             TimeElapsedColumn(),
         )
         # Redrawn by hand, a few times a second at most: no refresh thread while workers fork.
-        with Progress(*columns, console=err.rich, auto_refresh=False, transient=False) as bar:
-            outcome = runner.run_batch(
-                content,
-                files,
-                output,
-                fmt=fmt.value,
-                lang=lang.value if lang else None,
-                brand_file=brand,
-                anonymise=anonymise,
-                workers=jobs or os.cpu_count() or 1,
-                content_root=resolve_content(content_dir),
-                progress=_BarProgress(bar),
-                skipped=skipped,
-            )
-        err.print(escape(say("batch_done", count=len(outcome.written), folder=output)))
+        try:
+            with Progress(*columns, console=err.rich, auto_refresh=False, transient=False) as bar:
+                outcome = runner.run_batch(
+                    content,
+                    files,
+                    output,
+                    fmt=fmt.value,
+                    lang=lang.value if lang else None,
+                    brand_file=brand,
+                    anonymise=anonymise,
+                    workers=workers,
+                    content_root=resolve_content(content_dir),
+                    progress=_BarProgress(bar),
+                    skipped=skipped,
+                    executor=cluster,
+                    shard=part,
+                )
+        finally:
+            if cluster is not None:
+                cluster.close()
+        if outcome.kept:
+            err.print(escape(engine_say("kept", count=outcome.kept)))
+        if outcome.portfolio:
+            err.print(escape(say("batch_done", count=outcome.written, folder=output)))
+        else:
+            err.print(escape(engine_say("shard_done", shard=str(part), count=outcome.written, folder=output)))
         if outcome.new_key:
             err.print(escape(say("batch_new_key", path=outcome.new_key)))
         if outcome.failed:
@@ -117,6 +146,36 @@ def batch(
             for name, error in sorted(outcome.failed):
                 err.print(f"  {escape(name)}: {escape(error)}")
             raise typer.Exit(1)
+
+
+def engine_say(key: str, **params: object) -> str:
+    """A message of the batch engine (`engine.<key>` in the catalogue) in the language the CLI speaks."""
+    from ..catalogue import text
+
+    return text(cli_lang(), f"engine.{key}", **params)
+
+
+def _shard(text: str) -> "Shard":
+    from ..manifest import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError:
+        raise ContentError([Issue("--shard", engine_say("bad_shard", value=text))], what="command line") from None
+
+
+def _dask(scheduler: str | None, workers: int) -> "Executor":
+    """The Dask executor, or a clear message: the extra is missing, or the scheduler cannot be reached."""
+    try:
+        from ..executors import dask_cluster
+
+        return dask_cluster(scheduler, workers)
+    except ImportError:
+        raise ContentError([Issue("--executor dask", engine_say("no_dask"))], what="command line") from None
+    except (OSError, ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        issue = Issue("--scheduler", engine_say("unreachable", address=scheduler or "", reason=reason))
+        raise ContentError([issue], what="command line") from None
 
 
 class _BarProgress:

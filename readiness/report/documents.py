@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assess import run_assessment
-from ..model import Answers, Content
+from ..model import Answers, Assessment, Content
 from .result import render_json
 
 
@@ -32,16 +32,19 @@ def render_report(
     brand_file: Path | None = None,
     content_root: Path | None = None,
     pdf_variant: str | None = None,
+    assessment: Assessment | None = None,
+    today: dt.date | None = None,
 ) -> Document:
-    """The report of one enterprise in one format."""
-    assessment = run_assessment(content, answers)
+    """The report of one enterprise in one format. `assessment`: the answers' assessment, when the
+    caller has made it already; `today`: the date the report carries (default: today)."""
+    assessment = assessment or run_assessment(content, answers)
     if fmt == "json":
         return Document(render_json(assessment, content, lang).encode("utf-8"))
     from .brand import load_brand
     from .context import build_context
 
     brand = load_brand(brand_file) if brand_file else None
-    ctx = build_context(assessment, content, answers, brand, lang=lang)
+    ctx = build_context(assessment, content, answers, brand, today=today, lang=lang)
     if fmt == "md":
         from .markdown import render_markdown
 
