@@ -114,15 +114,19 @@ class DaskCluster:
 
         source = iter(items)
         pending: dict[str, T] = {}
-        finished = as_completed()
 
-        def submit(count: int) -> None:
+        def submit(count: int) -> list[Any]:
+            futures = []
             for item in islice(source, count):
                 future = self._client.submit(work, item, pure=False)  # pure=False: tasks write files
                 pending[future.key] = item
-                finished.add(future)
+                futures.append(future)
+            return futures
 
-        submit(self.workers * IN_FLIGHT)
+        first = submit(self.workers * IN_FLIGHT)
+        if not first:
+            return
+        finished = as_completed(first, loop=self._client.loop)  # this client's, not a default one
         for future in finished:
             item = pending.pop(future.key)
             try:
@@ -131,7 +135,8 @@ class DaskCluster:
                 result = exc
             future.release()
             yield item, result
-            submit(1)
+            for more in submit(1):
+                finished.add(more)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
