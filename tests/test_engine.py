@@ -260,3 +260,27 @@ def test_pdf_reports_are_the_same_bytes_from_any_executor(tmp_path: Path, conten
         written[name] = outputs(out)
     assert sum(name.endswith(".pdf") for name in written["local"]) == 3  # two reports and the portfolio
     assert written["dask"] == written["local"]
+
+
+def test_the_benchmark_generator_varies_every_question_type(
+    tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark times files that vary every kind of answer, and every one of them is valid."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "benchmark", Path(__file__).resolve().parent.parent / "benchmarks/run.py"
+    )
+    assert spec and spec.loader
+    benchmark = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "benchmark", benchmark)  # its dataclasses look themselves up there
+    spec.loader.exec_module(benchmark)
+    benchmark.generate(60, tmp_path)
+    files = sorted(tmp_path.glob("*.yaml"))
+    answers = [load_answers(path, content) for path in files]  # raises on any invalid file
+    index = content.questionnaire.question_index()
+    kinds = {index[key].type for a in answers for key in a.answers}
+    kinds |= {index[f"profile.{key}"].type for a in answers for key in a.enterprise if f"profile.{key}" in index}
+    assert kinds == {"single", "multi", "number", "percent", "yes_no", "text"}
+    assert len({a.lang for a in answers}) == 2
+    assert len({json.dumps(a.answers, sort_keys=True) for a in answers}) == 60  # no two alike
