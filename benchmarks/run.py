@@ -4,9 +4,11 @@
     python benchmarks/run.py startup report    # some sections only
     python benchmarks/run.py --quick    # fewer repetitions and files
 
-Each comparison runs its commands in turn, several times; a ratio is the median of the run-by-run
-ratios. CPU time includes the worker processes a command waits for, so "per core" figures divide by
-it. Peak memory is the largest resident set of one process. Needs the project installed (`make setup`).
+Each comparison runs its commands in turn, several times (interleaved pairs); a ratio is the median
+of the run-by-run ratios, printed with their min and max. A run that fails, or whose files did not
+all come out, is not timed: the benchmark stops. CPU time includes every process a command starts
+(worker processes too, even those that outlive it). Peak memory is the largest resident set of one
+process. Needs the project installed (`make setup`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,20 +55,50 @@ class Timing:
         return statistics.median(self.cpus)
 
 
+def _become_subreaper() -> None:
+    """Worker processes that outlive their parent (a forkserver's, a Dask nanny's) are handed to this
+    process instead of init (Linux), so that their CPU time is counted too."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap(seconds: float = 10.0) -> None:
+    """Wait for the descendants still running (or just ended) after a command, for their CPU time."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            pid, _, _ = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+
+
 def run(command: list[str], timing: Timing, check: Callable[[], str | None] | None = None) -> None:
-    """Run a command and time it. Only a success counts: any other exit code, or a `check` of what
-    it wrote that finds a problem (files missing, files failed), stops the benchmark."""
+    """Run a command and time it: wall time until it exits, CPU time of it and of every process it
+    started (worker processes included, even those that outlive it). Only a success counts: any
+    other exit code, or a `check` of what it wrote that finds a problem (files missing, files
+    failed), stops the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    _reap()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     code = os.waitstatus_to_exitcode(status)
     problem = f"exit code {code}" if code != 0 else (check() if check else None)
     if problem:
         raise SystemExit(f"not timed, it failed ({problem}): {' '.join(command)}\n{errors[-3000:]}")
     timing.walls.append(wall)
-    timing.cpus.append(usage.ru_utime + usage.ru_stime)
+    timing.cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     timing.peak = max(timing.peak, usage.ru_maxrss // 1024)
 
 
@@ -470,6 +503,7 @@ def main() -> None:
     unknown = set(options.sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    _become_subreaper()
     work = Path(tempfile.mkdtemp(prefix="readiness-bench-"))
     try:
         for name in options.sections or list(SECTIONS):

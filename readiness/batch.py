@@ -490,7 +490,7 @@ def _write_portfolio(
     # One language for the whole portfolio: the one asked for, else the one most answers files use.
     languages = Counter(member.lang for member in members)
     portfolio_lang = job.lang or max(sorted(languages) or ["en"], key=languages.__getitem__)
-    portfolio = build_portfolio(content, [member.portfolio_entry() for member in members], portfolio_lang)
+    portfolio = build_portfolio(content, [member.entry for member in members], portfolio_lang)
     write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
     write_atomically(output / "portfolio.csv", render_csv(portfolio).encode("utf-8"))
     write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio))

@@ -99,10 +99,7 @@ class Done:
     stem: str
     lang: str
     order: int  # when it was recorded (ns): the latest line of a file counts
-    entry: dict[str, Any]
-
-    def portfolio_entry(self) -> Entry:
-        return Entry(**self.entry)
+    entry: Entry  # what the portfolio needs
 
 
 class Manifest:
@@ -149,10 +146,10 @@ class Manifest:
                         if record["options"] == self.options:
                             yield Done(
                                 record["file"], record["sha256"], record["stem"], record["lang"], record["order"],
-                                record["entry"],
+                                Entry(**record["entry"]),
                             )  # fmt: skip
                     except (ValueError, KeyError, TypeError):
-                        continue  # the half-written line of a killed run, or not ours
+                        continue  # the half-written line of a killed run, or another version's
 
     def open(self) -> None:
         self.staging.mkdir(parents=True, exist_ok=True)
