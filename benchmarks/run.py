@@ -260,8 +260,8 @@ def generate(count: int, folder: Path, seed: int = 7) -> None:
 
 def generated(count: int, folder: Path, seed: int = 7) -> None:
     """`generate` in a process of its own. Linux gives a new process the peak memory of the one it
-    was forked from: the commands this benchmark starts would report at least its own, so it stays
-    small (it loads no content itself)."""
+    was started from: the commands this benchmark starts would report at least its own, so it stays
+    small (it loads no content, and reads no large file at once)."""
     subprocess.run([PYTHON, __file__, "--generate", str(count), str(folder), str(seed)], check=True)
 
 
@@ -290,7 +290,10 @@ def _fresh(out: Path) -> Callable[[], None]:
 def _all_written(out: Path, count: int, suffix: str) -> Callable[[], str | None]:
     def check() -> str | None:
         written = sum(1 for p in out.glob(f"*{suffix}") if not p.name.startswith("portfolio."))
-        lines = len((out / "portfolio.jsonl").read_bytes().splitlines()) if (out / "portfolio.jsonl").exists() else 0
+        lines = 0
+        if (out / "portfolio.jsonl").exists():
+            with (out / "portfolio.jsonl").open("rb") as stream:  # line by line: this process stays small
+                lines = sum(1 for _ in stream)
         if written != count or lines != count:
             return f"{written} {suffix} files and {lines} portfolio lines for {count} answers files"
         return None
