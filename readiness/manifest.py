@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,6 +103,18 @@ class Done:
     entry: Entry  # what the portfolio needs
 
 
+def _shared(value: Any) -> Any:
+    """A record read back with each text held once (sys.intern): a portfolio of many enterprises
+    repeats the same few hundred ids in every record, and would otherwise hold a copy of each."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [_shared(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _shared(item) for key, item in value.items()}
+    return value
+
+
 class Manifest:
     """The manifests of one output folder, read with one run's options; this run's own to write.
 
@@ -146,7 +159,7 @@ class Manifest:
                         if record["options"] == self.options:
                             yield Done(
                                 record["file"], record["sha256"], record["stem"], record["lang"], record["order"],
-                                Entry(**record["entry"]),
+                                Entry(**_shared(record["entry"])),
                             )  # fmt: skip
                     except (ValueError, KeyError, TypeError):
                         continue  # the half-written line of a killed run, or another version's
