@@ -1,25 +1,33 @@
-"""Assess a whole folder of answers files, then write one report each and the portfolio.
+"""Assess a whole folder of answers files: one report each, then the portfolio of them all.
 
-Scoring a large folder is shared among worker processes. On Linux they are forked, so they start
-at once with the content already loaded; nothing graphical has been loaded at that point.
-Rendering runs in workers started with `forkserver` or `spawn`, because forked children that
-have imported Pango are known to crash.
+The work is one task per answers file (`run_tasks`): read it, assess it once, and write its JSON
+result and its report (PDF or HTML) into the staging folder. The tasks go to an executor (see
+executors.py: here, this machine's worker processes, or a Dask cluster); each task gets what it
+needs with it (`Job`), and the content it assesses with is loaded once per process (`content_for`).
+
+The driver takes the outcomes in file order, gives each enterprise's outputs their readable name
+(unique, in file order, so the names are the same whichever executor ran the tasks), records the
+file in the manifest (manifest.py) and keeps nothing else: the portfolio is summed up at the end
+from the manifest's small records, and portfolio.jsonl is assembled from the JSON results on disk.
+A file recorded in the manifest with the same bytes and options is not done again: an interrupted
+run goes on where it stopped, and `--shard i/N` runs do part of a folder each; a last run without
+--shard then finds everything done and only writes the portfolio.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gc
-import multiprocessing
+import datetime as dt
+import hashlib
 import os
 import re
 import secrets
+import shutil
 import stat
-import sys
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -27,8 +35,10 @@ from typing import Protocol
 from . import respondents
 from .assess import run_assessment
 from .errors import ContentError, Issue, ReadinessError
-from .files import write_atomically, write_directly
+from .executors import Executor, InProcess, LocalProcesses
+from .files import move_into_place, write_atomically, write_directly, write_streamed
 from .loader import load_answers, load_content
+from .manifest import Done, Manifest, Shard, file_digest, fingerprint
 from .model import Answers, Content, Respondent
 from .portfolio import Entry, Portfolio, ProgrammeOptions, build_portfolio, enterprise_code, portfolio_entry
 from .report.result import json_line, result_dict
@@ -45,19 +55,7 @@ KEY_ENV = "READINESS_ANONYMISE_KEY"
 MIN_KEY = 16  # characters of a key given in the environment
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 64
-CHUNK = 25  # files per task: large enough to keep messages few, small enough to share the work evenly
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """One enterprise assessed: what the batch writes and sums up, small enough to cross processes."""
-
-    source: str  # answers file name, as the file system gives it (it finds the file again)
-    name: str  # the enterprise's name (its code when anonymised), or the file's stem when it has none
-    lang: str  # the language of the answers file
-    result: bytes  # the JSON result on one line, with its "source" (anonymised when asked)
-    line: bytes  # its line in portfolio.jsonl: the same result
-    entry: Entry
+CHUNK = 25  # files scored per message to a worker: few messages, and still the work shared evenly
 
 
 def display_name(name: str) -> str:
@@ -203,85 +201,122 @@ def anonymised(answers: Answers, key: bytes, fallback: str, free_text: frozenset
     return Answers.model_construct(**fields)  # a new object: nothing cached from the original
 
 
-def _free_text_profile(content: Content) -> frozenset[str]:
+def free_text_profile(content: Content) -> frozenset[str]:
     """The profile fields answered in the respondent's own words (name, region, park...)."""
     profile = content.questionnaire.steps[0]
     return frozenset(q.id.split(".", 1)[1] for q in profile.questions if q.type == "text")
 
 
-def score_file(content: Content, path: Path, lang: str | None, key: bytes | None = None) -> Scored:
-    """Assess one answers file; with a key (--anonymise), what it yields names neither the enterprise,
-    its region, its people nor its file."""
-    return score_answers(content, load_answers(path, content), path.name, lang, key)
+# --- one task per answers file ---------------------------------------------------------------
 
 
-def score_answers(content: Content, answers: Answers, file_name: str, lang: str | None, key: bytes | None) -> Scored:
-    """Assess answers read from `file_name` (or merged from several files, named by the first)."""
-    path = Path(file_name)
-    identity = respondents.identity(answers)  # before anonymising: it finds the respondents of one enterprise
-    if key is not None:
-        answers = anonymised(answers, key, display_name(path.name), _free_text_profile(content))
-    assessment = run_assessment(content, answers)
-    source = "" if key is not None else display_name(path.name)
-    record = answers.assessment.model_dump(mode="json")
-    result = json_line({**result_dict(assessment, content, lang), "source": source, "assessment": record})
-    name = str(answers.enterprise.get("name") or display_name(path.stem))
-    entry = portfolio_entry(source, assessment, answers, identity)
-    return Scored(path.name, name, answers.lang, result, result, entry)
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every task of one run needs besides its file; it travels with the tasks to any worker."""
+
+    content_root: str
+    fmt: str  # json, html or pdf: the JSON result is always written, the report unless json
+    lang: str | None
+    key: bytes | None  # --anonymise
+    brand_file: str | None
+    staging: str  # the folder where a task's outputs wait for their name
+    date: str  # the date every report of the run carries, whatever the clock of the worker says
 
 
-def score_folder(
-    content: Content, files: list[Path], *, lang: str | None, key: bytes | None, workers: int, content_root: Path
-) -> Iterator[Scored | tuple[str, str]]:
-    """Assess every file and yield, in file order, what came of it: Scored, or (file name, error).
-
-    One bad file is recorded and skipped, never fatal. Results come as workers finish them, so the
-    caller can write them while the rest is being scored.
-    """
-    _scorer.update(root=str(content_root), content=content, lang=lang, key=key)
-    paths = [str(p) for p in files]
-    if workers < 2 or len(files) < PARALLEL_FROM:
-        for path in paths:
-            yield from _score_chunk([path])
-        return
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    # Forked workers share the loaded content until they write to it, and the garbage collector's
-    # scans would write to every object: keep what exists now out of its scans meanwhile.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_start_scorer,
-            initargs=(str(content_root), lang, key),
-        ) as pool:
-            for outcomes in pool.map(_score_chunk, [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]):
-                yield from outcomes
-    finally:
-        gc.unfreeze()
+@dataclass(frozen=True, slots=True)
+class Task:
+    index: int  # the file's place in the run: outputs are named in this order
+    path: str
+    # The other respondents' files of the same enterprise (respondents.py), merged with this one.
+    others: tuple[str, ...] = ()
 
 
-_scorer: dict[str, object] = {}
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What came of one task: small, so that it crosses processes and machines cheaply."""
+
+    index: int
+    file: str  # the answers file's name, as the file system gives it
+    error: str | None = None
+    sha256: str = ""
+    name: str = ""  # the enterprise's name (its code when anonymised), else the file's stem
+    lang: str = ""  # the language of the answers file
+    entry: Entry | None = None
 
 
-def _start_scorer(content_root: str, lang: str | None, key: bytes | None) -> None:
-    if _scorer.get("root") != content_root:  # a spawned worker: load the content itself
+# Each process's content, by folder: loaded on a worker's first task, or put here by the driver
+# before it forks its workers. A cache that any process can fill, not state a pool sets up.
+_CONTENT: dict[str, Content] = {}
+
+
+def content_for(root: str) -> Content:
+    content = _CONTENT.get(root)
+    if content is None:
         from .resources import content_dir
 
-        _scorer.update(root=content_root, content=load_content(content_dir(content_root))[0])
-    _scorer.update(lang=lang, key=key)
+        content = _CONTENT[root] = load_content(content_dir(root))[0]
+    return content
 
 
-def _score_chunk(paths: list[str]) -> list[Scored | tuple[str, str]]:
-    content = _scorer["content"]
-    assert isinstance(content, Content)
-    outcomes: list[Scored | tuple[str, str]] = []
-    for path in paths:
-        try:
-            outcomes.append(score_file(content, Path(path), _scorer["lang"], _scorer["key"]))  # type: ignore[arg-type]
-        except Exception as exc:  # any failure is this file's alone: listed, and the others go on
-            outcomes.append((display_name(Path(path).name), failure(exc)))
-    return outcomes
+def staged_name(file_name: str) -> str:
+    """The name a file's outputs wait under: one per answers file, the same in every run and shard."""
+    return hashlib.sha256(os.fsencode(file_name)).hexdigest()[:32]
+
+
+def run_tasks(chunk: tuple[Job, list[Task]]) -> list[Outcome]:
+    """Do a few tasks of one run (in a worker, or here); one failure is that file's alone."""
+    job, tasks = chunk
+    content = content_for(job.content_root)
+    return [_run_task(job, content, task) for task in tasks]
+
+
+def _run_task(job: Job, content: Content, task: Task) -> Outcome:
+    path = Path(task.path)
+    try:
+        answers = load_answers(path, content)
+        digest = file_digest(path)
+        merged_from: list[str] = []
+        if task.others:  # one enterprise's respondents: their answers merged by the merge rules
+            from .merge import merge_answers
+
+            paths = [path, *map(Path, task.others)]
+            answers = merge_answers([(p.name, load_answers(p, content)) for p in paths], content, "conservative")
+            digest = hashlib.sha256("".join(file_digest(p) for p in paths).encode()).hexdigest()
+            merged_from = [display_name(p.name) for p in paths]
+        identity = respondents.identity(answers)  # before anonymising: it finds one enterprise's files
+        if job.key is not None:
+            answers = anonymised(answers, job.key, display_name(path.name), free_text_profile(content))
+            merged_from = [""] * len(merged_from)  # anonymised: no file names
+        assessment = run_assessment(content, answers)
+        source = "" if job.key is not None else display_name(path.name)
+        staged = Path(job.staging) / staged_name(path.name)
+        record = answers.assessment.model_dump(mode="json")
+        found = {**result_dict(assessment, content, job.lang), "source": source, "assessment": record}
+        if task.others:
+            found["merged_from"] = [name for name in merged_from if name]
+        result = json_line(found)
+        write_directly(staged.with_suffix(".json"), result + b"\n")
+        if job.fmt != "json":
+            from .report.documents import render_report
+
+            document = render_report(
+                content,
+                answers,
+                job.fmt,
+                lang=job.lang,
+                brand_file=Path(job.brand_file) if job.brand_file else None,
+                content_root=Path(job.content_root),
+                assessment=assessment,
+                today=dt.date.fromisoformat(job.date),
+            )
+            write_directly(staged.with_suffix(f".{job.fmt}"), document.data)
+        name = str(answers.enterprise.get("name") or display_name(path.stem))
+        entry = portfolio_entry(source, assessment, answers, identity)
+        if merged_from:
+            entry = dataclasses.replace(entry, merged_from=merged_from)
+        return Outcome(task.index, path.name, None, digest, name, answers.lang, entry)
+    except Exception as exc:  # any failure is this file's alone: listed, and the others go on
+        return Outcome(task.index, path.name, failure(exc))
 
 
 def failure(exc: Exception) -> str:
@@ -291,113 +326,52 @@ def failure(exc: Exception) -> str:
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
-# --- rendering in worker processes ---------------------------------------------------------
-
-_worker: dict[str, object] = {}
-
-
-def _start_worker(content_root: str, lang: str | None, brand_file: str | None, key: bytes | None = None) -> None:
-    from .resources import content_dir
-
-    _worker["content"], _ = load_content(content_dir(content_root))
-    _worker["root"] = content_root
-    _worker["lang"] = lang
-    _worker["brand"] = brand_file
-    _worker["key"] = key
-
-
-def _render_one(answers_file: str, target: str, fmt: str) -> tuple[str, str | None]:
-    from .report.documents import render_report
-
-    try:
-        content = _worker["content"]
-        assert isinstance(content, Content)
-        answers = load_answers(Path(answers_file), content)
-        key = _worker.get("key")
-        if isinstance(key, bytes):
-            answers = anonymised(answers, key, display_name(Path(answers_file).name), _free_text_profile(content))
-        brand = Path(str(_worker["brand"])) if _worker["brand"] else None
-        document = render_report(content, answers, fmt, lang=_worker["lang"], brand_file=brand)  # type: ignore[arg-type]
-        write_atomically(Path(target), document.data)
-        return target, None
-    except Exception as exc:
-        return target, failure(exc)
-
-
-def _render_portfolio(portfolio: Portfolio, target: str, fmt: str) -> tuple[str, str | None]:
+def render_portfolio_document(item: tuple[Job, Portfolio, str]) -> str | None:
+    """Write portfolio.html or portfolio.pdf (a task like the others); the error, if any."""
     from .report.documents import render_portfolio
 
+    job, portfolio, target = item
     try:
-        content = _worker["content"]
-        assert isinstance(content, Content)
-        brand = Path(str(_worker["brand"])) if _worker["brand"] else None
-        document = render_portfolio(portfolio, content, fmt, brand_file=brand, content_root=Path(str(_worker["root"])))
+        document = render_portfolio(
+            portfolio,
+            content_for(job.content_root),
+            Path(target).suffix[1:],
+            brand_file=Path(job.brand_file) if job.brand_file else None,
+            content_root=Path(job.content_root),
+            today=dt.date.fromisoformat(job.date),
+        )
         write_atomically(Path(target), document.data)
-        return target, None
+        return None
     except Exception as exc:
-        return target, failure(exc)
+        return failure(exc)
 
 
-def render_reports(
-    jobs: list[tuple[Path, Path, str]],
-    *,
-    content_root: Path,
-    lang: str | None,
-    brand_file: Path | None,
-    workers: int,
-    portfolio: tuple[Portfolio, list[tuple[Path, str]]] | None = None,
-    progress: Callable[[bool], None] = lambda ok: None,
-    key: bytes | None = None,
-) -> tuple[list[tuple[Path, str | None]], list[tuple[Path, str | None]]]:
-    """Render (answers file, target, format) jobs in parallel; returns (target, error or None) for the
-    reports and for the portfolio documents.
-
-    The portfolio documents, the longest jobs, go into the same pool first, so they overlap with
-    the reports instead of following them.
-    """
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    results = []
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_start_worker,
-        initargs=(str(content_root), lang, str(brand_file) if brand_file else None, key),
-    ) as pool:
-        summary, documents = portfolio if portfolio else (None, [])
-        extra = {pool.submit(_render_portfolio, summary, str(dst), fmt): dst for dst, fmt in documents if summary}
-        futures = {pool.submit(_render_one, str(src), str(dst), fmt): dst for src, dst, fmt in jobs}
-        for future in as_completed(futures):
-            target, error = _result(future, futures[future])
-            results.append((target, error))
-            progress(error is None)
-        summary_results = [_result(future, dst) for future, dst in extra.items()]
-    return sorted(results), summary_results
-
-
-def _result(future: Future[tuple[str, str | None]], target: Path) -> tuple[Path, str | None]:
-    """(target, error or None) of one rendering job, even when its worker died."""
-    try:
-        done, error = future.result()
-    except Exception as exc:
-        return target, failure(exc)
-    return Path(done), error
+def local_executor(workers: int, fmt: str, tasks: int) -> Executor:
+    """This machine: worker processes, unless one process does it as fast (few files to score)."""
+    if fmt == "json":
+        workers = min(workers, -(-tasks // CHUNK))
+        return LocalProcesses(workers, renders=False) if workers >= 2 and tasks >= PARALLEL_FROM else InProcess()
+    workers = min(workers, tasks + 2)  # the two portfolio documents are tasks too
+    return LocalProcesses(workers, renders=True) if workers >= 2 else InProcess()
 
 
 # --- the whole run ---------------------------------------------------------------------------
 
 
 class Progress(Protocol):
-    def start(self, phase: str, total: int) -> None: ...  # "scoring", then "reports"
+    def start(self, phase: str, total: int) -> None: ...  # "scoring" (json) or "reports"
     def advance(self, ok: bool) -> None: ...
 
 
 @dataclass
 class BatchOutcome:
-    written: list[Path]  # one report per enterprise that could be assessed
-    failed: list[tuple[str, str]]  # (file, error): files that failed, and entries skipped (not regular files)
+    written: int = 0  # enterprises whose outputs this run wrote
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, error), and entries skipped
+    kept: int = 0  # enterprises done by an earlier run (or another shard), not done again
     new_key: Path | None = None  # the anonymisation key file, when this run made it
     merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files merged, to confirm)
     due: list[tuple[str, str]] = field(default_factory=list)  # (assessment date, name) due for re-assessment
+    portfolio: bool = False  # whether the portfolio was written (never by a shard)
 
 
 def run_batch(
@@ -416,101 +390,215 @@ def run_batch(
     respondents_mode: respondents.Mode = "merge",
     programme: ProgrammeOptions | None = None,
     previous: Path | None = None,
+    executor: Executor | None = None,
+    shard: Shard | None = None,
 ) -> BatchOutcome:
-    """Score every file, write a report each (json, html or pdf) and the portfolio documents and tables.
+    """Write a JSON result and a report (json: the result only) per file, then the portfolio
+    documents and tables; with `shard`, only that shard's files and no portfolio.
 
-    With `anonymise`, everything written is anonymised (see `anonymised`): reports are named by
-    the code, and the codes are keyed by `anonymise_key`. `skipped` entries are listed as failed.
+    `executor`: where the tasks run (default: this machine, `workers` processes). With `anonymise`,
+    everything written is anonymised (see `anonymised`): reports are named by the code, and the
+    codes are keyed by `anonymise_key`. `skipped` entries are listed as failed.
     """
-    scored: list[Scored] = []
-    outcome = BatchOutcome([], list(skipped or []))
+    outcome = BatchOutcome(failed=list(skipped or []))
     key = None
     if anonymise:
         key, made = anonymise_key(output)
         outcome.new_key = output / KEY_FILE if made else None
-    stems: dict[str, str] = {}  # answers file -> output file stem: readable, unique, in file order
-    taken: set[str] = set()
-    progress.start("scoring", len(files))
-    for result in score_folder(content, files, lang=lang, key=key, workers=workers, content_root=content_root):
-        ok = isinstance(result, Scored)
-        if isinstance(result, Scored):
-            scored.append(result)
-            stems[result.source] = safe_stem(result.name, taken)
-            if fmt == "json":  # written now, while the workers score the rest
-                target = output / f"{stems[result.source]}.json"
-                try:
-                    write_directly(target, result.result)
-                except ReadinessError as exc:  # this file's alone: listed, and the others go on
-                    outcome.failed.append((display_name(result.source), str(exc)))
-                    ok = False
-                else:
-                    outcome.written.append(target)
-        else:
-            outcome.failed.append(result)
-        progress.advance(ok)
-
-    # Several respondents' files of one enterprise: one row and one report (or none, when refused).
-    settled = respondents.settle(
-        content,
-        scored,
-        files,
-        mode=respondents_mode,
-        lang=lang or _main_language(scored),
-        score=lambda answers, name: score_answers(content, answers, name, lang, key),
-        files_needed=fmt != "json",
-    )
-    scored = settled.scored
-    outcome.failed += settled.failed
-    outcome.merged = settled.merged
-    if fmt == "json" and settled.replaced:
-        gone = {output / f"{stems[source]}.json" for source in settled.replaced if source in stems}
-        for target in gone:
-            target.unlink(missing_ok=True)
-        outcome.written = [target for target in outcome.written if target not in gone]
-        for one in scored:
-            if one.entry.merged_from:
-                write_directly(output / f"{stems[one.source]}.json", one.result)
-                outcome.written.append(output / f"{stems[one.source]}.json")
-    stems = {s.source: stems[s.source] for s in scored}
-
-    # One language for the whole portfolio: the one asked for, else the one most answers files use.
-    portfolio_lang = lang or _main_language(scored)
-    if previous is not None and programme is not None:  # the earlier round, scored as this one was
-        from .programme import previous_round
-
-        earlier = previous_round(
-            content, previous, lang=portfolio_lang, key=key, workers=workers, content_root=content_root
+    options = fingerprint(content_root=content_root, fmt=fmt, lang=lang, key=key, brand_file=brand_file)
+    manifest = Manifest(output, options, shard, key)
+    mine = [path for path in files if shard is None or shard.holds(path.name)]
+    kept = _still_done(manifest, mine, output, fmt)
+    outcome.kept = len(kept)
+    todo = [path for path in mine if path.name not in kept]
+    job = Job(
+        str(content_root), fmt, lang, key, str(brand_file) if brand_file else None, str(manifest.staging),
+        dt.date.today().isoformat(),
+    )  # fmt: skip
+    _CONTENT[job.content_root] = content  # forked workers and this process assess with it
+    executor = executor or local_executor(workers, fmt, len(todo))
+    tasks = [Task(index, str(path)) for index, path in enumerate(todo)]
+    try:
+        done = _run_tasks(
+            executor, job, tasks, output, manifest, {d.stem.casefold() for d in kept.values()}, outcome, progress
         )
-        programme = dataclasses.replace(programme, previous=earlier)
-    portfolio = build_portfolio(content, [s.entry for s in scored], portfolio_lang, programme=programme)
-    outcome.due = sorted((m.assessed, m.name) for m in portfolio.members if m.due)
-    if fmt != "json" and scored:
-        progress.start("reports", len(scored))
-        by_name = {path.name: path for path in files} | settled.answers_files
-        reports, summaries = render_reports(
-            [(by_name[source], output / f"{stem}.{fmt}", fmt) for source, stem in stems.items()],
-            content_root=content_root,
-            lang=lang,
-            brand_file=brand_file,
-            workers=min(workers, len(stems) + 2),
-            portfolio=(portfolio, [(output / "portfolio.html", "html"), (output / "portfolio.pdf", "pdf")]),
-            progress=progress.advance,
-            key=key,
-        )
-        outcome.written += [target for target, error in reports if not error]
-        outcome.failed += [(target.name, error) for target, error in reports + summaries if error]
-    tables = {
-        "portfolio.jsonl": b"".join(line for s in scored for line in (s.line, b"\n")),
-        "portfolio.csv": render_csv(portfolio).encode("utf-8"),
-        "portfolio.xlsx": render_xlsx(portfolio, content),
-    }
-    for name, data in tables.items():
-        write_atomically(output / name, data)
-    settled.close()
+        if shard is None:  # the whole folder is done: one enterprise's respondents are found now
+            finished = _settle_respondents(
+                executor, job, files, {*kept, *done}, done, output, manifest, respondents_mode, outcome, progress
+            )
+            _write_portfolio(executor, job, content, files, finished, output, manifest, outcome, programme, previous)
+    finally:
+        executor.close()
     return outcome
 
 
-def _main_language(scored: list[Scored]) -> str:
-    """The language most answers files use (the portfolio's, unless one is asked for)."""
-    languages = [s.lang for s in scored]
-    return max(sorted(set(languages)) or ["en"], key=languages.count)
+def _settle_respondents(
+    executor: Executor,
+    job: Job,
+    files: list[Path],
+    finished: set[str],
+    done: set[str],
+    output: Path,
+    manifest: Manifest,
+    mode: respondents.Mode,
+    outcome: BatchOutcome,
+    progress: Progress,
+) -> set[str]:
+    """Several respondents' files of one enterprise become one row and one report, their answers
+    merged by the merge rules (mode "merge"), or none (mode "refuse"): never counted twice. The
+    files' own outputs go; the files finished now (the merged ones under their first file)."""
+    from .catalogue import text
+
+    recorded = manifest.finished()
+    order = [path for path in files if path.name in finished]
+    records = [recorded[manifest.id(path.name)] for path in order]
+    found = [g for g in respondents.groups([(r.entry.group_id, r.entry.group_name) for r in records]) if len(g) > 1]
+    if not found:
+        return finished
+    languages = Counter(record.lang for record in records)
+    lang = job.lang or max(sorted(languages), key=languages.__getitem__)
+    finished = set(finished)
+    tasks: list[Task] = []
+    for group in found:
+        names = [display_name(order[i].name) for i in group]
+        for i in group:  # (a record names its file by its id: the keyed hash when anonymised)
+            finished.discard(order[i].name)
+            outcome.written -= order[i].name in done
+            for ext in {"json", job.fmt}:
+                (output / f"{records[i].stem}.{ext}").unlink(missing_ok=True)
+        if mode == "refuse":
+            listed = text(lang, "respondents.files_sep").join(names)
+            outcome.failed += [(name, text(lang, "respondents.refused_group", files=listed)) for name in names]
+            continue
+        first, *others = (order[i] for i in group)
+        tasks.append(Task(len(tasks), str(first), tuple(str(path) for path in others)))
+    taken = {recorded[manifest.id(name)].stem.casefold() for name in finished}
+    merged = _run_tasks(executor, job, tasks, output, manifest, taken, outcome, progress) if tasks else set()
+    after = manifest.finished()
+    for task in tasks:
+        name = Path(task.path).name
+        names = [display_name(Path(p).name) for p in (task.path, *task.others)]
+        if name in merged:
+            record = after[manifest.id(name)]
+            outcome.merged.append((record.entry.name, names, record.entry.flagged))
+        else:  # the first file's failure is listed already: the others go with it
+            problem = next((why for file, why in outcome.failed if file == names[0]), "")
+            outcome.failed += [(other, text(lang, "respondents.failed_group", problem=problem)) for other in names[1:]]
+    return finished | merged
+
+
+def _still_done(manifest: Manifest, files: list[Path], output: Path, fmt: str) -> dict[str, Done]:
+    """The files whose latest record holds: same bytes, outputs still there, and an output name that
+    no other file was given (shards run at the same time can give one name twice: both are redone)."""
+    recorded = manifest.finished()
+    kept: dict[str, Done] = {}
+    for path in files:
+        done = recorded.get(manifest.id(path.name))
+        if done is None or not all((output / f"{done.stem}.{ext}").is_file() for ext in {"json", fmt}):
+            continue
+        try:
+            if file_digest(path) == done.sha256:
+                kept[path.name] = done
+        except OSError:
+            continue
+    stems = Counter(done.stem.casefold() for done in kept.values())
+    return {name: done for name, done in kept.items() if stems[done.stem.casefold()] == 1}
+
+
+def _run_tasks(
+    executor: Executor,
+    job: Job,
+    todo: list[Task],
+    output: Path,
+    manifest: Manifest,
+    taken: set[str],
+    outcome: BatchOutcome,
+    progress: Progress,
+) -> set[str]:
+    """Run a task per file and put each file's outputs in place, in file order; the files done."""
+    progress.start("scoring" if job.fmt == "json" else "reports", len(todo))
+    size = CHUNK if job.fmt == "json" else 1  # a report takes seconds: one per message
+    chunks = ((job, todo[start : start + size]) for start in range(0, len(todo), size))
+    done: set[str] = set()
+    waiting: dict[int, Outcome] = {}  # finished ahead of an earlier file: at most the tasks in flight
+    following = 0
+    manifest.open()
+    try:
+        for (_, tasks), result in executor.run(run_tasks, chunks):
+            if isinstance(result, Exception):  # the worker died: every file of its chunk failed
+                result = [Outcome(task.index, Path(task.path).name, failure(result)) for task in tasks]
+            waiting.update((each.index, each) for each in result)
+            while following in waiting:
+                finished = waiting.pop(following)
+                following += 1
+                ok = _put_in_place(finished, job, output, manifest, taken, outcome)
+                if ok:
+                    done.add(finished.file)
+                progress.advance(ok)
+    finally:
+        manifest.close()
+    return done
+
+
+def _put_in_place(
+    finished: Outcome, job: Job, output: Path, manifest: Manifest, taken: set[str], outcome: BatchOutcome
+) -> bool:
+    """Name one file's outputs (readable, unique) and record the file as done."""
+    if finished.error is not None or finished.entry is None:
+        outcome.failed.append((display_name(finished.file), finished.error or "no result"))
+        return False
+    stem = safe_stem(finished.name, taken)
+    staged = manifest.staging / staged_name(finished.file)
+    try:
+        for ext in dict.fromkeys(("json", job.fmt)):
+            move_into_place(staged.with_suffix(f".{ext}"), output / f"{stem}.{ext}")
+    except ReadinessError as exc:  # this file's alone: listed, and the others go on
+        outcome.failed.append((display_name(finished.file), str(exc)))
+        return False
+    manifest.add(finished.file, finished.sha256, stem, finished.lang, finished.entry)
+    outcome.written += 1
+    return True
+
+
+def _write_portfolio(
+    executor: Executor,
+    job: Job,
+    content: Content,
+    files: list[Path],
+    done: set[str],
+    output: Path,
+    manifest: Manifest,
+    outcome: BatchOutcome,
+    programme: ProgrammeOptions | None = None,
+    previous: Path | None = None,
+) -> None:
+    """The portfolio of every file of the folder that is done, in file order, from the manifest;
+    with `previous`, the earlier round (assessed as this one) compared."""
+    recorded = manifest.finished()
+    members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
+    # One language for the whole portfolio: the one asked for, else the one most answers files use.
+    languages = Counter(member.lang for member in members)
+    portfolio_lang = job.lang or max(sorted(languages) or ["en"], key=languages.__getitem__)
+    if previous is not None and programme is not None:
+        from .programme import previous_round
+
+        earlier = previous_round(content, previous, lang=portfolio_lang, key=job.key)
+        programme = dataclasses.replace(programme, previous=earlier)
+    portfolio = build_portfolio(content, [member.entry for member in members], portfolio_lang, programme=programme)
+    outcome.due = sorted((m.assessed, m.name) for m in portfolio.members if m.due)
+    write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
+    write_atomically(output / "portfolio.csv", render_csv(portfolio).encode("utf-8"))
+    write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content))
+    if job.fmt != "json" and members:
+        documents = [(job, portfolio, str(output / f"portfolio.{ext}")) for ext in ("html", "pdf")]
+        for (_, _, target), error in executor.run(render_portfolio_document, documents):
+            if error is not None:
+                outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
+    shutil.rmtree(manifest.staging, ignore_errors=True)  # what killed runs left there
+    outcome.portfolio = True
+
+
+def _result_lines(output: Path, members: list[Done]) -> Iterator[bytes]:
+    for member in members:
+        line = (output / f"{member.stem}.json").read_bytes()
+        yield line if line.endswith(b"\n") else line + b"\n"

@@ -84,6 +84,49 @@ def write_directly(target: Path, data: bytes) -> None:
     write_atomically(target, data)
 
 
+def move_into_place(staged: Path, target: Path) -> None:
+    """Give a finished file of our own (`staged`, in the same folder tree) its name: a rename over
+    a new or an ordinary regular file; anything else at the target is written as `write_atomically`
+    would, and the staged file removed."""
+    try:
+        info = _lstat(target)
+        if info is None or (stat.S_ISREG(info.st_mode) and info.st_nlink == 1):
+            os.replace(staged, target)
+            return
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    try:
+        write_atomically(target, Path(staged).read_bytes())
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(staged)
+
+
+def write_streamed(target: Path, chunks: Iterable[bytes]) -> None:
+    """Like `write_atomically`, for data too large to hold at once: written piece by piece into a
+    temporary file that is then renamed over a new or regular file. Anything else at the target
+    gets the whole data through `write_atomically`."""
+    info = _lstat(target)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        write_atomically(target, b"".join(chunks))
+        return
+    folder = Path(target).parent
+    try:
+        _sweep(folder)
+        fd, temp = _create_temporary(folder)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                for chunk in chunks:
+                    stream.write(chunk)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+
+
 def refuse_inputs(output: Path, inputs: Iterable[Path | None]) -> None:
     """Refuse an output that is an input: the same file after following links (same device and
     inode), or a file inside an input folder (a content folder). Only regular files count: two

@@ -296,7 +296,8 @@ class Entry:
     group_name: str = ""
     flagged: int = 0  # disagreements between respondents left to confirm
     merged_from: list[str] = field(default_factory=list)  # the files merged into this entry
-    disagreements: list[Differed] = field(default_factory=list)
+    # The respondents' disagreements as plain data (question, kept, answers): the manifest keeps entries as JSON.
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
 
 
 # A member's figures that its entry holds as they are.
@@ -340,7 +341,9 @@ def portfolio_entry(
         ],
         actions=[item.id for item in result.roadmap],
         scenarios=[(f.id, f.industry_specific, f.fit, [b.id for b in f.blocked_by]) for f in result.scenarios],
-        disagreements=[Differed(question=d.question, kept=d.kept, answers=d.answers) for d in answers.disagreements]
+        disagreements=[
+            d.model_dump(mode="json", include={"question", "kept", "answers"}) for d in answers.disagreements
+        ]
         if answers
         else [],
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import text
-from .errors import ContentError, Issue
+from .errors import ContentError, Issue, ReadinessError
 from .model import STEP_IDS, Content
 from .portfolio import Entry
 from .respondents import fingerprint
@@ -17,43 +17,53 @@ from .respondents import fingerprint
 MAX_LINE = 10_000_000  # characters of one line of portfolio.jsonl: far more than one result needs
 
 
-def previous_round(
-    content: Content, path: Path, *, lang: str, key: bytes | None, workers: int, content_root: Path
-) -> list[Entry]:
+def previous_round(content: Content, path: Path, *, lang: str, key: bytes | None) -> list[Entry]:
     """The enterprises of an earlier round, one entry each (respondents' files merged as in a batch).
 
     Files of the earlier round that cannot be assessed are left out: the earlier batch listed them.
     """
     if path.is_dir():
-        return _from_folder(content, path, lang=lang, key=key, workers=workers, content_root=content_root)
+        return _from_folder(content, path, lang=lang, key=key)
     if path.is_file():
         return _from_lines(path, lang)
     raise ContentError([Issue(str(path), text(lang, "park.previous_missing"))], what="command line")
 
 
-def _from_folder(
-    content: Content, folder: Path, *, lang: str, key: bytes | None, workers: int, content_root: Path
-) -> list[Entry]:
-    from . import batch, respondents
+def _from_folder(content: Content, folder: Path, *, lang: str, key: bytes | None) -> list[Entry]:
+    from . import batch
+    from .assess import run_assessment
+    from .loader import load_answers
+    from .merge import merge_answers
+    from .portfolio import portfolio_entry
+    from .respondents import groups, identity
 
     files, _ = batch.scan_folder(folder)
     if not files:
         raise ContentError([Issue(str(folder), text(lang, "park.previous_empty"))], what="command line")
-    scored = [
-        one
-        for one in batch.score_folder(content, files, lang=lang, key=key, workers=workers, content_root=content_root)
-        if isinstance(one, batch.Scored)
-    ]
-    settled = respondents.settle(
-        content,
-        scored,
-        files,
-        mode="merge",
-        lang=lang,
-        score=lambda answers, name: batch.score_answers(content, answers, name, lang, key),
-    )
-    settled.close()
-    return [one.entry for one in settled.scored]
+    read = []
+    for path in files:
+        try:
+            read.append((path, load_answers(path, content)))
+        except ReadinessError:
+            continue
+    entries = []
+    for group in groups([identity(answers) for _, answers in read]):
+        members = [read[i] for i in group]
+        first = batch.display_name(members[0][0].name)
+        try:
+            answers = (
+                members[0][1]
+                if len(members) == 1
+                else merge_answers([(p.name, a) for p, a in members], content, "conservative")
+            )
+        except ReadinessError:
+            continue
+        found = identity(answers)
+        if key is not None:
+            answers = batch.anonymised(answers, key, first, batch.free_text_profile(content))
+        entry = portfolio_entry("" if key else first, run_assessment(content, answers), answers, found)
+        entries.append(entry)
+    return entries
 
 
 def _from_lines(path: Path, lang: str) -> list[Entry]:

@@ -13,23 +13,15 @@ each is listed as failed so that the team merges them first.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .catalogue import text
-from .errors import ReadinessError
-from .merge import Rule, merge_answers, name_key
+from .merge import name_key
 from .model import Answers, Content, Disagreement
-from .report.result import json_line
 
 if TYPE_CHECKING:
-    from .batch import Scored
+    pass
 
 Mode = Literal["merge", "refuse"]
 MODES: tuple[Mode, ...] = ("merge", "refuse")
@@ -79,78 +71,6 @@ def groups(identities: list[tuple[str, str]]) -> list[list[int]]:
     for members in found:
         members.sort()
     return sorted(found)
-
-
-@dataclass
-class Settled:
-    """The batch's enterprises once several respondents' files are merged (or refused)."""
-
-    scored: list[Scored]  # one per enterprise, in file order
-    answers_files: dict[str, Path]  # source -> the merged answers file to render from
-    replaced: list[str]  # sources whose own outputs are superseded (merged into another, or refused)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why not counted)
-    merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files, answers to confirm)
-    _folder: tempfile.TemporaryDirectory[str] | None = None
-
-    def close(self) -> None:
-        if self._folder is not None:
-            self._folder.cleanup()
-
-
-def settle(
-    content: Content,
-    scored: list[Scored],
-    files: list[Path],
-    *,
-    mode: Mode,
-    lang: str,
-    score: Callable[[Answers, str], Scored],
-    rule: Rule = "conservative",
-    files_needed: bool = False,
-) -> Settled:
-    """One Scored per enterprise: the files of one enterprise merged (mode "merge") or left out
-    (mode "refuse"). `score` assesses answers (merged ones, named by their first file) as the batch
-    does; with `files_needed` the merged answers are also written to a temporary file each, for the
-    reports to be rendered from (`answers_files`); `lang` words the messages."""
-    from .loader import load_answers
-
-    paths = {path.name: path for path in files}
-    settled = Settled([], {}, [])
-    found = groups([(s.entry.group_id, s.entry.group_name) for s in scored])
-    for members in found:
-        group = [scored[i] for i in members]
-        if len(group) == 1:
-            settled.scored.append(group[0])
-            continue
-        names = [s.source for s in group]
-        listed = text(lang, "respondents.files_sep").join(names)
-        if mode == "refuse":
-            settled.replaced += names
-            settled.failed += [(name, text(lang, "respondents.refused_group", files=listed)) for name in names]
-            continue
-        try:
-            answers = [(name, load_answers(paths[name], content)) for name in names]
-            merged = merge_answers(answers, content, rule)
-        except ReadinessError as exc:
-            problem = " ".join(str(exc).split("\n")[1:]).strip() or str(exc)
-            settled.replaced += names
-            settled.failed += [(name, text(lang, "respondents.failed_group", problem=problem)) for name in names]
-            continue
-        one = score(merged, names[0])
-        merged_from = names if one.entry.source else [""] * len(names)  # anonymised: no file names
-        result = json_line({**json.loads(one.result), "merged_from": [name for name in merged_from if name]})
-        entry = dataclasses.replace(one.entry, merged_from=merged_from)
-        settled.scored.append(dataclasses.replace(one, result=result, line=result, entry=entry))
-        if files_needed:
-            if settled._folder is None:
-                settled._folder = tempfile.TemporaryDirectory(prefix="readiness-merged-")
-            target = Path(settled._folder.name) / names[0]
-            # JSON is YAML, and far quicker to write; the file lives only while the reports render.
-            target.write_text(json.dumps(merged.model_dump(mode="json"), ensure_ascii=False), encoding="utf-8")
-            settled.answers_files[names[0]] = target
-        settled.replaced += names
-        settled.merged.append((one.name, names, sum(1 for d in merged.disagreements if d.flagged)))
-    return settled
 
 
 def disagreement_lines(disagreements: list[Disagreement], content: Content, lang: str) -> list[str]:

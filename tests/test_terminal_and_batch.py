@@ -359,7 +359,7 @@ def test_file_names_lose_controls_bidi_and_zero_width_characters(tmp_path: Path,
     out = tmp_path / "out"
     result = invoke("batch", str(folder), "-o", str(out), "-f", "json")
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
     assert names[:3] == ["C1control.json", "Invoicegnp.exe.json", "ZeroWidth.json"], names
     import unicodedata
 
@@ -387,9 +387,11 @@ def _park(tmp_path: Path) -> tuple[Path, list[str]]:
 
 
 def _written_text(out: Path) -> dict[str, str]:
-    """Every file the run wrote, as text: xlsx unzipped, PDF text and metadata extracted."""
+    """Every file the run wrote (its manifest too), as text: xlsx unzipped, PDF text and metadata extracted."""
     texts = {}
-    for path in out.iterdir():
+    for path in out.rglob("*"):
+        if not path.is_file():
+            continue
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as book:
                 texts[path.name] = "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
@@ -417,7 +419,7 @@ def test_anonymise_leaves_no_name_region_or_person_in_any_file(tmp_path: Path) -
     assert "new anonymisation key" in result.output
     texts = _written_text(out)
     assert len(_codes(out)) == len(bundled_examples())
-    assert {name for name in texts if not name.startswith(("E-", "portfolio."))} == {".anonymise-key"}
+    assert {name for name in texts if not name.startswith(("E-", "portfolio."))} == {".anonymise-key", "manifest.jsonl"}
     leaks = {name: [s for s in secrets if s in text] for name, text in texts.items()}
     assert not any(leaks.values()), leaks
     for path in out.glob("E-*.json"):

@@ -16,15 +16,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from ..batch import BatchOutcome
-
-
-def park_help(key: str) -> str:
-    """Help text of the programme options (`respondents.<key>`, `park.<key>`) in the system locale's language."""
-    from ..catalogue import text
-    from .common import system_lang
-
-    namespace = "respondents" if key == "help_respondents" else "park"
-    return text(system_lang(), f"{namespace}.{key}")
+    from ..executors import Executor
+    from ..manifest import Shard
 
 
 DUE_LISTED = 10  # enterprises due for re-assessment named on the terminal; the portfolio lists more
@@ -39,6 +32,11 @@ class BatchFormat(StrEnum):
     pdf = "pdf"
     html = "html"
     json = "json"
+
+
+class ExecutorKind(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 def batch(
@@ -70,15 +68,16 @@ def batch(
             help=(h("batch.anonymise")),
         ),
     ] = False,
-    respondents: Annotated[
-        Respondents, typer.Option("--respondents", help=park_help("help_respondents"))
-    ] = Respondents.merge,
+    respondents: Annotated[Respondents, typer.Option("--respondents", help=h("batch.respondents"))] = Respondents.merge,
     previous: Annotated[
-        Path | None, typer.Option("--previous", help=park_help("help_previous"), metavar="FOLDER|JSONL")
+        Path | None, typer.Option("--previous", help=h("batch.previous"), metavar="FOLDER|JSONL")
     ] = None,
     due_after: Annotated[
-        int, typer.Option("--due-after", min=1, max=120, help=park_help("help_due_after"), metavar="MONTHS")
+        int, typer.Option("--due-after", min=1, max=120, help=h("batch.due_after"), metavar="MONTHS")
     ] = 12,
+    executor: Annotated[ExecutorKind, typer.Option("--executor", help=h("batch.executor"))] = ExecutorKind.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help=h("batch.scheduler"))] = None,
+    shard: Annotated[str | None, typer.Option("--shard", metavar="I/N", help=h("batch.shard"))] = None,
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """Assess every answers file in FOLDER: one report each, plus portfolio.pdf/.html/.csv/.xlsx/.jsonl.
@@ -86,6 +85,8 @@ def batch(
     A file that cannot be read or assessed is listed at the end with its error; the others go on.
     Entries named *.yaml that are not regular files (FIFOs, devices, folders) are listed as skipped.
     The exit code is 1 when any file failed or was skipped.
+
+    Files done by an earlier run into the same output (same bytes, same options) are not done again.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -94,6 +95,9 @@ def batch(
     from ..resources import content_dir as resolve_content
 
     with user_errors(lang):
+        part = _shard(shard) if shard is not None else None
+        if scheduler and executor is not ExecutorKind.dask:
+            raise ContentError([Issue("--scheduler", engine_say("scheduler_without_dask"))], what="command line")
         if not folder.is_dir():
             raise ContentError([Issue(str(folder), say("no_folder"))], what="command line")
         files, skipped = runner.scan_folder(folder)
@@ -121,6 +125,8 @@ def batch(
             raise ContentError(
                 [Issue(str(output), say("cannot_create_output", reason=reason))], what="output"
             ) from None
+        workers = jobs or os.cpu_count() or 1
+        cluster = _dask(scheduler, workers) if executor is ExecutorKind.dask else None
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -129,24 +135,35 @@ def batch(
             TimeElapsedColumn(),
         )
         # Redrawn by hand, a few times a second at most: no refresh thread while workers fork.
-        with Progress(*columns, console=err.rich, auto_refresh=False, transient=False) as bar:
-            outcome = runner.run_batch(
-                content,
-                files,
-                output,
-                fmt=fmt.value,
-                lang=lang.value if lang else None,
-                brand_file=brand,
-                anonymise=anonymise,
-                workers=jobs or os.cpu_count() or 1,
-                content_root=resolve_content(content_dir),
-                progress=_BarProgress(bar),
-                skipped=skipped,
-                respondents_mode=respondents.value,
-                programme=ProgrammeOptions(today=datetime.date.today(), due_after_months=due_after),
-                previous=previous,
-            )
-        err.print(escape(say("batch_done", count=len(outcome.written), folder=output)))
+        try:
+            with Progress(*columns, console=err.rich, auto_refresh=False, transient=False) as bar:
+                outcome = runner.run_batch(
+                    content,
+                    files,
+                    output,
+                    fmt=fmt.value,
+                    lang=lang.value if lang else None,
+                    brand_file=brand,
+                    anonymise=anonymise,
+                    workers=workers,
+                    content_root=resolve_content(content_dir),
+                    progress=_BarProgress(bar),
+                    skipped=skipped,
+                    executor=cluster,
+                    respondents_mode=respondents.value,
+                    programme=ProgrammeOptions(today=datetime.date.today(), due_after_months=due_after),
+                    previous=previous,
+                    shard=part,
+                )
+        finally:
+            if cluster is not None:
+                cluster.close()
+        if outcome.kept:
+            err.print(escape(engine_say("kept", count=outcome.kept)))
+        if outcome.portfolio:
+            err.print(escape(say("batch_done", count=outcome.written, folder=output)))
+        else:
+            err.print(escape(engine_say("shard_done", shard=str(part), count=outcome.written, folder=output)))
         for line in _respondents_and_visits(outcome, due_after):
             err.print(escape(line))
         if outcome.new_key:
@@ -174,6 +191,36 @@ def _respondents_and_visits(outcome: "BatchOutcome", due_after: int) -> list[str
         if len(outcome.due) > DUE_LISTED:
             lines.append("  " + text(lang, "park.members_more", count=len(outcome.due) - DUE_LISTED))
     return lines
+
+
+def engine_say(key: str, **params: object) -> str:
+    """A message of the batch engine (`engine.<key>` in the catalogue) in the language the CLI speaks."""
+    from ..catalogue import text
+
+    return text(cli_lang(), f"engine.{key}", **params)
+
+
+def _shard(text: str) -> "Shard":
+    from ..manifest import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError:
+        raise ContentError([Issue("--shard", engine_say("bad_shard", value=text))], what="command line") from None
+
+
+def _dask(scheduler: str | None, workers: int) -> "Executor":
+    """The Dask executor, or a clear message: the extra is missing, or the scheduler cannot be reached."""
+    try:
+        from ..executors import dask_cluster
+
+        return dask_cluster(scheduler, workers)
+    except ImportError:
+        raise ContentError([Issue("--executor dask", engine_say("no_dask"))], what="command line") from None
+    except (OSError, ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        issue = Issue("--scheduler", engine_say("unreachable", address=scheduler or "", reason=reason))
+        raise ContentError([issue], what="command line") from None
 
 
 class _BarProgress:

@@ -44,9 +44,10 @@ def render_report(
     draft: bool = False,
     assessment: Assessment | None = None,
     peers: list[Any] | None = None,
+    today: dt.date | None = None,
 ) -> Document:
     """The report of one enterprise in one format (a name of REPORT_FORMATS); `peers` (report/peers.py)
-    adds the portfolio cohort."""
+    adds the portfolio cohort; `today`: the date the report carries (default: today)."""
     if fmt not in REPORT_FORMATS:
         raise RenderError(f"{fmt!r} is not a report format; allowed: {', '.join(REPORT_FORMATS)}")
     assessment = assessment or run_assessment(content, answers)
@@ -60,7 +61,7 @@ def render_report(
     if brand is None and commentary_file:
         brand = Brand(commentary=read_commentary(commentary_file))
     parts = Parts(summary_only=summary_only, technical=technical, draft=draft)
-    ctx = build_context(assessment, content, answers, brand, lang=lang, parts=parts, peers=peers)
+    ctx = build_context(assessment, content, answers, brand, lang=lang, parts=parts, peers=peers, today=today)
     if fmt == "md":
         from .markdown import render_markdown
 
