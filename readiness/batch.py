@@ -297,8 +297,10 @@ def _run_task(job: Job, content: Content, task: Task) -> Outcome:
         result = json_line(found)
         write_directly(staged.with_suffix(".json"), result + b"\n")
         if job.fmt != "json":
-            from .report.documents import render_report
+            from .report.documents import draft_reasons, render_report
 
+            # A park's run goes on over incomplete answers: their reports are marked DRAFT, never passed off as final.
+            draft = bool(draft_reasons(answers, assessment, answers.lang))
             document = render_report(
                 content,
                 answers,
@@ -308,6 +310,7 @@ def _run_task(job: Job, content: Content, task: Task) -> Outcome:
                 content_root=Path(job.content_root),
                 assessment=assessment,
                 today=dt.date.fromisoformat(job.date),
+                draft=draft,
             )
             write_directly(staged.with_suffix(f".{job.fmt}"), document.data)
         name = str(answers.enterprise.get("name") or display_name(path.stem))

@@ -178,3 +178,19 @@ def test_batch_html_reports_in_worker_processes(park: Path, tmp_path: Path) -> N
     assert '<html lang="zh-CN">' in html.read_text(encoding="utf-8")
     assert (out / "portfolio.pdf").read_bytes().startswith(b"%PDF")
     assert "Enterprises and their levels" in (out / "portfolio.html").read_text(encoding="utf-8")
+
+
+def test_incomplete_answers_get_a_report_marked_draft_in_a_batch(tmp_path: Path, content: Content) -> None:
+    folder = tmp_path / "park"
+    folder.mkdir()
+    whole = load_answers(example_answers("small_plant"), content).model_dump(mode="json")
+    write_answers(folder / "whole.yaml", whole)
+    started = {**whole, "enterprise": {**whole["enterprise"], "name": "Half Done Ltd"}}
+    started["answers"] = dict(list(whole["answers"].items())[:5])  # a visit cut short
+    write_answers(folder / "started.yaml", started)
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["batch", str(folder), "-o", str(out), "-f", "html"], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    marked = {path.stem: 'class="draft-mark"' in path.read_text(encoding="utf-8") for path in out.glob("*.html")}
+    assert marked.pop("portfolio") is False
+    assert marked == {"Half-Done-Ltd": True, safe_stem(str(whole["enterprise"]["name"]), set()): False}
