@@ -560,3 +560,22 @@ def test_wrong_options_are_refused_with_a_clear_message_and_create_nothing(tmp_p
     refused = runner.invoke(app, ["serve", str(broken), "--no-browser", "--lang", "en"])
     assert refused.exit_code == 1 and "broken.yaml" in refused.output
     assert broken.read_text(encoding="utf-8") == "questionnaire: ai_manufacturing\nanswers: [1]\n"
+
+
+def test_the_listening_socket_sends_without_nagle_delay() -> None:
+    """Pages are headers and body in two writes: without TCP_NODELAY the body waits for the
+    client's delayed acknowledgement, 40 ms per page on Linux."""
+    import socket
+
+    from readiness.cli.serve_command import _listen
+
+    sock = _listen("127.0.0.1", 0)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        client = socket.create_connection(sock.getsockname())
+        accepted, _ = sock.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1  # inherited
+        accepted.close()
+        client.close()
+    finally:
+        sock.close()
