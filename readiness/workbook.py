@@ -616,7 +616,8 @@ class _Reader:
             return
         day = _date(value)
         if day is None:
-            self.problem(self.said("not_a_date", value=_text(value)), here)
+            field = self.said(RECORD_FIELDS["date"])
+            self.problem(self.said("not_a_date", field=field, value=_text(value)), here)
         else:
             data[RECORD][name] = day
 

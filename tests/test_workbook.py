@@ -290,6 +290,13 @@ def test_an_english_workbook_is_told_in_english(tmp_path: Path, content: Content
     assert "sheet 'Step 3 Data', cell D" in said and "'the boss' is not one of the options" in said
 
 
+def test_a_date_that_is_no_date_is_named(tmp_path: Path, content: Content) -> None:
+    path = fill(blank_workbook(tmp_path), {"assessment.date": "下周二"})
+    assert "工作表“企业信息”，单元格D5: 作答日期：“下周二”不是日期" in problems(path, content)
+    fill(path, {"assessment.date": "2026年3月5日"})
+    assert load_answers(path, content).assessment.date == datetime.date(2026, 3, 5)
+
+
 def test_a_number_out_of_range_is_located(tmp_path: Path, content: Content) -> None:
     path = fill(blank_workbook(tmp_path), {"diagnosis.mes_coverage": 120})
     assert "工作表“第1步 诊断”，单元格D" in problems(path, content) and "大于最大值100" in problems(path, content)
