@@ -145,16 +145,10 @@ class ScenarioDemand(Plain):
     top_blocker: str
 
 
-class IndustryRow(Plain):
-    industry: str
-    label: str
-    count: int
-    average_scores: list[float]  # per step
-    average_overall: float
+class GroupRow(Plain):
+    """The average scores of the members of one industry, or of one size band."""
 
-
-class SizeRow(Plain):
-    size: str
+    id: str  # the industry or the size band
     label: str
     count: int
     average_scores: list[float]  # per step
@@ -248,9 +242,9 @@ class Portfolio(Plain):
     common_gaps: list[Tally]
     common_actions: list[Tally]
     scenarios: list[ScenarioDemand]
-    by_industry: list[IndustryRow]
+    by_industry: list[GroupRow]
     members: list[Member]  # every enterprise, best first (the documents show the first MEMBERS_SHOWN)
-    by_size: list[SizeRow] = []
+    by_size: list[GroupRow] = []
     gaps: list[Gap] = []
     segments: list[Segment] = []
     supply: list[Supply] = []
@@ -425,19 +419,11 @@ def build_portfolio(
         )
     scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))
 
-    by_industry = []
-    for industry in sorted({m.industry for m in members}):
-        group = [m for m in members if m.industry == industry]
-        by_industry.append(
-            IndustryRow(
-                industry=industry,
-                label=industries.get(industry, industry),
-                count=len(group),
-                average_scores=[_mean([m.step_scores[i] for m in group]) for i in range(len(STEP_IDS))],
-                average_overall=_mean([m.overall_score for m in group]),
-            )
-        )
-    by_industry.sort(key=lambda row: (-row.count, row.industry))
+    by_industry = [
+        _group_row(industry, industries.get(industry, industry), [m for m in members if m.industry == industry])
+        for industry in sorted({m.industry for m in members})
+    ]
+    by_industry.sort(key=lambda row: (-row.count, row.id))
 
     def levels_of(values: list[int]) -> list[int]:
         return [sum(1 for v in values if v == level) for level in range(1, 6)]
@@ -473,22 +459,23 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 1) if values else 0.0
 
 
-def _by_size(members: list[Member], sizes: dict[str, str]) -> list[SizeRow]:
+def _by_size(members: list[Member], sizes: dict[str, str]) -> list[GroupRow]:
     """Average scores by size band, smallest first (in the questionnaire's order)."""
     present = {m.size for m in members}
-    rows = []
-    for size in [o for o in sizes if o in present] + sorted(present - set(sizes)):
-        group = [m for m in members if m.size == size]
-        rows.append(
-            SizeRow(
-                size=size,
-                label=sizes.get(size, size),
-                count=len(group),
-                average_scores=[_mean([m.step_scores[i] for m in group]) for i in range(len(STEP_IDS))],
-                average_overall=_mean([m.overall_score for m in group]),
-            )
-        )
-    return rows
+    return [
+        _group_row(size, sizes.get(size, size), [m for m in members if m.size == size])
+        for size in [o for o in sizes if o in present] + sorted(present - set(sizes))
+    ]
+
+
+def _group_row(group_id: str, label: str, group: list[Member]) -> GroupRow:
+    return GroupRow(
+        id=group_id,
+        label=label,
+        count=len(group),
+        average_scores=[_mean([m.step_scores[i] for m in group]) for i in range(len(STEP_IDS))],
+        average_overall=_mean([m.overall_score for m in group]),
+    )
 
 
 def _segments(ranked: list[Member]) -> list[Segment]:

@@ -123,7 +123,7 @@ def test_portfolio_figures_by_hand(content: Content) -> None:
     for action_id, count in actions.items():
         expected = sum(1 for _, a in assessed if any(item.id == action_id for item in a.roadmap))
         assert count == expected
-    textile = next(row for row in portfolio.by_industry if row.industry == "textile")
+    textile = next(row for row in portfolio.by_industry if row.id == "textile")
     assert textile.count == 2 and textile.average_overall == small.overall.score
     demand = {s.id: s for s in portfolio.scenarios}
     for s in demand.values():
