@@ -25,7 +25,6 @@ from .money import amount as money_amount
 
 TEMPLATE_FOLDER = "report_templates"
 MAIN_TEMPLATE = "report.html"
-SUMMARY_TEMPLATE = "summary.html"  # the cover and the executive brief alone (report --summary)
 # Whitespace before a block's end tag means nothing in HTML, but WeasyPrint 70 sometimes breaks
 # the block's last line after its first word when it is there (see also the "space inside the
 # inline element" pattern in the templates, for the same bug at inline boundaries).
@@ -195,8 +194,7 @@ def _where(exc: TemplateError, folder: Path) -> str:
 
 def render_html(ctx: ReportContext, folder: Path | None = None) -> str:
     """The whole report as HTML; the CSS is inlined so the file stands alone."""
-    name = SUMMARY_TEMPLATE if ctx.parts.summary_only else MAIN_TEMPLATE
-    return render_template(name, template_variables(ctx), folder)
+    return render_template(MAIN_TEMPLATE, template_variables(ctx), folder)
 
 
 def render_template(name: str, variables: dict[str, Any], folder: Path | None = None) -> str:
