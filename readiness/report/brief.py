@@ -12,10 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from ..catalogue import namespace
-from ..model import Action, Answers, Assessment, Content, Flip, leaves
+from ..model import Action, Answers, Assessment, Content, Flip, Frozen, leaves
 from . import money, wording
 
 FINDINGS = RISKS = MOVES = 3
@@ -26,11 +24,7 @@ NEAREST_SHOWN = 2  # of the nearest set of changes, the first ones named in the 
 COMPLETE_ENOUGH = 0.9  # below this share of answered weight, the unknowns are a risk of their own
 
 
-class _Plain(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MoveView(_Plain):
+class MoveView(Frozen):
     number: int  # the action's number in the roadmap
     title: str
     why: str  # the answer it answers to, or the decision it starts
@@ -39,7 +33,7 @@ class MoveView(_Plain):
     cost: str  # indicative cost from the content; empty when it gives none
 
 
-class BriefDecision(_Plain):
+class BriefDecision(Frozen):
     title: str
     label: str
     what: str  # what the choice means, one sentence
@@ -47,12 +41,12 @@ class BriefDecision(_Plain):
     change: str  # the one change that would alter it, or the nearest one
 
 
-class Programme(_Plain):
+class Programme(Frozen):
     support: str
     actions: list[str]  # the planned actions it can fund
 
 
-class BriefView(_Plain):
+class BriefView(Frozen):
     words: dict[str, str]  # the brief's fixed wording (catalogue `brief.*`)
     findings: list[str]
     risks: list[str]

@@ -11,10 +11,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict
-
 from ..catalogue import namespace
-from ..model import PHASE_MONTHS, PROFILE_STEP, SIZES, Answers, Content, Cost, Gain, RoadmapItem
+from ..model import PHASE_MONTHS, PROFILE_STEP, SIZES, Answers, Content, Cost, Frozen, Gain, RoadmapItem
 
 BUDGET_QUESTION = "compute.capex_budget"  # the 12-month compute-hardware budget
 BUDGET_RANGES = {"tight": (0.0, 10.0), "moderate": (10.0, 100.0), "ample": (100.0, None)}  # 万元, its options
@@ -30,11 +28,7 @@ HARDWARE_BASES = frozenset({"edge_compute"})  # what the compute-hardware budget
 QUICK_WINS = 5
 
 
-class Plain(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PhaseBudget(Plain):
+class PhaseBudget(Frozen):
     number: int
     label: str
     months: tuple[int, int]
@@ -43,19 +37,19 @@ class PhaseBudget(Plain):
     text: str  # the range in words
 
 
-class QuickWin(Plain):
+class QuickWin(Frozen):
     number: int
     title: str
     cost: str
     impact_label: str
 
 
-class BasisView(Plain):
+class BasisView(Frozen):
     text: str
     sources: list[tuple[str, str]]  # (title (year), url)
 
 
-class MoneyView(Plain):
+class MoneyView(Frozen):
     words: dict[str, str]  # the `money` wording of the catalogue
     size_label: str  # the size band the ranges are for
     phases: list[PhaseBudget]

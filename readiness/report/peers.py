@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
-from pydantic import BaseModel, ConfigDict
 
 from ..catalogue import namespace
 from ..errors import ReadinessError
-from ..model import PROFILE_STEP, Answers, Assessment, Content, LevelShares
+from ..model import PROFILE_STEP, Answers, Assessment, Content, Frozen, LevelShares
 from . import wording
 
 MIN_COHORT = 10  # fewer firms than this and a quartile would come close to one firm's score
@@ -43,11 +42,7 @@ class Peer(NamedTuple):
     steps: dict[str, float]
 
 
-class Plain(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StepPeer(Plain):
+class StepPeer(Frozen):
     step_id: str
     title: str
     score: float
@@ -57,7 +52,7 @@ class StepPeer(Plain):
     position: str  # the enterprise's band in words
 
 
-class CohortView(Plain):
+class CohortView(Frozen):
     name: str  # "industrial machinery, medium-sized firms", worded
     size: int  # how many firms
     widened: str  # why the cohort is wider than industry and size, or ""
@@ -66,7 +61,7 @@ class CohortView(Plain):
     steps: list[StepPeer]
 
 
-class NationalFigureView(Plain):
+class NationalFigureView(Frozen):
     label: str
     value: str  # "62.9%"
     population: str
@@ -76,7 +71,7 @@ class NationalFigureView(Plain):
     own_label: str  # what that question asks, or ""
 
 
-class BenchmarkView(Plain):
+class BenchmarkView(Frozen):
     words: dict[str, str]  # the `peers` wording of the catalogue
     band: str  # the enterprise's estimated level among self-diagnosing firms, one sentence
     band_source: str  # the distribution that sentence rests on: title (year)

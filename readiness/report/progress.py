@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from ..catalogue import namespace
 from ..compare import ActionChange, Evidence, Progress, Snapshot
 from ..languages import file_tag
-from ..model import Content
+from ..model import Content, Frozen
 from . import charts, wording
 from .context import Brand, answer_text, short_title
 from .labels import LABELS
@@ -41,11 +39,7 @@ REASON_KEYS = {
 DIRECTION_KEYS = {"better": "direction_better", "worse": "direction_worse", "changed": "direction_changed"}
 
 
-class Plain(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SnapshotView(Plain):
+class SnapshotView(Frozen):
     file: str
     date: str  # ISO date, or the words for "not recorded"
     dated: bool
@@ -58,7 +52,7 @@ class SnapshotView(Plain):
     level_name: str
 
 
-class StepProgressView(Plain):
+class StepProgressView(Frozen):
     id: str
     number: int  # 0 for the whole enterprise
     title: str
@@ -77,7 +71,7 @@ class StepProgressView(Plain):
         return self.scores[-1]
 
 
-class DecisionProgressView(Plain):
+class DecisionProgressView(Frozen):
     id: str
     title: str
     before: str
@@ -92,7 +86,7 @@ class DecisionProgressView(Plain):
     would_change_if: list[str]
 
 
-class ActionChangeView(Plain):
+class ActionChangeView(Frozen):
     id: str
     title: str
     step_title: str
@@ -100,7 +94,7 @@ class ActionChangeView(Plain):
     evidence: list[str]
 
 
-class AnswerChangeView(Plain):
+class AnswerChangeView(Frozen):
     step_title: str
     question: str
     before: str
@@ -109,7 +103,7 @@ class AnswerChangeView(Plain):
     direction_label: str
 
 
-class ProgressContext(Plain):
+class ProgressContext(Frozen):
     lang: str
     html_lang: str
     t: dict[str, str]  # report.* wording
