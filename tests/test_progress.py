@@ -375,3 +375,19 @@ def test_the_new_file_is_named_after_the_old_one_and_dated() -> None:
     assert reassessment_path(Path("c/acme-2025.yaml"), day) == Path("c/acme-2026-12-01.yaml")
     assert reassessment_path(Path("acme-2025-11-20.yaml"), day) == Path("acme-2026-12-01.yaml")
     assert reassessment_path(Path("acme.yaml"), day) == Path("acme-2026-12-01.yaml")
+
+
+def test_a_brand_given_per_language_speaks_the_reports_language(tmp_path: Path) -> None:
+    brand = tmp_path / "brand.yaml"
+    brand.write_text(
+        "firm: {en: Eastbridge Consulting, zh: 东桥工业咨询}\n"
+        "disclaimer: {en: For internal use., zh: 仅供企业内部使用。}\n",
+        encoding="utf-8",
+    )
+    files = (EXAMPLES / "hengrui-2025.yaml", EXAMPLES / "hengrui-2026.yaml")
+    for lang, shown, hidden in (("zh", "东桥工业咨询", "Eastbridge"), ("en", "Eastbridge Consulting", "东桥")):
+        target = tmp_path / f"p-{lang}.html"
+        result = run("compare", *files, "--brand", brand, "--lang", lang, "-o", target)
+        assert result.exit_code == 0, result.output
+        page = target.read_text(encoding="utf-8")
+        assert shown in page and hidden not in page

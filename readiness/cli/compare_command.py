@@ -121,7 +121,7 @@ def compare(
                 progress,
                 content,
                 language,
-                load_brand(brand) if brand else None,
+                load_brand(brand, language) if brand else None,
                 not_compared=not_compared,
                 forced=forced_note,
             )

@@ -161,7 +161,7 @@ def render_progress(
     from .brand import load_brand
     from .progress import build_progress_context, progress_json, template_variables
 
-    brand = load_brand(brand_file) if brand_file else None
+    brand = load_brand(brand_file, lang) if brand_file else None
     ctx = build_progress_context(progress, content, lang, brand, not_compared=not_compared, forced=forced)
     if fmt == "json":
         import json
