@@ -454,13 +454,23 @@ def validate(model: type[M], doc: Document, data: Any, base: tuple[str | int, ..
 
 
 def load_content(root: Path, questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> tuple[Content, list[Issue]]:
-    """Load and cross-check a questionnaire and its rubric. Returns the content and any warnings."""
-    issues: list[Issue] = []
+    """Load and cross-check a questionnaire and its rubric. Returns the content and any warnings.
+
+    Content that loaded before, unchanged, comes from the cache (content_cache.py); content with
+    errors is never cached, so its errors are reported every time."""
+    from .content_cache import cached
+
     q_dir = root / "questionnaires" / questionnaire_id
     r_dir = root / "rubrics" / questionnaire_id
     for folder in (q_dir, r_dir):
         if not folder.is_dir():
             raise ContentError([Issue.said(str(folder), "no_content_folder")])
+    return cached([q_dir, r_dir], str(root), lambda: _read_content(root, q_dir, r_dir))
+
+
+def _read_content(root: Path, q_dir: Path, r_dir: Path) -> tuple[Content, list[Issue]]:
+    issues: list[Issue] = []
+    for folder in (q_dir, r_dir):
         for twin in sorted(folder.rglob("*.yml")):
             issues.append(Issue.said(str(twin), "yml_suffix"))
 

@@ -27,7 +27,7 @@ Unit = Annotated[float, Field(ge=0, le=1)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(Frozen):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,15 @@ from readiness.model import PROFILE_STEP, Answers, Content, Question
 from readiness.resources import content_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' own cache folder (user_cache.py), never the user's; the tools the tests start use it too."""
+    os.environ["READINESS_CACHE_DIR"] = tempfile.mkdtemp(prefix="readiness-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("READINESS_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -329,7 +329,7 @@ def test_no_path_from_a_request_reaches_the_file_system(alone: Workshop) -> None
 def test_a_bug_gives_a_page_and_a_crash_log_not_a_traceback(
     alone: Workshop, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("READINESS_CACHE_DIR", str(tmp_path / "cache"))
     client = TestClient(create_app(alone), base_url=BASE, follow_redirects=False, raise_server_exceptions=False)
     enter(client, alone.seats[0])
 
@@ -341,7 +341,7 @@ def test_a_bug_gives_a_page_and_a_crash_log_not_a_traceback(
     assert reply.status_code == 500 and "已保存的答案都在" in reply.text and "Traceback" not in reply.text
     assert "default-src 'self'" in reply.headers["content-security-policy"]
     assert "RuntimeError: a bug" in capsys.readouterr().err
-    assert list((tmp_path / "cache" / "readiness").glob("crash-*.log"))
+    assert list((tmp_path / "cache").glob("crash-*.log"))
 
 
 # --- the workshop -------------------------------------------------------------------------------

@@ -203,14 +203,14 @@ def test_an_unexpected_exception_is_one_line_and_a_crash_log(tmp_path: Path, mon
     monkeypatch.setattr(readiness.assess, "run_assessment", boom)
     cache = tmp_path / "cache"
     result = runner.invoke(
-        app, ["score", str(example_answers("small_plant"))], env={**ENV, "XDG_CACHE_HOME": str(cache)}
+        app, ["score", str(example_answers("small_plant"))], env={**ENV, "READINESS_CACHE_DIR": str(cache)}
     )
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
     assert lines[0].startswith("internal error: ZeroDivisionError: a bug [/]") and "details in " in lines[0]
     assert_safe(result.output)
-    logs = list((cache / "readiness").glob("crash-*.log"))
+    logs = list(cache.glob("crash-*.log"))
     assert len(logs) == 1 and lines[0].endswith(str(logs[0]))
     assert stat.S_IMODE(logs[0].stat().st_mode) == 0o600
     text = logs[0].read_text(encoding="utf-8")

@@ -36,33 +36,28 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 def _read(path: Path) -> dict[str, str]:
     """A catalogue file's keys. Importing PyYAML and parsing the file cost `readiness --help` about
-    30 ms, so the parsed keys are kept as JSON in the user's cache, keyed by the file's size and
-    modification time; without a writable cache it simply parses every time."""
+    30 ms, so the parsed keys are kept as JSON in the user's cache (user_cache.py), keyed by the
+    file's size and modification time; without a cache it simply parses every time."""
     import json
-    import os
+
+    from .. import user_cache
 
     stat = path.stat()
-    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "readiness"
-    cached = cache_root / f"catalogue-{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.json"
-    try:
-        found = json.loads(cached.read_text(encoding="utf-8"))
+    kind = f"catalogue-{path.stem}"
+    name = f"{kind}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    data = user_cache.read(name)
+    if data is not None:
+        try:
+            found = json.loads(data)
+        except ValueError:
+            found = None
         if isinstance(found, dict):
             return {str(k): str(v) for k, v in found.items()}
-    except (OSError, ValueError):
-        pass
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     flat = _flatten(yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {})  # a safe loader
-    try:
-        import tempfile
-
-        cache_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache_root, suffix=".tmp", delete=False) as out:
-            out.write(json.dumps(flat, ensure_ascii=False))
-        Path(out.name).replace(cached)  # whole or not at all: a parallel run reads the old state or this
-    except OSError:
-        pass
+    user_cache.write(name, json.dumps(flat, ensure_ascii=False).encode("utf-8"), kind)
     return flat
 
 

@@ -168,15 +168,14 @@ def error_message(exc: ReadinessError) -> str:
 
 
 def crash_log_folders() -> Iterator[Path]:
-    """Where crash logs go: $XDG_CACHE_HOME/readiness (else ~/.cache/readiness), else the temporary folder."""
+    """Where crash logs go: the user's cache folder (user_cache.py), else the temporary folder."""
     import tempfile
 
-    cache = os.environ.get("XDG_CACHE_HOME")
-    if not cache:
-        with contextlib.suppress(RuntimeError):  # no home folder
-            cache = str(Path.home() / ".cache")
-    if cache:
-        yield Path(cache) / "readiness"
+    from ..user_cache import folder
+
+    cache = folder()
+    if cache is not None:
+        yield cache
     yield Path(tempfile.gettempdir())
 
 
