@@ -542,6 +542,13 @@ def _respond(link: str, target: object, slots: list[object], pause: float, times
                 raise SystemExit(f"answer refused: {page.status_code} {page.text[:300]}")
 
 
+# What any server command of this stack must import before it can answer, without a line of readiness:
+# the command line (Typer and Rich; Typer brings pydantic to check options), Starlette, uvicorn, Jinja2.
+STACK_IMPORTS = (
+    "import typer, rich, pydantic, jinja2, uvicorn, starlette.applications, starlette.routing, starlette.responses"
+)
+
+
 def serve(quick: bool, work: Path) -> None:
     """`readiness serve`: start-up against `readiness --help`, and answer -> next question with ten
     respondents answering at once, each answering every question (the profile is shared)."""
@@ -553,10 +560,11 @@ def serve(quick: bool, work: Path) -> None:
     from readiness.resources import content_dir
 
     repeat = 3 if quick else 9
-    helps, scores, starts = Timing(), Timing(), Timing()
+    helps, scores, starts, stack = Timing(), Timing(), Timing(), Timing()
     for turn in range(repeat):
         run([READINESS, "--help"], helps)
         run([READINESS, "score", str(EXAMPLES / "example.yaml")], scores)  # reads the same content
+        run([PYTHON, "-c", STACK_IMPORTS], stack)
         started = time.perf_counter()
         process, links = _start_server(str(work / f"startup-{turn}.yaml"))
         import httpx2
@@ -568,6 +576,7 @@ def serve(quick: bool, work: Path) -> None:
     record("readiness serve: start-up to the first page answered", f"{starts.wall * 1000:.0f} ms")
     record("  vs readiness --help", f"{ratio(starts, helps):.2f}x", "target < 1.5x")
     record("  vs readiness score (which loads the same content)", f"{ratio(starts, scores):.2f}x")
+    record("  importing the server's libraries alone, vs readiness --help", f"{ratio(stack, helps):.2f}x", "the floor")
 
     content, _ = load_content(content_dir())
     target = load_answers(EXAMPLES / "example.yaml", content)
