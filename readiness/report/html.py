@@ -19,6 +19,7 @@ from ..catalogue import text
 from ..errors import RenderError
 from ..languages import file_tag
 from ..resources import content_dir, shipped_content_dir
+from ..template_cache import TemplateCache
 from . import charts
 from .context import ReportContext
 from .money import amount as money_amount
@@ -48,6 +49,7 @@ def environment(folder: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=TemplateCache("report"),
     )
     env.filters["pct"] = lambda value: f"{value * 100:.0f}%"
     env.filters["score"] = lambda value: f"{value:.1f}"

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..catalogue import namespace
 from ..interview import Command, Slot, parse_answer, parse_form
 from ..model import NOT_APPLICABLE, UNKNOWN
+from ..template_cache import TemplateCache
 from .seats import Seat, Workshop
 
 HERE = Path(__file__).resolve().parent
@@ -123,6 +124,7 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,  # the templates ship with the package
+            bytecode_cache=TemplateCache("serve"),
         )
         self.css = (HERE / "static" / "style.css").read_bytes()
 

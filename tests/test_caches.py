@@ -1,4 +1,5 @@
-"""The loaded content kept between runs (content_cache.py) and the cache folder (user_cache.py)."""
+"""What is kept between runs: the loaded content (content_cache.py), compiled templates
+(template_cache.py), and the cache folder itself (user_cache.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import pickle
 import stat
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from readiness import user_cache
 from readiness.errors import ContentError
 from readiness.loader import load_content
+from readiness.template_cache import TemplateCache
 from tests.conftest import edit_yaml
 
 
@@ -95,3 +98,21 @@ def test_only_the_newest_files_of_a_kind_are_kept(cache: Path) -> None:
     assert len(left) == user_cache.KEEP and "catalogue-en-0.json" not in left
     assert (cache / "content-other.pickle").exists()
     assert not list(cache.glob(".*.tmp"))
+
+
+def test_a_compiled_template_is_kept_and_an_edited_one_compiled_anew(tmp_path: Path, cache: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("Hello {{ name }}", encoding="utf-8")
+
+    def render() -> str:  # a new environment each time, as a new run has
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), bytecode_cache=TemplateCache("test"))
+        return env.get_template("page.html").render(name="plant")
+
+    assert render() == "Hello plant"
+    (kept_file,) = cache.glob("template-test-*")
+    assert render() == "Hello plant"
+    (templates / "page.html").write_text("Welcome {{ name }}", encoding="utf-8")
+    assert render() == "Welcome plant"
+    kept_file.write_bytes(b"broken")
+    assert render() == "Welcome plant"
