@@ -49,11 +49,11 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T]) -> T:
 def _key(folders: list[Path], extra: str) -> str | None:
     import pydantic
 
-    from . import languages, loader, model, rules
+    from . import errors, languages, loader, model, rules
 
     digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0{extra}".encode())
     try:
-        for module in (languages, loader, model, rules):
+        for module in (errors, languages, loader, model, rules):  # what builds and checks the content
             digest.update(Path(module.__file__ or "").read_bytes())
         for folder in folders:
             for path in sorted(folder.rglob("*")):
