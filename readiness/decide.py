@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from . import rules
@@ -46,9 +47,21 @@ def _derive(factor: Factor, facts: rules.Facts, rubric: Rubric) -> Any:
 
 
 def _holds(req: Requirement, facts: rules.Facts) -> bool:
-    position = facts.factor_positions[req.factor]
+    entry = _OUTCOMES.get(id(req))
+    if entry is None:
+        entry = _OUTCOMES[id(req)] = (req, _outcomes(req, facts.factor_positions[req.factor]))
+    return entry[1][facts.factors[req.factor]]
+
+
+# A requirement's outcome for each value of its factor, worked out once per requirement: decisions
+# and their what-if runs test requirements thousands of times per batch. The entry keeps the
+# requirement alive, so no other object can take its id meanwhile.
+_OUTCOMES: dict[int, tuple[Requirement, dict[Any, bool]]] = {}
+
+
+def _outcomes(req: Requirement, position: Mapping[Any, int]) -> dict[Any, bool]:
     expected = [position[v] for v in req.value] if isinstance(req.value, list) else position[req.value]
-    return rules.OPERATORS[req.op](position[facts.factors[req.factor]], expected)
+    return {value: rules.OPERATORS[req.op](place, expected) for value, place in position.items()}
 
 
 def choose(decision: Decision, facts: rules.Facts) -> Choice:

@@ -96,6 +96,8 @@ class _Plan:
             for dep in self.stated[go_live]:
                 self.dependents[dep] |= self.waits_for_go_live
         self.placed: dict[str, int] = {}
+        # An action's rank never changes once the plan is made: worked out once, not per comparison.
+        self.keys = {action_id: self._key(action_id) for action_id in self.order}
 
     def _with_prerequisites(self, start: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -109,6 +111,9 @@ class _Plan:
 
     def key(self, action_id: str) -> tuple[bool, bool, int, int]:
         """Strategy work first, then what the priority scenario needs, then value and ease."""
+        return self.keys[action_id]
+
+    def _key(self, action_id: str) -> tuple[bool, bool, int, int]:
         action = self.by_id[action_id]
         value = 2 * action.impact - EFFORT_COST[action.effort]
         return (action_id not in self.anchors, action_id not in self.boosted, -value, self.rank[action_id])
@@ -131,17 +136,21 @@ class _Plan:
     def fill(self, phase: int, cap: int) -> None:
         """Place the best ready actions in this phase, up to its cap."""
         count = 0
-        candidates = {a for a in self.order if self._ready(a, phase)}
-        while candidates:
+        # The ready actions, best first (keys are unique: the rank settles every tie).
+        queue = [(self.keys[a], a) for a in self.order if self._ready(a, phase)]
+        heapq.heapify(queue)
+        queued = {a for _, a in queue}
+        while queue:
+            _, best = heapq.heappop(queue)
             # Anchors are placed even beyond the cap: the strategy's work is never left for later.
-            allowed = candidates if count < cap else candidates & self.anchors
-            if not allowed:
-                return
-            best = min(allowed, key=self.key)
+            if count >= cap and best not in self.anchors:
+                continue  # the phase is full: this one waits for a later phase
             self.placed[best] = phase
             count += 1
-            candidates.discard(best)
-            candidates |= {a for a in self.dependents[best] if self._ready(a, phase)}
+            for action_id in self.dependents[best]:
+                if action_id not in queued and self._ready(action_id, phase):
+                    queued.add(action_id)
+                    heapq.heappush(queue, (self.keys[action_id], action_id))
 
 
 def _topological(actions: list[Action], deps: dict[str, list[str]]) -> list[str]:

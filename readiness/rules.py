@@ -92,15 +92,33 @@ def evaluate(condition: Condition, facts: Facts) -> bool:
 
 def _compile(condition: Condition) -> Test:
     if isinstance(condition, All):
-        parts = [_compile(c) for c in condition.all]
-        return lambda facts: all(part(facts) for part in parts)
+        return _all_of([_compile(c) for c in condition.all])
     if isinstance(condition, Any_):
-        parts = [_compile(c) for c in condition.any]
-        return lambda facts: any(part(facts) for part in parts)
+        return _any_of([_compile(c) for c in condition.any])
     if isinstance(condition, Not):
         inner = _compile(condition.not_)
         return lambda facts: not inner(facts)
     return _compile_leaf(condition)
+
+
+# Most all/any lists hold one or two conditions: those are joined directly, without a generator
+# (the same order, and the same early stop).
+def _all_of(parts: list[Test]) -> Test:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda facts: first(facts) and second(facts)
+    return lambda facts: all(part(facts) for part in parts)
+
+
+def _any_of(parts: list[Test]) -> Test:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda facts: first(facts) or second(facts)
+    return lambda facts: any(part(facts) for part in parts)
 
 
 def _compile_leaf(leaf: Leaf) -> Test:

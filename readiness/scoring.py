@@ -45,6 +45,9 @@ def answer_points(question: Question, raw: AnswerValue | None) -> float | None:
     return points
 
 
+_NOT_YET = object()  # a question whose points are not worked out yet (None means "not scored")
+
+
 def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> rules.Facts:
     """Facts over answers given as `value(question_id)`. A question left out by context has no points."""
     index = content.questionnaire.question_index()
@@ -54,15 +57,16 @@ def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> 
     known: dict[str, float | None] = {}  # answers do not change during one assessment
 
     def points(question_id: str) -> float | None:
-        try:
-            return known[question_id]
-        except KeyError:
-            question = index.get(question_id)
-            if question is None or (question_id in contextual and not is_visible(question, facts)):
-                known[question_id] = None
-            else:
-                known[question_id] = answer_points(question, value(question_id))
-            return known[question_id]
+        found = known.get(question_id, _NOT_YET)
+        if found is not _NOT_YET:
+            return found  # type: ignore[return-value]
+        question = index.get(question_id)
+        if question is None or (question_id in contextual and not is_visible(question, facts)):
+            found = None
+        else:
+            found = answer_points(question, value(question_id))
+        known[question_id] = found
+        return found
 
     facts.points = points
     return facts
