@@ -230,7 +230,7 @@ class Step(Frozen):
     intro: Text  # what the step is about and why, shown before its first question
     sections: list[Section] = Field(min_length=1)
 
-    @property
+    @cached_property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 
@@ -243,7 +243,7 @@ class Questionnaire(Frozen):
     minutes: int = Field(ge=1)  # typical time to finish, shown in the welcome
     steps: list[Step]  # the profile, the industry modules, then the six steps in playbook order
 
-    @property
+    @cached_property
     def playbook_steps(self) -> list[Step]:
         """The six scored steps."""
         return [s for s in self.steps if s.id in STEP_IDS]
@@ -642,6 +642,11 @@ class Rubric(Frozen):
     @cached_property
     def action_index(self) -> dict[str, Action]:
         return {a.id: a for a in self.actions}
+
+    @cached_property
+    def prerequisites(self) -> dict[str, list[str]]:
+        """Per action, the actions it depends on: sorted, each once (the roadmap keeps those triggered)."""
+        return {a.id: sorted(set(a.depends_on)) for a in self.actions}
 
     @cached_property
     def factor_index(self) -> dict[str, Factor]:

@@ -45,7 +45,7 @@ def phase_caps(rules_: RoadmapRules, facts: rules.Facts) -> list[int]:
 
 def build_roadmap(rubric: Rubric, facts: rules.Facts, priority_needs: frozenset[str] = frozenset()) -> Roadmap:
     """`priority_needs`: actions that meet a prerequisite of the priority scenario."""
-    plan = _Plan(triggered_actions(rubric, facts), priority_needs)
+    plan = _Plan(triggered_actions(rubric, facts), priority_needs, rubric.prerequisites)
     for phase, cap in zip(PHASES, phase_caps(rubric.roadmap or UNCAPPED, facts), strict=True):
         plan.fill(phase, cap)
 
@@ -70,13 +70,21 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, priority_needs: frozenset[
 class _Plan:
     """The triggered actions, their dependencies and rank, and the phase each has been placed in."""
 
-    def __init__(self, actions: list[Action], priority_needs: frozenset[str]) -> None:
+    def __init__(
+        self, actions: list[Action], priority_needs: frozenset[str], prerequisites_of: dict[str, list[str]]
+    ) -> None:
+        """`prerequisites_of`: every action's prerequisites in the catalogue, sorted (Rubric.prerequisites)."""
         self.by_id = {a.id: a for a in actions}
         controls = {a.id for a in actions if a.security_control}
-        self.stated = {a.id: sorted(d for d in a.depends_on if d in self.by_id) for a in actions}
+        self.stated = {a.id: [d for d in prerequisites_of[a.id] if d in self.by_id] for a in actions}
+        # What follows a quick (S) prerequisite may share its phase; a longer one, the phase after.
+        self.lag = {a.id: 0 if a.effort == "S" else 1 for a in actions}
         # A go-live waits for every security control; a control may share the go-live's phase.
-        self.guarded = {a.id: sorted(controls) if a.goes_live else [] for a in actions}
-        self.deps = {a: sorted({*self.stated[a], *self.guarded[a]}) for a in self.by_id}
+        all_controls = sorted(controls)
+        self.guarded = {a.id: all_controls if a.goes_live else [] for a in actions}
+        self.deps = {
+            a: sorted({*self.stated[a], *guarded}) if guarded else self.stated[a] for a, guarded in self.guarded.items()
+        }
         self.order = _topological(actions, self.deps)
         self.rank = {action_id: i for i, action_id in enumerate(self.order)}
         self.anchors = self._with_prerequisites(a.id for a in actions if a.pilot)  # the strategy's own work
@@ -121,10 +129,11 @@ class _Plan:
     def _stated_ready(self, action_id: str, phase: int) -> bool:
         if self.by_id[action_id].phase > phase:
             return False
-        return all(
-            dep in self.placed and self.placed[dep] + (0 if self.by_id[dep].effort == "S" else 1) <= phase
-            for dep in self.stated[action_id]
-        )
+        for dep in self.stated[action_id]:
+            placed_in = self.placed.get(dep)
+            if placed_in is None or placed_in + self.lag[dep] > phase:
+                return False
+        return True
 
     def _ready(self, action_id: str, phase: int) -> bool:
         if action_id in self.placed or not self._stated_ready(action_id, phase):

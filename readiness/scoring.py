@@ -104,10 +104,11 @@ def _score_questions(
     results: list[QuestionResult] = []
     weighted = counted = known = 0.0
     answered = total = 0
+    value_of, points_of, evaluate = answers.value, facts.points, rules.evaluate  # looked up once per step
     for question in questions:
-        raw = answers.value(question.id)
+        raw = value_of(question.id)
         status: QuestionStatus
-        if not is_visible(question, facts):
+        if question.show_if is not None and not evaluate(question.show_if, facts):
             # A follow-up of a question that does not apply here does not apply either.
             hidden = question.id in contextual or _follows_not_applicable(question, answers)
             status = "hidden" if hidden else "not_reached"
@@ -115,7 +116,7 @@ def _score_questions(
         else:
             total += 1
             answered += raw is not None
-            value = facts.points(question.id)  # visible: its answer's points, worked out once
+            value = points_of(question.id)  # visible: its answer's points, worked out once
             if raw == NOT_APPLICABLE:
                 status = "not_applicable"
             elif raw == UNKNOWN:
