@@ -104,7 +104,7 @@ def _score_questions(
     results: list[QuestionResult] = []
     weighted = counted = known = 0.0
     answered = total = 0
-    value_of, points_of, evaluate = answers.value, facts.points, rules.evaluate  # looked up once per step
+    value_of, points_of, evaluate = answers.lookup, facts.points, rules.evaluate  # looked up once per step
     for question in questions:
         raw = value_of(question.id)
         status: QuestionStatus
@@ -123,7 +123,7 @@ def _score_questions(
                 status = "unknown"
             else:
                 status = "answered" if raw is not None else "unanswered"
-        results.append(QuestionResult(id=question.id, value=value, weight=question.weight, status=status))
+        results.append(QuestionResult(question.id, value, question.weight, status))  # (id, value, weight, status)
         if value is None or not question.weight:
             continue
         weighted += question.weight * value
@@ -183,9 +183,7 @@ def _apply_gates(rubric: Rubric, step_id: str, facts: rules.Facts) -> tuple[int,
     """The level after the step's gates, and the gates (positions in rubric.gates) that held it down."""
     level = facts.levels[step_id]
     capped_by = []
-    for index, gate in sorted(
-        ((i, g) for i, g in enumerate(rubric.gates) if g.step == step_id), key=lambda pair: pair[1].level
-    ):
+    for index, gate in rubric.gates_by_step.get(step_id, ()):
         if gate.level <= level and not rules.evaluate(gate.requires, facts):
             level = gate.level - 1
             capped_by.append(index)
