@@ -19,7 +19,7 @@ NEAREST_MIN_OVERLAP = 0.2
 def run_assessment(content: Content, answers: Answers) -> Assessment:
     """Ids, values and references into the content; the report layer words them in any language."""
     rubric = content.rubric
-    facts = make_facts(content, answers.value)
+    facts = make_facts(content, answers.lookup)
     steps, overall = score_steps(content, answers, facts)
     factors = derive_factors(rubric, facts)
     explainer = Explainer(rubric, content.factor_questions)

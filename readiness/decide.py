@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from . import rules
@@ -42,21 +43,40 @@ def _derive(factor: Factor, facts: rules.Facts, rubric: Rubric) -> Any:
     if factor.approach_of:
         scenario = rubric.scenario_index.get(str(facts.raw(factor.approach_of)))
         return scenario.approach if scenario else factor.default
-    return next((case.value for case in factor.cases if rules.evaluate(case.when, facts)), factor.default)
+    for case in factor.cases:
+        if rules.evaluate(case.when, facts):
+            return case.value
+    return factor.default
 
 
 def _holds(req: Requirement, facts: rules.Facts) -> bool:
-    position = facts.factor_positions[req.factor]
+    entry = _OUTCOMES.get(id(req))
+    if entry is None:
+        entry = _OUTCOMES[id(req)] = (req, _outcomes(req, facts.factor_positions[req.factor]))
+    return entry[1][facts.factors[req.factor]]
+
+
+# A requirement's outcome for each value of its factor, worked out once per requirement: decisions
+# and their what-if runs test requirements thousands of times per batch. The entry keeps the
+# requirement alive, so no other object can take its id meanwhile.
+_OUTCOMES: dict[int, tuple[Requirement, dict[Any, bool]]] = {}
+
+
+def _outcomes(req: Requirement, position: Mapping[Any, int]) -> dict[Any, bool]:
     expected = [position[v] for v in req.value] if isinstance(req.value, list) else position[req.value]
-    return rules.OPERATORS[req.op](position[facts.factors[req.factor]], expected)
+    return {value: rules.OPERATORS[req.op](place, expected) for value, place in position.items()}
 
 
 def choose(decision: Decision, facts: rules.Facts) -> Choice:
     """The first choice whose requirements all hold, else the last one (the fallback)."""
-    for choice in decision.choices[:-1]:
-        if all(_holds(r, facts) for r in choice.requires):
+    choices = decision.choices
+    for choice in choices[:-1]:
+        for requirement in choice.requires:
+            if not _holds(requirement, facts):
+                break
+        else:
             return choice
-    return decision.choices[-1]
+    return choices[-1]
 
 
 def _runner_up(decision: Decision, chosen: Choice, facts: rules.Facts) -> Choice:
@@ -207,24 +227,28 @@ def _flips(decision: Decision, rubric: Rubric, facts: rules.Facts, chosen: Choic
     """The single-factor, one-notch changes that would change the choice."""
     baseline = dict(facts.factors)
     involved = rubric.decision_factors[decision.id]
-    what_if = dataclasses.replace(facts)
+    what_if = dataclasses.replace(facts, factors=dict(baseline))
     flips: list[Flip] = []
     for factor in rubric.factors:
         if factor.id not in involved or factor.depends_on:
             continue  # only answers-level factors move; composites follow them
         order = factor.order
         position = factor.position[baseline[factor.id]]
+        composites = rubric.derived_from[factor.id]
         for step in (1, -1):
             if not 0 <= position + step < len(order):
                 continue
             moved = order[position + step]
-            # Move one factor and re-derive only the composites built on it.
-            what_if.factors = {**baseline, factor.id: moved}
-            for composite in rubric.derived_from[factor.id]:
+            # Move one factor and re-derive only the composites built on it (put back below).
+            what_if.factors[factor.id] = moved
+            for composite in composites:
                 what_if.factors[composite.id] = _derive(composite, what_if, rubric)
             other = choose(decision, what_if)
             if other.id != chosen.id:
                 flips.append(Flip(factor=factor.id, from_value=baseline[factor.id], to_value=moved, choice=other.id))
+        what_if.factors[factor.id] = baseline[factor.id]
+        for composite in composites:
+            what_if.factors[composite.id] = baseline[composite.id]
     return flips
 
 

@@ -1272,9 +1272,10 @@ def _check_answer_values(answers: Answers, questionnaire: Questionnaire, doc: Do
             )
         else:
             _check_value(question, value, doc, ("enterprise", key), issues, lang)
+    profile_prefix = PROFILE_STEP + "."
     for key, value in answers.answers.items():
         question = index.get(key)
-        if question is None or key.startswith(PROFILE_STEP + "."):
+        if question is None or key.startswith(profile_prefix):
             hint = _closest(key, [k for k in index if not k.startswith(PROFILE_STEP)], lang)
             issues.append(doc.issue(("answers", key), _said(lang, "unknown_question", id=key, hint=hint)))
         else:
@@ -1301,9 +1302,9 @@ def _said(lang: str, message: str, /, **params: Any) -> str:
 def _check_value(
     question: Question, value: Any, doc: Document, path: Path_, issues: list[Issue], lang: str = "en"
 ) -> None:
-    problem = answer_problem(question, value, lang)
+    problem = find_answer_problem(question, value)  # worded only when there is one
     if problem:
-        issues.append(doc.issue(path, question_problem(question, problem, lang)))
+        issues.append(doc.issue(path, question_problem(question, problem.words(lang), lang)))
 
 
 def question_problem(question: Question, problem: str, lang: str) -> str:

@@ -7,7 +7,7 @@ fails loudly. Results are named tuples made by the engine. No I/O here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from graphlib import TopologicalSorter
 from typing import Annotated, Any, Literal, NamedTuple
@@ -230,7 +230,7 @@ class Step(Frozen):
     intro: Text  # what the step is about and why, shown before its first question
     sections: list[Section] = Field(min_length=1)
 
-    @property
+    @cached_property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 
@@ -243,7 +243,7 @@ class Questionnaire(Frozen):
     minutes: int = Field(ge=1)  # typical time to finish, shown in the welcome
     steps: list[Step]  # the profile, the industry modules, then the six steps in playbook order
 
-    @property
+    @cached_property
     def playbook_steps(self) -> list[Step]:
         """The six scored steps."""
         return [s for s in self.steps if s.id in STEP_IDS]
@@ -644,6 +644,19 @@ class Rubric(Frozen):
         return {a.id: a for a in self.actions}
 
     @cached_property
+    def gates_by_step(self) -> dict[str, list[tuple[int, Gate]]]:
+        """Per step (or "overall"), its gates with their positions in `gates`, lowest level first."""
+        found: dict[str, list[tuple[int, Gate]]] = {}
+        for index, gate in sorted(enumerate(self.gates), key=lambda pair: pair[1].level):
+            found.setdefault(gate.step, []).append((index, gate))
+        return found
+
+    @cached_property
+    def prerequisites(self) -> dict[str, list[str]]:
+        """Per action, the actions it depends on: sorted, each once (the roadmap keeps those triggered)."""
+        return {a.id: sorted(set(a.depends_on)) for a in self.actions}
+
+    @cached_property
     def factor_index(self) -> dict[str, Factor]:
         return {f.id: f for f in self.factors}
 
@@ -813,6 +826,11 @@ class Answers(Frozen):
     def value(self, question_id: str) -> AnswerValue | None:
         """The answer to any question, profile questions included (kept under `enterprise`)."""
         return self._by_question.get(question_id)
+
+    @property
+    def lookup(self) -> Callable[[str], AnswerValue | None]:
+        """`value` itself, without a call of its own: the engine asks for answers hundreds of times."""
+        return self._by_question.get
 
     @cached_property
     def not_applicable(self) -> frozenset[str]:

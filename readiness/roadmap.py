@@ -45,7 +45,7 @@ def phase_caps(rules_: RoadmapRules, facts: rules.Facts) -> list[int]:
 
 def build_roadmap(rubric: Rubric, facts: rules.Facts, priority_needs: frozenset[str] = frozenset()) -> Roadmap:
     """`priority_needs`: actions that meet a prerequisite of the priority scenario."""
-    plan = _Plan(triggered_actions(rubric, facts), priority_needs)
+    plan = _Plan(triggered_actions(rubric, facts), priority_needs, rubric.prerequisites)
     for phase, cap in zip(PHASES, phase_caps(rubric.roadmap or UNCAPPED, facts), strict=True):
         plan.fill(phase, cap)
 
@@ -70,13 +70,21 @@ def build_roadmap(rubric: Rubric, facts: rules.Facts, priority_needs: frozenset[
 class _Plan:
     """The triggered actions, their dependencies and rank, and the phase each has been placed in."""
 
-    def __init__(self, actions: list[Action], priority_needs: frozenset[str]) -> None:
+    def __init__(
+        self, actions: list[Action], priority_needs: frozenset[str], prerequisites_of: dict[str, list[str]]
+    ) -> None:
+        """`prerequisites_of`: every action's prerequisites in the catalogue, sorted (Rubric.prerequisites)."""
         self.by_id = {a.id: a for a in actions}
         controls = {a.id for a in actions if a.security_control}
-        self.stated = {a.id: sorted(d for d in a.depends_on if d in self.by_id) for a in actions}
+        self.stated = {a.id: [d for d in prerequisites_of[a.id] if d in self.by_id] for a in actions}
+        # What follows a quick (S) prerequisite may share its phase; a longer one, the phase after.
+        self.lag = {a.id: 0 if a.effort == "S" else 1 for a in actions}
         # A go-live waits for every security control; a control may share the go-live's phase.
-        self.guarded = {a.id: sorted(controls) if a.goes_live else [] for a in actions}
-        self.deps = {a: sorted({*self.stated[a], *self.guarded[a]}) for a in self.by_id}
+        all_controls = sorted(controls)
+        self.guarded = {a.id: all_controls if a.goes_live else [] for a in actions}
+        self.deps = {
+            a: sorted({*self.stated[a], *guarded}) if guarded else self.stated[a] for a, guarded in self.guarded.items()
+        }
         self.order = _topological(actions, self.deps)
         self.rank = {action_id: i for i, action_id in enumerate(self.order)}
         self.anchors = self._with_prerequisites(a.id for a in actions if a.pilot)  # the strategy's own work
@@ -96,6 +104,8 @@ class _Plan:
             for dep in self.stated[go_live]:
                 self.dependents[dep] |= self.waits_for_go_live
         self.placed: dict[str, int] = {}
+        # An action's rank never changes once the plan is made: worked out once, not per comparison.
+        self.keys = {action_id: self._key(action_id) for action_id in self.order}
 
     def _with_prerequisites(self, start: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -109,6 +119,9 @@ class _Plan:
 
     def key(self, action_id: str) -> tuple[bool, bool, int, int]:
         """Strategy work first, then what the priority scenario needs, then value and ease."""
+        return self.keys[action_id]
+
+    def _key(self, action_id: str) -> tuple[bool, bool, int, int]:
         action = self.by_id[action_id]
         value = 2 * action.impact - EFFORT_COST[action.effort]
         return (action_id not in self.anchors, action_id not in self.boosted, -value, self.rank[action_id])
@@ -116,10 +129,11 @@ class _Plan:
     def _stated_ready(self, action_id: str, phase: int) -> bool:
         if self.by_id[action_id].phase > phase:
             return False
-        return all(
-            dep in self.placed and self.placed[dep] + (0 if self.by_id[dep].effort == "S" else 1) <= phase
-            for dep in self.stated[action_id]
-        )
+        for dep in self.stated[action_id]:
+            placed_in = self.placed.get(dep)
+            if placed_in is None or placed_in + self.lag[dep] > phase:
+                return False
+        return True
 
     def _ready(self, action_id: str, phase: int) -> bool:
         if action_id in self.placed or not self._stated_ready(action_id, phase):
@@ -131,17 +145,21 @@ class _Plan:
     def fill(self, phase: int, cap: int) -> None:
         """Place the best ready actions in this phase, up to its cap."""
         count = 0
-        candidates = {a for a in self.order if self._ready(a, phase)}
-        while candidates:
+        # The ready actions, best first (keys are unique: the rank settles every tie).
+        queue = [(self.keys[a], a) for a in self.order if self._ready(a, phase)]
+        heapq.heapify(queue)
+        queued = {a for _, a in queue}
+        while queue:
+            _, best = heapq.heappop(queue)
             # Anchors are placed even beyond the cap: the strategy's work is never left for later.
-            allowed = candidates if count < cap else candidates & self.anchors
-            if not allowed:
-                return
-            best = min(allowed, key=self.key)
+            if count >= cap and best not in self.anchors:
+                continue  # the phase is full: this one waits for a later phase
             self.placed[best] = phase
             count += 1
-            candidates.discard(best)
-            candidates |= {a for a in self.dependents[best] if self._ready(a, phase)}
+            for action_id in self.dependents[best]:
+                if action_id not in queued and self._ready(action_id, phase):
+                    queued.add(action_id)
+                    heapq.heappush(queue, (self.keys[action_id], action_id))
 
 
 def _topological(actions: list[Action], deps: dict[str, list[str]]) -> list[str]:

@@ -92,30 +92,39 @@ def evaluate(condition: Condition, facts: Facts) -> bool:
 
 def _compile(condition: Condition) -> Test:
     if isinstance(condition, All):
-        parts = [_compile(c) for c in condition.all]
-        return lambda facts: all(part(facts) for part in parts)
+        return _all_of([_compile(c) for c in condition.all])
     if isinstance(condition, Any_):
-        parts = [_compile(c) for c in condition.any]
-        return lambda facts: any(part(facts) for part in parts)
+        return _any_of([_compile(c) for c in condition.any])
     if isinstance(condition, Not):
         inner = _compile(condition.not_)
         return lambda facts: not inner(facts)
     return _compile_leaf(condition)
 
 
+# Most all/any lists hold one or two conditions: those are joined directly, without a generator
+# (the same order, and the same early stop).
+def _all_of(parts: list[Test]) -> Test:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda facts: first(facts) and second(facts)
+    return lambda facts: all(part(facts) for part in parts)
+
+
+def _any_of(parts: list[Test]) -> Test:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda facts: first(facts) or second(facts)
+    return lambda facts: any(part(facts) for part in parts)
+
+
 def _compile_leaf(leaf: Leaf) -> Test:
     kind, subject, op, value = leaf.kind, leaf.subject, leaf.op, leaf.value
     if kind == "question":
-        if op in STATE_OPERATORS:
-            state = STATE_OPERATORS[op]
-            return lambda facts: state(facts.raw(subject))
-        compare = OPERATORS[op]
-
-        def question(facts: Facts) -> bool:
-            raw = facts.raw(subject)
-            return raw not in _NO_VALUE and compare(raw, value)
-
-        return question
+        return _compile_question(subject, op, value)
     if kind == "decision":
         compare = OPERATORS[op]
 
@@ -125,14 +134,7 @@ def _compile_leaf(leaf: Leaf) -> Test:
 
         return decision
     if kind == "factor":
-        compare = OPERATORS[op]
-
-        def factor(facts: Facts) -> bool:
-            position = facts.factor_positions[subject]
-            expected = [position[v] for v in value] if isinstance(value, list) else position[value]
-            return compare(position[facts.factors[subject]], expected)
-
-        return factor
+        return _compile_factor(subject, op, value)
     if op in STATE_OPERATORS:  # "answered": whether there is a measure at all
         if kind == "points":
             return lambda facts: facts.points(subject) is not None
@@ -153,3 +155,45 @@ def _compile_leaf(leaf: Leaf) -> Test:
         return actual is not None and compare_measure(actual, value)
 
     return measured
+
+
+def _compile_question(subject: str, op: str, value: Any) -> Test:
+    """A test of the raw answer to a question."""
+    if op in STATE_OPERATORS:
+        state = STATE_OPERATORS[op]
+        return lambda facts: state(facts.raw(subject))
+    if op == "in" or (op == "eq" and not isinstance(value, list)):  # the most used, tested inline
+        allowed = as_list(value)
+
+        def question_among(facts: Facts) -> bool:
+            raw = facts.raw(subject)
+            return raw not in _NO_VALUE and raw in allowed
+
+        return question_among
+    compare = OPERATORS[op]
+
+    def question(facts: Facts) -> bool:
+        raw = facts.raw(subject)
+        return raw not in _NO_VALUE and compare(raw, value)
+
+    return question
+
+
+def _compile_factor(subject: str, op: str, value: Any) -> Test:
+    """A test of a factor's value, by its place in the factor's order."""
+    compare = OPERATORS[op]
+    # The outcome for each value of the factor, worked out once for the positions it is
+    # evaluated against (always its own rubric's): factor tests run thousands of times a batch.
+    outcomes: dict[Any, bool] = {}
+    outcomes_of: object = None
+
+    def factor(facts: Facts) -> bool:
+        nonlocal outcomes, outcomes_of
+        if outcomes_of is not facts.factor_positions:
+            position = facts.factor_positions[subject]
+            expected = [position[v] for v in value] if isinstance(value, list) else position[value]
+            outcomes = {v: compare(place, expected) for v, place in position.items()}
+            outcomes_of = facts.factor_positions
+        return outcomes[facts.factors[subject]]
+
+    return factor

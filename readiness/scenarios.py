@@ -23,6 +23,7 @@ APPROACH_STAGE = {
     "hybrid": "hybrid",
 }
 FIT_ORDER: tuple[Fit, ...] = ("ready_now", "after_phase_1", "after_phase_2", "not_yet")
+_FIT_RANK = {fit: i for i, fit in enumerate(FIT_ORDER)}
 # Approaches that need a task model trained on labelled data; under prompt engineering they start
 # with a vendor model and a person reviewing every result.
 TASK_MODEL_APPROACHES = frozenset({"classical_ml", "fine_tuned_small", "mechanism_data"})
@@ -44,7 +45,8 @@ def fit_scenarios(
     stages: list[str],
 ) -> list[ScenarioFit]:
     phase_of = {item.id: item.phase for item in roadmap}
-    strategy_at = stages.index(strategy)
+    stage_at = {stage: i for i, stage in enumerate(stages)}
+    strategy_at = stage_at[strategy]
     residency = facts.factors.get("data_residency")
     fits = []
     for position, scenario in relevant_scenarios(rubric, answers.enterprise):
@@ -57,14 +59,14 @@ def fit_scenarios(
             if (need.labels and reviewed_start) or rules.evaluate(need.when, facts):
                 continue
             actions = [a for a in need.unblocked_by if a in phase_of]
-            clears_in = max(clears_in, max((phase_of[a] for a in actions), default=99))
+            clears_in = max(clears_in, max([phase_of[a] for a in actions]) if actions else 99)
             blockers.append(Blocker(scenario=scenario.id, position=index, questions=need.questions, actions=actions))
         fit: Fit = "ready_now" if not blockers else FIT_ORDER[clears_in] if clears_in <= 2 else "not_yet"
         needed = APPROACH_STAGE[scenario.approach]
         fits.append(
             (
                 # best fit first; within a fit, plain scenarios before agents, own industry before general
-                (FIT_ORDER.index(fit), scenario.agent, "all" in scenario.industries, len(blockers), position),
+                (_FIT_RANK[fit], scenario.agent, "all" in scenario.industries, len(blockers), position),
                 ScenarioFit(
                     id=scenario.id,
                     stage=scenario.stage,
@@ -74,11 +76,7 @@ def fit_scenarios(
                     latency=scenario.latency,
                     approach=scenario.approach,
                     approach_now=(
-                        "vendor_review"
-                        if reviewed_start
-                        else needed
-                        if stages.index(needed) <= strategy_at
-                        else strategy
+                        "vendor_review" if reviewed_start else needed if stage_at[needed] <= strategy_at else strategy
                     ),
                     deployment=_deployment(scenario, residency),
                     agent=scenario.agent,

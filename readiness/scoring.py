@@ -45,6 +45,9 @@ def answer_points(question: Question, raw: AnswerValue | None) -> float | None:
     return points
 
 
+_NOT_YET = object()  # a question whose points are not worked out yet (None means "not scored")
+
+
 def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> rules.Facts:
     """Facts over answers given as `value(question_id)`. A question left out by context has no points."""
     index = content.questionnaire.question_index()
@@ -54,15 +57,16 @@ def make_facts(content: Content, value: Callable[[str], AnswerValue | None]) -> 
     known: dict[str, float | None] = {}  # answers do not change during one assessment
 
     def points(question_id: str) -> float | None:
-        try:
-            return known[question_id]
-        except KeyError:
-            question = index.get(question_id)
-            if question is None or (question_id in contextual and not is_visible(question, facts)):
-                known[question_id] = None
-            else:
-                known[question_id] = answer_points(question, value(question_id))
-            return known[question_id]
+        found = known.get(question_id, _NOT_YET)
+        if found is not _NOT_YET:
+            return found  # type: ignore[return-value]
+        question = index.get(question_id)
+        if question is None or (question_id in contextual and not is_visible(question, facts)):
+            found = None
+        else:
+            found = answer_points(question, value(question_id))
+        known[question_id] = found
+        return found
 
     facts.points = points
     return facts
@@ -100,10 +104,11 @@ def _score_questions(
     results: list[QuestionResult] = []
     weighted = counted = known = 0.0
     answered = total = 0
+    value_of, points_of, evaluate = answers.lookup, facts.points, rules.evaluate  # looked up once per step
     for question in questions:
-        raw = answers.value(question.id)
+        raw = value_of(question.id)
         status: QuestionStatus
-        if not is_visible(question, facts):
+        if question.show_if is not None and not evaluate(question.show_if, facts):
             # A follow-up of a question that does not apply here does not apply either.
             hidden = question.id in contextual or _follows_not_applicable(question, answers)
             status = "hidden" if hidden else "not_reached"
@@ -111,14 +116,14 @@ def _score_questions(
         else:
             total += 1
             answered += raw is not None
-            value = facts.points(question.id)  # visible: its answer's points, worked out once
+            value = points_of(question.id)  # visible: its answer's points, worked out once
             if raw == NOT_APPLICABLE:
                 status = "not_applicable"
             elif raw == UNKNOWN:
                 status = "unknown"
             else:
                 status = "answered" if raw is not None else "unanswered"
-        results.append(QuestionResult(id=question.id, value=value, weight=question.weight, status=status))
+        results.append(QuestionResult(question.id, value, question.weight, status))  # (id, value, weight, status)
         if value is None or not question.weight:
             continue
         weighted += question.weight * value
@@ -178,9 +183,7 @@ def _apply_gates(rubric: Rubric, step_id: str, facts: rules.Facts) -> tuple[int,
     """The level after the step's gates, and the gates (positions in rubric.gates) that held it down."""
     level = facts.levels[step_id]
     capped_by = []
-    for index, gate in sorted(
-        ((i, g) for i, g in enumerate(rubric.gates) if g.step == step_id), key=lambda pair: pair[1].level
-    ):
+    for index, gate in rubric.gates_by_step.get(step_id, ()):
         if gate.level <= level and not rules.evaluate(gate.requires, facts):
             level = gate.level - 1
             capped_by.append(index)

@@ -3,7 +3,7 @@ every one is written out here, never taken from an internal field name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -17,6 +17,7 @@ def result_dict(assessment: Assessment, content: Content, lang: str | None = Non
     """The result with its texts worded in `lang` (default: the answers' language)."""
     lang = lang or assessment.language
     overall = assessment.overall
+    words = _catalogue_words(content, lang)
     return {
         "schema": SCHEMA,
         "enterprise": {
@@ -49,9 +50,9 @@ def result_dict(assessment: Assessment, content: Content, lang: str | None = Non
         ],
         "model_strategy": _decision("model_strategy", assessment.decisions["model_strategy"], content, lang),
         "deployment": _decision("deployment", assessment.decisions["deployment"], content, lang),
-        "scenarios": [_scenario(s, content, lang) for s in assessment.scenarios],
-        "roadmap": [_action(item, content, lang) for item in assessment.roadmap],
-        "later": [_action(item, content, lang) for item in assessment.later],
+        "scenarios": [_scenario(s, content, lang, words) for s in assessment.scenarios],
+        "roadmap": [_action(item, words) for item in assessment.roadmap],
+        "later": [_action(item, words) for item in assessment.later],
         "priority_scenario": assessment.priority_scenario,
         "nearest_scenarios": assessment.nearest_scenarios,
         "sme_level_estimate": assessment.sme_level_estimate,
@@ -101,26 +102,58 @@ def _decision(decision_id: str, result: DecisionResult, content: Content, lang: 
     return data
 
 
-def _action(item: RoadmapItem, content: Content, lang: str) -> dict[str, Any]:
+class _Words(NamedTuple):
+    """The catalogue's texts that every result repeats, worded once per content and language."""
+
+    actions: dict[str, tuple[str, str, str | None]]  # action id -> title, description, support
+    scenarios: dict[str, str]  # scenario id -> title
+
+
+# Keyed by the content's id and the language; the entry keeps the content alive, so no other
+# object can take its id meanwhile.
+_WORDS: dict[tuple[int, str], tuple[Content, _Words]] = {}
+
+
+def _catalogue_words(content: Content, lang: str) -> _Words:
+    entry = _WORDS.get((id(content), lang))
+    if entry is None:
+        rubric = content.rubric
+        words = _Words(
+            actions={
+                a.id: (
+                    wording.action_title(content, a.id, lang),
+                    wording.action_description(content, a.id, lang),
+                    wording.action_support(content, a.id, lang),
+                )
+                for a in rubric.actions
+            },
+            scenarios={s.id: wording.scenario_title(content, s.id, lang) for s in rubric.scenarios},
+        )
+        entry = _WORDS[(id(content), lang)] = (content, words)
+    return entry[1]
+
+
+def _action(item: RoadmapItem, words: _Words) -> dict[str, Any]:
+    title, description, support = words.actions[item.id]
     return {
         "id": item.id,
         "step": item.step,
         "phase": item.phase,
-        "title": wording.action_title(content, item.id, lang),
-        "description": wording.action_description(content, item.id, lang),
+        "title": title,
+        "description": description,
         "effort": item.effort,
         "impact": item.impact,
         "depends_on": item.depends_on,
-        "support": wording.action_support(content, item.id, lang),
+        "support": support,
     }
 
 
-def _scenario(fit: ScenarioFit, content: Content, lang: str) -> dict[str, Any]:
+def _scenario(fit: ScenarioFit, content: Content, lang: str, words: _Words) -> dict[str, Any]:
     """The fit and what blocks it. What the scenario is (description, value, data needs) is the same
     for every enterprise: it stays in the catalogue (rubrics/), found by `id`."""
     return {
         "id": fit.id,
-        "title": wording.scenario_title(content, fit.id, lang),
+        "title": words.scenarios[fit.id],
         "stage": fit.stage,
         "industry_specific": fit.industry_specific,
         "fit": fit.fit,
