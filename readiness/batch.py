@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import pickle
 import re
 import secrets
 import shutil
@@ -30,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from . import respondents
 from .assess import run_assessment
@@ -40,9 +41,9 @@ from .files import move_into_place, write_atomically, write_directly, write_stre
 from .loader import load_answers, load_content
 from .manifest import Done, Manifest, Shard, file_digest, fingerprint
 from .model import Answers, Content, Respondent
-from .portfolio import Entry, Portfolio, ProgrammeOptions, build_portfolio, enterprise_code, portfolio_entry
+from .portfolio import Entry, Member, Portfolio, PortfolioSum, ProgrammeOptions, enterprise_code, portfolio_entry, rank
 from .report.result import json_line, result_dict
-from .report.tables import render_csv, render_xlsx
+from .report.tables import csv_chunks, render_xlsx
 
 MAX_NAME = 80
 # Characters that are unsafe in file names on some system, and control characters.
@@ -373,7 +374,9 @@ class BatchOutcome:
     kept: int = 0  # enterprises done by an earlier run (or another shard), not done again
     new_key: Path | None = None  # the anonymisation key file, when this run made it
     merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files merged, to confirm)
-    due: list[tuple[str, str]] = field(default_factory=list)  # (assessment date, name) due for re-assessment
+    # (assessment date, name) of the first enterprises due for re-assessment, oldest visit first, of due_total.
+    due: list[tuple[str, str]] = field(default_factory=list)
+    due_total: int = 0
     portfolio: bool = False  # whether the portfolio was written (never by a shard)
 
 
@@ -455,7 +458,7 @@ def _settle_respondents(
     recorded = manifest.finished()
     order = [path for path in files if path.name in finished]
     records = [recorded[manifest.id(path.name)] for path in order]
-    found = [g for g in respondents.groups([(r.entry.group_id, r.entry.group_name) for r in records]) if len(g) > 1]
+    found = [g for g in respondents.groups([r.group for r in records]) if len(g) > 1]
     if not found:
         return finished
     languages = Counter(record.lang for record in records)
@@ -482,8 +485,8 @@ def _settle_respondents(
         name = Path(task.path).name
         names = [display_name(Path(p).name) for p in (task.path, *task.others)]
         if name in merged:
-            record = after[manifest.id(name)]
-            outcome.merged.append((record.entry.name, names, record.entry.flagged))
+            entry = manifest.entry(after[manifest.id(name)])
+            outcome.merged.append((entry.name, names, entry.flagged))
         else:  # the first file's failure is listed already: the others go with it
             problem = next((why for file, why in outcome.failed if file == names[0]), "")
             outcome.failed += [(other, text(lang, "respondents.failed_group", problem=problem)) for other in names[1:]]
@@ -587,11 +590,19 @@ def _write_portfolio(
 
         earlier = previous_round(content, previous, lang=portfolio_lang, key=job.key)
         programme = dataclasses.replace(programme, previous=earlier)
-    portfolio = build_portfolio(content, [member.entry for member in members], portfolio_lang, programme=programme)
-    outcome.due = sorted((m.assessed, m.name) for m in portfolio.members if m.due)
-    write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
-    write_atomically(output / "portfolio.csv", render_csv(portfolio).encode("utf-8"))
-    write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content))
+    summing = PortfolioSum(content, portfolio_lang, programme)
+    manifest.staging.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=manifest.staging) as spilled:  # on the output's disk: it may be large
+        roster = _Roster(spilled)
+        for entry in manifest.entries(members):
+            roster.add(summing.add(entry))
+        portfolio = summing.portfolio()
+        if portfolio.visits:
+            outcome.due = [(m.assessed, m.name) for m in portfolio.visits.due]
+            outcome.due_total = portfolio.visits.due_total
+        write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
+        write_streamed(output / "portfolio.csv", csv_chunks(roster.ranked()))
+        write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content, roster.ranked()))
     if job.fmt != "json" and members:
         documents = [(job, portfolio, str(output / f"portfolio.{ext}")) for ext in ("html", "pdf")]
         for (_, _, target), error in executor.run(render_portfolio_document, documents):
@@ -599,6 +610,26 @@ def _write_portfolio(
                 outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
     shutil.rmtree(manifest.staging, ignore_errors=True)  # what killed runs left there
     outcome.portfolio = True
+
+
+class _Roster:
+    """Every enterprise's row of the portfolio, put in a temporary file as it is summed up and read
+    back best first, for the tables that list them all: memory holds only their order."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._order: list[tuple[float, str, int]] = []
+
+    def add(self, member: Member) -> None:
+        # The rank of portfolio.ranked_members; the offset keeps members that tie in the order they came.
+        self._order.append((*rank(member), self._stream.seek(0, os.SEEK_END)))
+        pickle.dump(member, self._stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def ranked(self) -> Iterator[Member]:
+        self._order.sort()
+        for *_, offset in self._order:
+            self._stream.seek(offset)
+            yield pickle.load(self._stream)  # this run's own file
 
 
 def _result_lines(output: Path, members: list[Done]) -> Iterator[bytes]:

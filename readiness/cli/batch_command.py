@@ -186,10 +186,10 @@ def _respondents_and_visits(outcome: "BatchOutcome", due_after: int) -> list[str
         words = {"name": name, "count": len(names), "files": listed, "flagged": flagged}
         lines.append("  " + text(lang, "respondents.merged_group", **words))
     if outcome.due:
-        lines.append(text(lang, "park.due_terminal", count=len(outcome.due), months=due_after))
+        lines.append(text(lang, "park.due_terminal", count=outcome.due_total, months=due_after))
         lines += ["  " + text(lang, "park.due_one", name=name, date=date) for date, name in outcome.due[:DUE_LISTED]]
-        if len(outcome.due) > DUE_LISTED:
-            lines.append("  " + text(lang, "park.members_more", count=len(outcome.due) - DUE_LISTED))
+        if outcome.due_total > DUE_LISTED:
+            lines.append("  " + text(lang, "park.members_more", count=outcome.due_total - DUE_LISTED))
     return lines
 
 
