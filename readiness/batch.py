@@ -16,6 +16,7 @@ run goes on where it stopped, and `--shard i/N` runs do part of a folder each; a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -356,7 +357,28 @@ def local_executor(workers: int, fmt: str, tasks: int) -> Executor:
         workers = min(workers, -(-tasks // CHUNK))
         return LocalProcesses(workers, renders=False) if workers >= 2 and tasks >= PARALLEL_FROM else InProcess()
     workers = min(workers, tasks + 2)  # the two portfolio documents are tasks too
-    return LocalProcesses(workers, renders=True) if workers >= 2 else InProcess()
+    return LocalProcesses(workers, renders=True, preload=RENDER_MODULES) if workers >= 2 else InProcess()
+
+
+# What every render worker imports: the fork server imports it once, and each worker is a fork of it.
+RENDER_MODULES = (
+    "readiness.batch", "readiness.report.documents", "readiness.report.context", "readiness.report.html",
+    "readiness.report.pdf", "weasyprint",
+)  # fmt: skip
+
+
+def report_workers(workers: int, content_root: Path) -> Executor | None:
+    """The render workers of a run of reports on this machine, started now (None when one process
+    does it): they import what they need and load the content meanwhile, ready when the tasks are."""
+    if workers < 2:
+        return None
+    return LocalProcesses(workers, renders=True, preload=RENDER_MODULES, prepare=(prepare_worker, str(content_root)))
+
+
+def prepare_worker(content_root: str) -> None:
+    """A worker's start: the content loaded into its cache (any problem is the tasks' to report)."""
+    with contextlib.suppress(Exception):
+        content_for(content_root)
 
 
 # --- the whole run ---------------------------------------------------------------------------
