@@ -27,9 +27,11 @@ import secrets
 import shutil
 import stat
 import tempfile
+import threading
+import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -298,7 +300,13 @@ def _run_task(job: Job, content: Content, task: Task) -> Outcome:
             found["merged_from"] = [name for name in merged_from if name]
         result = json_line(found)
         write_directly(staged.with_suffix(".json"), result + b"\n")
+        name = str(answers.enterprise.get("name") or display_name(path.stem))
+        entry = portfolio_entry(source, assessment, answers, identity)
+        if merged_from:
+            entry = dataclasses.replace(entry, merged_from=merged_from)
         if job.fmt != "json":
+            # Known before the report is: the portfolio's documents can start while the last reports render.
+            write_directly(staged.with_suffix(".entry"), pickle.dumps((answers.lang, entry)))
             from .report.documents import draft_reasons, render_report
 
             # A park's run goes on over incomplete answers: their reports are marked DRAFT, never passed off as final.
@@ -315,10 +323,6 @@ def _run_task(job: Job, content: Content, task: Task) -> Outcome:
                 draft=draft,
             )
             write_directly(staged.with_suffix(f".{job.fmt}"), document.data)
-        name = str(answers.enterprise.get("name") or display_name(path.stem))
-        entry = portfolio_entry(source, assessment, answers, identity)
-        if merged_from:
-            entry = dataclasses.replace(entry, merged_from=merged_from)
         return Outcome(task.index, path.name, None, digest, name, answers.lang, entry)
     except Exception as exc:  # any failure is this file's alone: listed, and the others go on
         return Outcome(task.index, path.name, failure(exc))
@@ -446,15 +450,19 @@ def run_batch(
     _CONTENT[job.content_root] = content  # forked workers and this process assess with it
     executor = executor or local_executor(workers, fmt, len(todo))
     tasks = [Task(index, str(path)) for index, path in enumerate(todo)]
+    early = None
+    if shard is None and fmt != "json" and previous is None and executor.workers >= 2:
+        early = _EarlyPortfolio(executor, job, content, files, set(kept), manifest, programme)
     try:
-        done = _run_tasks(
-            executor, job, tasks, output, manifest, {d.stem.casefold() for d in kept.values()}, outcome, progress
-        )
+        taken = {d.stem.casefold() for d in kept.values()}
+        done = _run_tasks(executor, job, tasks, output, manifest, taken, outcome, progress, early)
         if shard is None:  # the whole folder is done: one enterprise's respondents are found now
             finished = _settle_respondents(
                 executor, job, files, {*kept, *done}, done, output, manifest, respondents_mode, outcome, progress
             )
-            _write_portfolio(executor, job, content, files, finished, output, manifest, outcome, programme, previous)
+            _write_portfolio(
+                executor, job, content, files, finished, output, manifest, outcome, programme, previous, early
+            )
     finally:
         executor.close()
     return outcome
@@ -542,6 +550,7 @@ def _run_tasks(
     taken: set[str],
     outcome: BatchOutcome,
     progress: Progress,
+    early: _EarlyPortfolio | None = None,
 ) -> set[str]:
     """Run a task per file and put each file's outputs in place, in file order; the files done."""
     progress.start("scoring" if job.fmt == "json" else "reports", len(todo))
@@ -563,6 +572,8 @@ def _run_tasks(
                 if ok:
                     done.add(finished.file)
                 progress.advance(ok)
+            if early is not None and 0 < len(todo) - following - len(waiting) < executor.workers:
+                early.offer(done, list(waiting.values()), [t for t in todo[following:] if t.index not in waiting])
     finally:
         manifest.close()
     return done
@@ -577,6 +588,7 @@ def _put_in_place(
         return False
     stem = safe_stem(finished.name, taken)
     staged = manifest.staging / staged_name(finished.file)
+    staged.with_suffix(".entry").unlink(missing_ok=True)
     try:
         for ext in dict.fromkeys(("json", job.fmt)):
             move_into_place(staged.with_suffix(f".{ext}"), output / f"{stem}.{ext}")
@@ -599,26 +611,18 @@ def _write_portfolio(
     outcome: BatchOutcome,
     programme: ProgrammeOptions | None = None,
     previous: Path | None = None,
+    early: _EarlyPortfolio | None = None,
 ) -> None:
     """The portfolio of every file of the folder that is done, in file order, from the manifest;
-    with `previous`, the earlier round (assessed as this one) compared."""
+    with `previous`, the earlier round (assessed as this one) compared. Its documents are those
+    `early` rendered, when they are of the same portfolio."""
     recorded = manifest.finished()
     members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
-    # One language for the whole portfolio: the one asked for, else the one most answers files use.
-    languages = Counter(member.lang for member in members)
-    portfolio_lang = job.lang or max(sorted(languages) or ["en"], key=languages.__getitem__)
-    if previous is not None and programme is not None:
-        from .programme import previous_round
-
-        earlier = previous_round(content, previous, lang=portfolio_lang, key=job.key)
-        programme = dataclasses.replace(programme, previous=earlier)
-    summing = PortfolioSum(content, portfolio_lang, programme)
     manifest.staging.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile(dir=manifest.staging) as spilled:  # on the output's disk: it may be large
         roster = _Roster(spilled)
-        for entry in manifest.entries(members):
-            roster.add(summing.add(entry))
-        portfolio = summing.portfolio()
+        languages = Counter(member.lang for member in members)
+        portfolio = _sum_up(content, job, languages, manifest.entries(members), programme, previous, roster)
         if portfolio.visits:
             outcome.due = [(m.assessed, m.name) for m in portfolio.visits.due]
             outcome.due_total = portfolio.visits.due_total
@@ -626,12 +630,114 @@ def _write_portfolio(
         write_streamed(output / "portfolio.csv", csv_chunks(roster.ranked()))
         write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content, roster.ranked()))
     if job.fmt != "json" and members:
-        documents = [(job, portfolio, str(output / f"portfolio.{ext}")) for ext in ("html", "pdf")]
-        for (_, _, target), error in executor.run(render_portfolio_document, documents):
-            if error is not None:
-                outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
+        targets = [output / f"portfolio.{ext}" for ext in ("html", "pdf")]
+        if early is None or not early.put_in_place(portfolio, targets):
+            documents = [(job, portfolio, str(target)) for target in targets]
+            for (_, _, target), error in executor.run(render_portfolio_document, documents):
+                if error is not None:
+                    outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
     shutil.rmtree(manifest.staging, ignore_errors=True)  # what killed runs left there
     outcome.portfolio = True
+
+
+def _sum_up(
+    content: Content,
+    job: Job,
+    languages: Counter[str],
+    entries: Iterable[Entry],
+    programme: ProgrammeOptions | None,
+    previous: Path | None,
+    roster: _Roster | None = None,
+) -> Portfolio:
+    """The portfolio of `entries` (in file order), each member's row given to `roster`; in the language
+    asked for, else the one most answers files use."""
+    portfolio_lang = job.lang or max(sorted(languages) or ["en"], key=languages.__getitem__)
+    if previous is not None and programme is not None:
+        from .programme import previous_round
+
+        earlier = previous_round(content, previous, lang=portfolio_lang, key=job.key)
+        programme = dataclasses.replace(programme, previous=earlier)
+    summing = PortfolioSum(content, portfolio_lang, programme)
+    for entry in entries:
+        member = summing.add(entry)
+        if roster is not None:
+            roster.add(member)
+    return summing.portfolio()
+
+
+class _EarlyPortfolio:
+    """The portfolio's documents (HTML, PDF) rendered while the last reports are, on a worker that
+    would otherwise wait: once fewer tasks are left than workers, and every one of them has assessed
+    its file (a task writes its entry before it renders its report). They are kept only when the
+    portfolio summed up at the end is the same (no file failed meanwhile, no respondents merged),
+    so the documents are those the end would have rendered."""
+
+    WAIT = 2.0  # seconds to wait for a running task's entry: it is written a moment after it starts
+
+    def __init__(
+        self,
+        executor: Executor,
+        job: Job,
+        content: Content,
+        files: list[Path],
+        kept: set[str],
+        manifest: Manifest,
+        programme: ProgrammeOptions | None,
+    ) -> None:
+        self.executor, self.job, self.content, self.files = executor, job, content, files
+        self.kept, self.manifest, self.programme = kept, manifest, programme
+        self.portfolio: Portfolio | None = None
+        self.errors: list[str | Exception] = []
+        self._thread: threading.Thread | None = None
+        self._tried = False
+
+    def offer(self, done: set[str], waiting: list[Outcome], running: list[Task]) -> None:
+        """Start the documents if every file's entry is known: `done` put in place, `waiting` back
+        but not yet in place, `running` still in the workers."""
+        if self._thread is not None or self._tried:
+            return
+        extra = {o.file: (o.lang, o.entry) for o in waiting if o.entry is not None}
+        deadline = time.monotonic() + self.WAIT
+        for task in running:
+            staged = Path(self.job.staging) / f"{staged_name(Path(task.path).name)}.entry"
+            while not staged.is_file() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            try:
+                extra[Path(task.path).name] = pickle.loads(staged.read_bytes())  # this run's own file
+            except (OSError, pickle.UnpicklingError, EOFError):
+                self._tried = len(running) == 1  # the last task: its next outcome ends the run anyway
+                return
+        finished = self.manifest.finished()
+        members: list[Done | tuple[str, Entry]] = []
+        for path in self.files:
+            if path.name in extra:
+                members.append(extra[path.name])
+            elif path.name in done or path.name in self.kept:
+                members.append(finished[self.manifest.id(path.name)])
+        languages = Counter(m.lang if isinstance(m, Done) else m[0] for m in members)
+        entries = (self.manifest.entry(m) if isinstance(m, Done) else m[1] for m in members)
+        self.portfolio = _sum_up(self.content, self.job, languages, entries, self.programme, None)
+        targets = [str(Path(self.job.staging) / f"portfolio.{ext}") for ext in ("html", "pdf")]
+        documents = [(self.job, self.portfolio, target) for target in targets]
+        self._thread = threading.Thread(target=self._render, args=(documents,), daemon=True)
+        self._thread.start()
+
+    def _render(self, documents: list[tuple[Job, Portfolio, str]]) -> None:
+        for _, error in self.executor.run(render_portfolio_document, documents):
+            if error is not None:
+                self.errors.append(error)
+
+    def put_in_place(self, portfolio: Portfolio, targets: list[Path]) -> bool:
+        """Whether the documents rendered early are those of `portfolio`, now at `targets`."""
+        if self._thread is None:
+            return False
+        self._thread.join()
+        staged = [Path(self.job.staging) / target.name for target in targets]
+        if self.errors or self.portfolio != portfolio:
+            return False
+        for source, target in zip(staged, targets, strict=True):
+            move_into_place(source, target)
+        return True
 
 
 class _Roster:
