@@ -6,13 +6,15 @@ import dataclasses
 import datetime
 import io
 import os
+import shutil
 import time
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from readiness import respondents
+from readiness import batch, respondents
 from readiness.assess import run_assessment
 from readiness.cli import app
 from readiness.executors import LocalProcesses
@@ -163,3 +165,54 @@ def test_workers_start_and_prepare_before_any_task_is_given(tmp_path: Path) -> N
         assert [result for _, result in pool.run(abs, [-1, -2])] in ([1, 2], [2, 1])
     finally:
         pool.close()
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".xlsx"}  # xlsx holds a date
+
+
+def _park_of(content: Content, folder: Path, names: list[str]) -> Path:
+    folder.mkdir()
+    for i, name in enumerate(names):
+        answers = load_answers(example_answers(name), content).model_dump(mode="json")
+        answers["enterprise"]["name"] = f"{answers['enterprise']['name']} {i}"
+        write_answers(folder / f"e{i}.yaml", answers)
+    return folder
+
+
+def test_the_portfolio_documents_rendered_early_are_those_of_the_end(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    park = _park_of(content, tmp_path / "park", [*BASES, "small_plant"])
+    monkeypatch.setattr(batch._EarlyPortfolio, "WAIT", 60.0)  # however slow the machine, the last entry is awaited
+    kept: list[bool] = []
+    put_in_place = batch._EarlyPortfolio.put_in_place
+    monkeypatch.setattr(batch._EarlyPortfolio, "put_in_place", lambda *a: kept.append(put_in_place(*a)) or kept[-1])
+    written = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "html", "--jobs", jobs], env=ENV)
+        assert result.exit_code == 0, result.output
+        written[jobs] = _outputs(out)
+    assert kept == [True]  # --jobs 2 rendered them early, --jobs 1 at the end
+    assert written["1"] == written["2"] and "portfolio.html" in written["2"]
+
+
+def test_documents_rendered_early_of_another_portfolio_are_rendered_again(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    park = _park_of(content, tmp_path / "park", list(BASES))
+    shutil.copy(park / "e0.yaml", park / "e9.yaml")  # a second respondent of one enterprise: merged at the end
+    monkeypatch.setattr(batch._EarlyPortfolio, "WAIT", 60.0)
+    kept: list[bool] = []
+    put_in_place = batch._EarlyPortfolio.put_in_place
+    monkeypatch.setattr(batch._EarlyPortfolio, "put_in_place", lambda *a: kept.append(put_in_place(*a)) or kept[-1])
+    written = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "html", "--jobs", jobs], env=ENV)
+        assert result.exit_code == 0, result.output
+        written[jobs] = _outputs(out)
+    assert kept == [False]
+    assert written["1"] == written["2"]
+    assert len([line for line in written["2"]["portfolio.jsonl"].splitlines() if line]) == 4
