@@ -8,7 +8,10 @@ needs with it (`Job`), and the content it assesses with is loaded once per proce
 The driver takes the outcomes in file order, gives each enterprise's outputs their readable name
 (unique, in file order, so the names are the same whichever executor ran the tasks), records the
 file in the manifest (manifest.py) and keeps nothing else: the portfolio is summed up at the end
-from the manifest's small records, and portfolio.jsonl is assembled from the JSON results on disk.
+in one pass over the entries the manifest keeps on disk (portfolio.PortfolioSum), the tables'
+rows go to a temporary file and come back best first, and portfolio.jsonl is assembled from the
+JSON results on disk. With reports, the portfolio's documents start as soon as every entry is
+known, while the last reports render (`_EarlyPortfolio`).
 A file recorded in the manifest with the same bytes and options is not done again: an interrupted
 run goes on where it stopped, and `--shard i/N` runs do part of a folder each; a last run without
 --shard then finds everything done and only writes the portfolio.
@@ -16,21 +19,25 @@ run goes on where it stopped, and `--shard i/N` runs do part of a folder each; a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import os
+import pickle
 import re
 import secrets
 import shutil
 import stat
 import tempfile
+import threading
+import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from . import respondents
 from .assess import run_assessment
@@ -40,9 +47,9 @@ from .files import move_into_place, write_atomically, write_directly, write_stre
 from .loader import load_answers, load_content
 from .manifest import Done, Manifest, Shard, file_digest, fingerprint
 from .model import Answers, Content, Respondent
-from .portfolio import Entry, Portfolio, ProgrammeOptions, build_portfolio, enterprise_code, portfolio_entry
+from .portfolio import Entry, Member, Portfolio, PortfolioSum, ProgrammeOptions, enterprise_code, portfolio_entry, rank
 from .report.result import json_line, result_dict
-from .report.tables import render_csv, render_xlsx
+from .report.tables import csv_chunks, render_xlsx
 
 MAX_NAME = 80
 # Characters that are unsafe in file names on some system, and control characters.
@@ -296,7 +303,13 @@ def _run_task(job: Job, content: Content, task: Task) -> Outcome:
             found["merged_from"] = [name for name in merged_from if name]
         result = json_line(found)
         write_directly(staged.with_suffix(".json"), result + b"\n")
+        name = str(answers.enterprise.get("name") or display_name(path.stem))
+        entry = portfolio_entry(source, assessment, answers, identity)
+        if merged_from:
+            entry = dataclasses.replace(entry, merged_from=merged_from)
         if job.fmt != "json":
+            # Known before the report is: the portfolio's documents can start while the last reports render.
+            write_directly(staged.with_suffix(".entry"), pickle.dumps((answers.lang, entry)))
             from .report.documents import draft_reasons, render_report
 
             # A park's run goes on over incomplete answers: their reports are marked DRAFT, never passed off as final.
@@ -313,10 +326,6 @@ def _run_task(job: Job, content: Content, task: Task) -> Outcome:
                 draft=draft,
             )
             write_directly(staged.with_suffix(f".{job.fmt}"), document.data)
-        name = str(answers.enterprise.get("name") or display_name(path.stem))
-        entry = portfolio_entry(source, assessment, answers, identity)
-        if merged_from:
-            entry = dataclasses.replace(entry, merged_from=merged_from)
         return Outcome(task.index, path.name, None, digest, name, answers.lang, entry)
     except Exception as exc:  # any failure is this file's alone: listed, and the others go on
         return Outcome(task.index, path.name, failure(exc))
@@ -355,7 +364,28 @@ def local_executor(workers: int, fmt: str, tasks: int) -> Executor:
         workers = min(workers, -(-tasks // CHUNK))
         return LocalProcesses(workers, renders=False) if workers >= 2 and tasks >= PARALLEL_FROM else InProcess()
     workers = min(workers, tasks + 2)  # the two portfolio documents are tasks too
-    return LocalProcesses(workers, renders=True) if workers >= 2 else InProcess()
+    return LocalProcesses(workers, renders=True, preload=RENDER_MODULES) if workers >= 2 else InProcess()
+
+
+# What every render worker imports: the fork server imports it once, and each worker is a fork of it.
+RENDER_MODULES = (
+    "readiness.batch", "readiness.report.documents", "readiness.report.context", "readiness.report.html",
+    "readiness.report.pdf", "weasyprint",
+)  # fmt: skip
+
+
+def report_workers(workers: int, content_root: Path) -> Executor | None:
+    """The render workers of a run of reports on this machine, started now (None when one process
+    does it): they import what they need and load the content meanwhile, ready when the tasks are."""
+    if workers < 2:
+        return None
+    return LocalProcesses(workers, renders=True, preload=RENDER_MODULES, prepare=(prepare_worker, str(content_root)))
+
+
+def prepare_worker(content_root: str) -> None:
+    """A worker's start: the content loaded into its cache (any problem is the tasks' to report)."""
+    with contextlib.suppress(Exception):
+        content_for(content_root)
 
 
 # --- the whole run ---------------------------------------------------------------------------
@@ -373,7 +403,9 @@ class BatchOutcome:
     kept: int = 0  # enterprises done by an earlier run (or another shard), not done again
     new_key: Path | None = None  # the anonymisation key file, when this run made it
     merged: list[tuple[str, list[str], int]] = field(default_factory=list)  # (name, files merged, to confirm)
-    due: list[tuple[str, str]] = field(default_factory=list)  # (assessment date, name) due for re-assessment
+    # (assessment date, name) of the first enterprises due for re-assessment, oldest visit first, of due_total.
+    due: list[tuple[str, str]] = field(default_factory=list)
+    due_total: int = 0
     portfolio: bool = False  # whether the portfolio was written (never by a shard)
 
 
@@ -421,15 +453,19 @@ def run_batch(
     _CONTENT[job.content_root] = content  # forked workers and this process assess with it
     executor = executor or local_executor(workers, fmt, len(todo))
     tasks = [Task(index, str(path)) for index, path in enumerate(todo)]
+    early = None
+    if shard is None and fmt != "json" and previous is None and executor.workers >= 2:
+        early = _EarlyPortfolio(executor, job, content, files, set(kept), manifest, programme)
     try:
-        done = _run_tasks(
-            executor, job, tasks, output, manifest, {d.stem.casefold() for d in kept.values()}, outcome, progress
-        )
+        taken = {d.stem.casefold() for d in kept.values()}
+        done = _run_tasks(executor, job, tasks, output, manifest, taken, outcome, progress, early)
         if shard is None:  # the whole folder is done: one enterprise's respondents are found now
             finished = _settle_respondents(
                 executor, job, files, {*kept, *done}, done, output, manifest, respondents_mode, outcome, progress
             )
-            _write_portfolio(executor, job, content, files, finished, output, manifest, outcome, programme, previous)
+            _write_portfolio(
+                executor, job, content, files, finished, output, manifest, outcome, programme, previous, early
+            )
     finally:
         executor.close()
     return outcome
@@ -455,7 +491,7 @@ def _settle_respondents(
     recorded = manifest.finished()
     order = [path for path in files if path.name in finished]
     records = [recorded[manifest.id(path.name)] for path in order]
-    found = [g for g in respondents.groups([(r.entry.group_id, r.entry.group_name) for r in records]) if len(g) > 1]
+    found = [g for g in respondents.groups([r.group for r in records]) if len(g) > 1]
     if not found:
         return finished
     languages = Counter(record.lang for record in records)
@@ -482,8 +518,8 @@ def _settle_respondents(
         name = Path(task.path).name
         names = [display_name(Path(p).name) for p in (task.path, *task.others)]
         if name in merged:
-            record = after[manifest.id(name)]
-            outcome.merged.append((record.entry.name, names, record.entry.flagged))
+            entry = manifest.entry(after[manifest.id(name)])
+            outcome.merged.append((entry.name, names, entry.flagged))
         else:  # the first file's failure is listed already: the others go with it
             problem = next((why for file, why in outcome.failed if file == names[0]), "")
             outcome.failed += [(other, text(lang, "respondents.failed_group", problem=problem)) for other in names[1:]]
@@ -517,6 +553,7 @@ def _run_tasks(
     taken: set[str],
     outcome: BatchOutcome,
     progress: Progress,
+    early: _EarlyPortfolio | None = None,
 ) -> set[str]:
     """Run a task per file and put each file's outputs in place, in file order; the files done."""
     progress.start("scoring" if job.fmt == "json" else "reports", len(todo))
@@ -538,6 +575,8 @@ def _run_tasks(
                 if ok:
                     done.add(finished.file)
                 progress.advance(ok)
+            if early is not None and 0 < len(todo) - following - len(waiting) < executor.workers:
+                early.offer(done, list(waiting.values()), [t for t in todo[following:] if t.index not in waiting])
     finally:
         manifest.close()
     return done
@@ -552,6 +591,7 @@ def _put_in_place(
         return False
     stem = safe_stem(finished.name, taken)
     staged = manifest.staging / staged_name(finished.file)
+    staged.with_suffix(".entry").unlink(missing_ok=True)
     try:
         for ext in dict.fromkeys(("json", job.fmt)):
             move_into_place(staged.with_suffix(f".{ext}"), output / f"{stem}.{ext}")
@@ -574,31 +614,153 @@ def _write_portfolio(
     outcome: BatchOutcome,
     programme: ProgrammeOptions | None = None,
     previous: Path | None = None,
+    early: _EarlyPortfolio | None = None,
 ) -> None:
     """The portfolio of every file of the folder that is done, in file order, from the manifest;
-    with `previous`, the earlier round (assessed as this one) compared."""
+    with `previous`, the earlier round (assessed as this one) compared. Its documents are those
+    `early` rendered, when they are of the same portfolio."""
     recorded = manifest.finished()
     members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
-    # One language for the whole portfolio: the one asked for, else the one most answers files use.
-    languages = Counter(member.lang for member in members)
+    manifest.staging.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=manifest.staging) as spilled:  # on the output's disk: it may be large
+        roster = _Roster(spilled)
+        languages = Counter(member.lang for member in members)
+        portfolio = _sum_up(content, job, languages, manifest.entries(members), programme, previous, roster)
+        if portfolio.visits:
+            outcome.due = [(m.assessed, m.name) for m in portfolio.visits.due]
+            outcome.due_total = portfolio.visits.due_total
+        write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
+        write_streamed(output / "portfolio.csv", csv_chunks(roster.ranked()))
+        write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content, roster.ranked()))
+    if job.fmt != "json" and members:
+        targets = [output / f"portfolio.{ext}" for ext in ("html", "pdf")]
+        if early is None or not early.put_in_place(portfolio, targets):
+            documents = [(job, portfolio, str(target)) for target in targets]
+            for (_, _, target), error in executor.run(render_portfolio_document, documents):
+                if error is not None:
+                    outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
+    shutil.rmtree(manifest.staging, ignore_errors=True)  # what killed runs left there
+    outcome.portfolio = True
+
+
+def _sum_up(
+    content: Content,
+    job: Job,
+    languages: Counter[str],
+    entries: Iterable[Entry],
+    programme: ProgrammeOptions | None,
+    previous: Path | None,
+    roster: _Roster | None = None,
+) -> Portfolio:
+    """The portfolio of `entries` (in file order), each member's row given to `roster`; in the language
+    asked for, else the one most answers files use."""
     portfolio_lang = job.lang or max(sorted(languages) or ["en"], key=languages.__getitem__)
     if previous is not None and programme is not None:
         from .programme import previous_round
 
         earlier = previous_round(content, previous, lang=portfolio_lang, key=job.key)
         programme = dataclasses.replace(programme, previous=earlier)
-    portfolio = build_portfolio(content, [member.entry for member in members], portfolio_lang, programme=programme)
-    outcome.due = sorted((m.assessed, m.name) for m in portfolio.members if m.due)
-    write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
-    write_atomically(output / "portfolio.csv", render_csv(portfolio).encode("utf-8"))
-    write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content))
-    if job.fmt != "json" and members:
-        documents = [(job, portfolio, str(output / f"portfolio.{ext}")) for ext in ("html", "pdf")]
-        for (_, _, target), error in executor.run(render_portfolio_document, documents):
+    summing = PortfolioSum(content, portfolio_lang, programme)
+    for entry in entries:
+        member = summing.add(entry)
+        if roster is not None:
+            roster.add(member)
+    return summing.portfolio()
+
+
+class _EarlyPortfolio:
+    """The portfolio's documents (HTML, PDF) rendered while the last reports are, on a worker that
+    would otherwise wait: once fewer tasks are left than workers, and every one of them has assessed
+    its file (a task writes its entry before it renders its report). They are kept only when the
+    portfolio summed up at the end is the same (no file failed meanwhile, no respondents merged),
+    so the documents are those the end would have rendered."""
+
+    WAIT = 2.0  # seconds to wait for a running task's entry: it is written a moment after it starts
+
+    def __init__(
+        self,
+        executor: Executor,
+        job: Job,
+        content: Content,
+        files: list[Path],
+        kept: set[str],
+        manifest: Manifest,
+        programme: ProgrammeOptions | None,
+    ) -> None:
+        self.executor, self.job, self.content, self.files = executor, job, content, files
+        self.kept, self.manifest, self.programme = kept, manifest, programme
+        self.portfolio: Portfolio | None = None
+        self.errors: list[str | Exception] = []
+        self._thread: threading.Thread | None = None
+        self._tried = False
+
+    def offer(self, done: set[str], waiting: list[Outcome], running: list[Task]) -> None:
+        """Start the documents if every file's entry is known: `done` put in place, `waiting` back
+        but not yet in place, `running` still in the workers."""
+        if self._thread is not None or self._tried:
+            return
+        extra = {o.file: (o.lang, o.entry) for o in waiting if o.entry is not None}
+        deadline = time.monotonic() + self.WAIT
+        for task in running:
+            staged = Path(self.job.staging) / f"{staged_name(Path(task.path).name)}.entry"
+            while not staged.is_file() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            try:
+                extra[Path(task.path).name] = pickle.loads(staged.read_bytes())  # this run's own file
+            except (OSError, pickle.UnpicklingError, EOFError):
+                self._tried = len(running) == 1  # the last task: its next outcome ends the run anyway
+                return
+        finished = self.manifest.finished()
+        members: list[Done | tuple[str, Entry]] = []
+        for path in self.files:
+            if path.name in extra:
+                members.append(extra[path.name])
+            elif path.name in done or path.name in self.kept:
+                members.append(finished[self.manifest.id(path.name)])
+        languages = Counter(m.lang if isinstance(m, Done) else m[0] for m in members)
+        entries = (self.manifest.entry(m) if isinstance(m, Done) else m[1] for m in members)
+        self.portfolio = _sum_up(self.content, self.job, languages, entries, self.programme, None)
+        targets = [str(Path(self.job.staging) / f"portfolio.{ext}") for ext in ("html", "pdf")]
+        documents = [(self.job, self.portfolio, target) for target in targets]
+        self._thread = threading.Thread(target=self._render, args=(documents,), daemon=True)
+        self._thread.start()
+
+    def _render(self, documents: list[tuple[Job, Portfolio, str]]) -> None:
+        for _, error in self.executor.run(render_portfolio_document, documents):
             if error is not None:
-                outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
-    shutil.rmtree(manifest.staging, ignore_errors=True)  # what killed runs left there
-    outcome.portfolio = True
+                self.errors.append(error)
+
+    def put_in_place(self, portfolio: Portfolio, targets: list[Path]) -> bool:
+        """Whether the documents rendered early are those of `portfolio`, now at `targets`."""
+        if self._thread is None:
+            return False
+        self._thread.join()
+        staged = [Path(self.job.staging) / target.name for target in targets]
+        if self.errors or self.portfolio != portfolio:
+            return False
+        for source, target in zip(staged, targets, strict=True):
+            move_into_place(source, target)
+        return True
+
+
+class _Roster:
+    """Every enterprise's row of the portfolio, put in a temporary file as it is summed up and read
+    back best first, for the tables that list them all: memory holds only their order."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._order: list[tuple[float, str, int]] = []
+
+    def add(self, member: Member) -> None:
+        # The rank of portfolio.ranked_members; the offset keeps members that tie in the order they came.
+        self._order.append((*rank(member), self._stream.seek(0, os.SEEK_END)))
+        pickle.dump(member, self._stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def ranked(self) -> Iterator[Member]:
+        self._order.sort()
+        for *_, offset in self._order:
+            self._stream.seek(offset)
+            yield pickle.load(self._stream)  # this run's own file
 
 
 def _result_lines(output: Path, members: list[Done]) -> Iterator[bytes]:

@@ -16,7 +16,7 @@ import contextlib
 import gc
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
 from typing import Any, Protocol, TypeVar
@@ -56,18 +56,36 @@ class LocalProcesses:
 
     `renders`: the tasks render reports. Forked children of a process that has imported Pango are
     known to crash, so rendering workers start with `forkserver` (else `spawn`) and load what they
-    need themselves. Scoring workers are forked on Linux: they start at once, with the content the
-    driver loaded already in memory.
+    need themselves; `preload`: the modules the fork server imports once for all of them. Scoring
+    workers are forked on Linux: they start at once, with the content the driver loaded already in
+    memory.
+
+    `prepare(argument)`, when given, runs once per worker as soon as the pool is made, so that the
+    workers start and load what their tasks need while this process does its own start-up.
     """
 
-    def __init__(self, workers: int, *, renders: bool) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        renders: bool,
+        preload: Sequence[str] = (),
+        prepare: tuple[Callable[[Any], None], Any] | None = None,
+    ) -> None:
         self.workers = workers
         if renders:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         else:
             method = "fork" if sys.platform.startswith("linux") else "spawn"
         self._forks = method == "fork"
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+        context = multiprocessing.get_context(method)
+        if method == "forkserver" and preload:
+            context.set_forkserver_preload(list(preload))
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        if prepare is not None:  # each submission starts a worker, up to `workers`
+            function, argument = prepare
+            for _ in range(workers):
+                self._pool.submit(function, argument)
 
     def run(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R | Exception]]:
         source = iter(items)

@@ -23,10 +23,10 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .portfolio import Entry
@@ -93,19 +93,21 @@ def fingerprint(*, content_root: Path, fmt: str, lang: str | None, key: bytes | 
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """One finished file, as its manifest line has it."""
+    """One finished file, as its manifest line has it: small, for every file of a folder of any size;
+    the entry the portfolio needs stays on disk until it is summed up (`Manifest.entries`)."""
 
     file: str
     sha256: str
     stem: str
     lang: str
     order: int  # when it was recorded (ns): the latest line of a file counts
-    entry: Entry  # what the portfolio needs
+    group: tuple[str, str]  # the entry's group_id and group_name: one enterprise's respondents share them
+    line: tuple[Path, int]  # the manifest and the offset of the line
 
 
 def _shared(value: Any) -> Any:
-    """A record read back with each text held once (sys.intern): a portfolio of many enterprises
-    repeats the same few hundred ids in every record, and would otherwise hold a copy of each."""
+    """A record read back with each text held once (sys.intern): entries repeat the same few
+    hundred ids, and one read at a time is still summed up faster with them shared."""
     if isinstance(value, str):
         return sys.intern(value)
     if isinstance(value, list):
@@ -153,16 +155,35 @@ class Manifest:
             return
         for path in paths:
             with path.open("rb") as stream:
+                offset = 0
                 for line in stream:
+                    at, offset = offset, offset + len(line)
                     try:
                         record = json.loads(line)
                         if record["options"] == self.options:
+                            entry = record["entry"]
                             yield Done(
-                                record["file"], record["sha256"], record["stem"], record["lang"], record["order"],
-                                Entry(**_shared(record["entry"])),
+                                record["file"], record["sha256"], record["stem"], sys.intern(record["lang"]),
+                                record["order"], (entry["group_id"], entry["group_name"]), (path, at),
                             )  # fmt: skip
                     except (ValueError, KeyError, TypeError):
                         continue  # the half-written line of a killed run, or another version's
+
+    def entries(self, done: Iterable[Done]) -> Iterator[Entry]:
+        """The entries of finished files, read back from their lines one at a time."""
+        streams: dict[Path, BinaryIO] = {}
+        try:
+            for each in done:
+                path, offset = each.line
+                stream = streams.get(path) or streams.setdefault(path, path.open("rb"))
+                stream.seek(offset)
+                yield Entry(**_shared(json.loads(stream.readline())["entry"]))
+        finally:
+            for stream in streams.values():
+                stream.close()
+
+    def entry(self, done: Done) -> Entry:
+        return next(self.entries([done]))
 
     def open(self) -> None:
         self.staging.mkdir(parents=True, exist_ok=True)

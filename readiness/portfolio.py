@@ -11,8 +11,9 @@ import datetime
 import hashlib
 import hmac
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,6 +28,7 @@ DUE_SHOWN = 30  # enterprises listed as due for re-assessment
 SUPPLY_SHOWN = 8  # scenarios in the suppliers' view
 SUPPLY_NAMES = 4  # enterprises named per scenario in the suppliers' view
 DUE_AFTER_MONTHS = 12
+T = TypeVar("T")
 
 # Segments: what an enterprise needs next, from its results. Each enterprise is in the first segment
 # whose rule it meets, in this order; the levels are the rubric's `portfolio_segments`.
@@ -243,13 +245,14 @@ class Portfolio(Plain):
     common_actions: list[Tally]
     scenarios: list[ScenarioDemand]
     by_industry: list[GroupRow]
-    members: list[Member]  # every enterprise, best first (the documents show the first MEMBERS_SHOWN)
+    members: list[Member]  # the first MEMBERS_SHOWN enterprises, best first (the tables list them all)
     by_size: list[GroupRow] = []
     gaps: list[Gap] = []
     segments: list[Segment] = []
     supply: list[Supply] = []
     visits: Visits | None = None  # with ProgrammeOptions: parks, period, team, visits due
     previous: Round | None = None
+    ready: int = 0  # enterprises with a scenario they can start now
 
 
 def enterprise_code(name: str, key: bytes) -> str:
@@ -350,150 +353,305 @@ def _said(answers: Answers | None, question_id: str) -> str:
 
 
 def build_portfolio(
-    content: Content, entries: list[Entry], lang: str, programme: ProgrammeOptions | None = None
+    content: Content, entries: Iterable[Entry], lang: str, programme: ProgrammeOptions | None = None
 ) -> Portfolio:
-    """Sum up one entry per enterprise that could be assessed (see `portfolio_entry`).
+    """Sum up one entry per enterprise that could be assessed (see `portfolio_entry` and `PortfolioSum`)."""
+    return summed(content, entries, lang, programme)[0]
+
+
+def summed(
+    content: Content, entries: Iterable[Entry], lang: str, programme: ProgrammeOptions | None = None
+) -> tuple[Portfolio, list[Member]]:
+    """The portfolio of entries, and every enterprise's row best first (what the tables list)."""
+    summing = PortfolioSum(content, lang, programme)
+    members = [summing.add(entry) for entry in entries]
+    return summing.portfolio(), ranked_members(members)
+
+
+def ranked_members(members: Iterable[Member]) -> list[Member]:
+    """Best first: the order of the portfolio's lists and tables."""
+    return sorted(members, key=rank)
+
+
+def rank(member: Member) -> tuple[float, str]:
+    return (-member.overall_score, member.name)
+
+
+class _First(Generic[T]):
+    """The first `limit` items by their keys of any number added, holding at most twice `limit`;
+    items with equal keys keep the order they came in (as a stable sort of them all would)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._held: list[tuple[Any, T]] = []
+
+    def add(self, key: Any, item: T) -> None:
+        self._held.append((key, item))
+        if len(self._held) > 2 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._held.sort(key=lambda pair: pair[0])
+        del self._held[self.limit :]
+
+    def first(self) -> list[T]:
+        self._trim()
+        return [item for _, item in self._held]
+
+
+@dataclass
+class _Totals:
+    """The running sums behind one group's averages."""
+
+    count: int = 0
+    steps: list[float] = field(default_factory=lambda: [0.0] * len(STEP_IDS))
+    overall: float = 0.0
+
+    def add(self, step_scores: list[float], overall: float) -> None:
+        self.count += 1
+        self.steps = [total + score for total, score in zip(self.steps, step_scores, strict=True)]
+        self.overall += overall
+
+    def row(self, group_id: str, label: str) -> GroupRow:
+        return GroupRow(
+            id=group_id,
+            label=label,
+            count=self.count,
+            average_scores=[_average(total, self.count) for total in self.steps],
+            average_overall=_average(self.overall, self.count),
+        )
+
+
+def _average(total: float, count: int) -> float:
+    return round(total / count, 1) if count else 0.0
+
+
+class PortfolioSum:
+    """A portfolio summed up one entry at a time, in any number: what it holds grows with the
+    content's ids (questions, actions, scenarios, industries) and the lists the documents show, not
+    with the enterprises. `add` gives back the enterprise's full row for the tables to list.
 
     Wording comes from the content in `lang`, so assessments made in any language can be summed up.
     Anonymised runs anonymise the answers before they are assessed (`batch.anonymised`), so their
     entries already carry codes and no file names.
     """
-    index = content.questionnaire.question_index()
-    rubric = content.rubric
-    action_titles = {a.id: wording.action_title(content, a.id, lang) for a in rubric.actions}
-    industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
-    choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in content.rubric.decisions}
-    count = len(entries)
 
-    def tally(counter: Counter[str], labels: dict[str, str], limit: int | None = None) -> list[Tally]:
-        ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [
-            Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0) for k, n in ranked
-        ]
+    def __init__(self, content: Content, lang: str, programme: ProgrammeOptions | None = None) -> None:
+        self.content, self.lang, self.programme = content, lang, programme
+        index = content.questionnaire.question_index()
+        self._industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
+        sizes = index["profile.size"].options if "profile.size" in index else []
+        self._sizes = {o.id: o.label.get(lang) for o in sizes}
+        self._count = 0
+        self._ready = 0
+        self._overall_levels = [0] * 5
+        self._step_levels = [[0] * 5 for _ in STEP_IDS]
+        self._all = _Totals()
+        self._industry: dict[str, _Totals] = {}
+        self._size: dict[str, _Totals] = {}
+        self._strategies, self._deployments = Counter[str](), Counter[str]()
+        self._gaps, self._actions = Counter[str](), Counter[str]()
+        self._said: dict[str, Counter[str]] = {}
+        self._demand: dict[str, dict[str, Any]] = {}
+        self._ready_in: dict[str, Counter[str]] = {}
+        self._ready_names: dict[str, _First[str]] = {}
+        self._best = _First[Member](MEMBERS_SHOWN)
+        self._segments = {segment: _First[str](SEGMENT_SHOWN) for segment in SEGMENTS}
+        self._segment_counts = Counter[str]()
+        # The programme's record (Visits).
+        self._parks, self._team = Counter[str](), Counter[str]()
+        self._first_date = self._last_date = ""
+        self._undated = self._due_total = self._merged = self._flagged = 0
+        self._due = _First[Member](DUE_SHOWN)
+        self._to_confirm = _First[Member](DUE_SHOWN)
+        earlier = programme.previous if programme else None
+        self._round = _RoundSum(earlier) if earlier is not None else None
 
-    members = []
-    gaps, actions = Counter[str](), Counter[str]()
-    strategies = Counter(e.model_strategy for e in entries)
-    deployments = Counter(e.deployment for e in entries)
-    demand: dict[str, dict[str, Any]] = {}
-    said: dict[str, Counter[str]] = {}
-    sizes = {o.id: o.label.get(lang) for o in index["profile.size"].options} if "profile.size" in index else {}
-    for e in entries:
-        gaps.update(question for question, _ in e.gaps)
+    def add(self, e: Entry) -> Member:
+        """Count one enterprise in; its row."""
+        self._count += 1
+        self._strategies[e.model_strategy] += 1
+        self._deployments[e.deployment] += 1
+        self._gaps.update(question for question, _ in e.gaps)
         for question, answer in e.gaps:
-            said.setdefault(question, Counter())[answer] += 1
-        actions.update(e.actions)
+            self._said.setdefault(question, Counter())[answer] += 1
+        self._actions.update(e.actions)
+        ready = 0
         for scenario_id, specific, fit, blockers in e.scenarios:
-            entry = demand.get(scenario_id)
-            if entry is None:
-                entry = demand[scenario_id] = {"specific": specific, "fits": Counter[str](), "blockers": Counter[str]()}
-            entry["fits"][fit] += 1
-            entry["blockers"].update(blockers)
-        ready = sum(1 for _, _, fit, _ in e.scenarios if fit == "ready_now")
-        members.append(
-            Member(
-                **{name: getattr(e, name) for name in _FROM_ENTRY},
-                industry_label=industries.get(e.industry, e.industry),
-                ready_scenarios=ready,
-                size_label=sizes.get(e.size, e.size),
-                segment=segment_of(e.step_levels, e.overall_level, ready, rubric.portfolio_segments),
-                due=_due(e.assessed, programme),
-            )
+            demand = self._demand.get(scenario_id)
+            if demand is None:
+                demand = self._demand[scenario_id] = {
+                    "specific": specific, "fits": Counter[str](), "blockers": Counter[str]()
+                }  # fmt: skip
+            demand["fits"][fit] += 1
+            demand["blockers"].update(blockers)
+            if fit == "ready_now":
+                ready += 1
+                self._ready_in.setdefault(scenario_id, Counter())[e.industry] += 1
+                names = self._ready_names.get(scenario_id)
+                if names is None:
+                    names = self._ready_names[scenario_id] = _First[str](SUPPLY_NAMES)
+                names.add((-e.overall_score, e.name), e.name)
+        member = Member(
+            **{name: getattr(e, name) for name in _FROM_ENTRY},
+            industry_label=self._industries.get(e.industry, e.industry),
+            ready_scenarios=ready,
+            size_label=self._sizes.get(e.size, e.size),
+            segment=segment_of(e.step_levels, e.overall_level, ready, self.content.rubric.portfolio_segments),
+            due=_due(e.assessed, self.programme),
         )
+        self._ready += bool(ready)
+        if 1 <= e.overall_level <= 5:
+            self._overall_levels[e.overall_level - 1] += 1
+        for counts, level in zip(self._step_levels, e.step_levels, strict=True):
+            if 1 <= level <= 5:
+                counts[level - 1] += 1
+        for totals in (
+            self._all,
+            self._industry.setdefault(e.industry, _Totals()),
+            self._size.setdefault(e.size, _Totals()),
+        ):
+            totals.add(e.step_scores, e.overall_score)
+        self._best.add(rank(member), member)
+        self._segments[member.segment].add(rank(member), member.name)
+        self._segment_counts[member.segment] += 1
+        self._visited(member)
+        if self._round is not None:
+            self._round.add(e)
+        return member
 
-    scenarios = []
-    for scenario_id, entry in demand.items():
-        fits = entry["fits"]
-        blocker = entry["blockers"].most_common(1)
-        scenarios.append(
-            ScenarioDemand(
-                id=scenario_id,
-                title=wording.scenario_title(content, scenario_id, lang),
-                industry_specific=entry["specific"],
-                relevant=sum(fits.values()),
-                ready_now=fits["ready_now"],
-                after_roadmap=fits["after_phase_1"] + fits["after_phase_2"],
-                not_yet=fits["not_yet"],
-                top_blocker=wording.prerequisite_text(content, blocker[0][0], lang) if blocker else "",
-            )
-        )
-    scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))
+    def _visited(self, m: Member) -> None:
+        if m.park:
+            self._parks[m.park] += 1
+        self._team.update(a for a in (part.strip() for part in m.assessor.split("/")) if a)
+        if m.assessed:
+            self._first_date = min(self._first_date or m.assessed, m.assessed)
+            self._last_date = max(self._last_date, m.assessed)
+        else:
+            self._undated += 1
+        if m.due:
+            self._due_total += 1
+            self._due.add((m.assessed, m.name, -m.overall_score), m)  # ties as ranked
+        self._merged += bool(m.merged_from)
+        if m.flagged:
+            self._flagged += 1
+            self._to_confirm.add((-m.flagged, m.name, -m.overall_score), m)
 
-    by_industry = [
-        _group_row(industry, industries.get(industry, industry), [m for m in members if m.industry == industry])
-        for industry in sorted({m.industry for m in members})
-    ]
-    by_industry.sort(key=lambda row: (-row.count, row.id))
+    def portfolio(self) -> Portfolio:
+        content, lang, count = self.content, self.lang, self._count
+        index = content.questionnaire.question_index()
+        rubric = content.rubric
+        action_titles = {a.id: wording.action_title(content, a.id, lang) for a in rubric.actions}
+        choice_labels = {d.id: {c.id: c.label.get(lang) for c in d.choices} for d in rubric.decisions}
 
-    def levels_of(values: list[int]) -> list[int]:
-        return [sum(1 for v in values if v == level) for level in range(1, 6)]
+        def tally(counter: Counter[str], labels: dict[str, str], limit: int | None = None) -> list[Tally]:
+            ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            return [
+                Tally(id=k, label=labels.get(k, k), count=n, share=round(n / count, 3) if count else 0.0)
+                for k, n in ranked
+            ]
 
-    ranked = sorted(members, key=lambda m: (-m.overall_score, m.name))
-
-    return Portfolio(
-        lang=lang,
-        count=count,
-        step_titles=[s.title.get(lang) for s in content.questionnaire.playbook_steps],
-        level_names=[lvl.name.get(lang) for lvl in content.rubric.levels],
-        overall_levels=levels_of([m.overall_level for m in members]),
-        step_levels=[levels_of([m.step_levels[i] for m in members]) for i in range(len(STEP_IDS))],
-        average_scores=[_mean([m.step_scores[i] for m in members]) for i in range(len(STEP_IDS))],
-        average_overall=_mean([m.overall_score for m in members]),
-        model_strategies=tally(strategies, choice_labels["model_strategy"]),
-        deployments=tally(deployments, choice_labels["deployment"]),
-        common_gaps=tally(gaps, {k: q.text.get(lang) for k, q in index.items()}, TOP),
-        common_actions=tally(actions, action_titles, TOP),
-        scenarios=scenarios[: TOP * 2],
-        by_industry=by_industry,
-        members=ranked,
-        by_size=_by_size(members, sizes),
-        gaps=_gaps(content, tally(gaps, {}, TOP), said, lang),
-        segments=_segments(ranked),
-        supply=_supply(scenarios, entries, industries),
-        visits=_visits(ranked, programme.due_after_months) if programme else None,
-        previous=compare_rounds(entries, programme.previous) if programme and programme.previous is not None else None,
-    )
-
-
-def _mean(values: list[float]) -> float:
-    return round(sum(values) / len(values), 1) if values else 0.0
-
-
-def _by_size(members: list[Member], sizes: dict[str, str]) -> list[GroupRow]:
-    """Average scores by size band, smallest first (in the questionnaire's order)."""
-    present = {m.size for m in members}
-    return [
-        _group_row(size, sizes.get(size, size), [m for m in members if m.size == size])
-        for size in [o for o in sizes if o in present] + sorted(present - set(sizes))
-    ]
-
-
-def _group_row(group_id: str, label: str, group: list[Member]) -> GroupRow:
-    return GroupRow(
-        id=group_id,
-        label=label,
-        count=len(group),
-        average_scores=[_mean([m.step_scores[i] for m in group]) for i in range(len(STEP_IDS))],
-        average_overall=_mean([m.overall_score for m in group]),
-    )
-
-
-def _segments(ranked: list[Member]) -> list[Segment]:
-    count = len(ranked)
-    segments = []
-    for segment in SEGMENTS:
-        names = [m.name for m in ranked if m.segment == segment]
-        if names:
-            segments.append(
-                Segment(
-                    id=segment,
-                    count=len(names),
-                    share=round(len(names) / count, 3),
-                    members=names[:SEGMENT_SHOWN],
-                    more=max(0, len(names) - SEGMENT_SHOWN),
+        scenarios = []
+        for scenario_id, demand in self._demand.items():
+            fits = demand["fits"]
+            blocker = demand["blockers"].most_common(1)
+            scenarios.append(
+                ScenarioDemand(
+                    id=scenario_id,
+                    title=wording.scenario_title(content, scenario_id, lang),
+                    industry_specific=demand["specific"],
+                    relevant=sum(fits.values()),
+                    ready_now=fits["ready_now"],
+                    after_roadmap=fits["after_phase_1"] + fits["after_phase_2"],
+                    not_yet=fits["not_yet"],
+                    top_blocker=wording.prerequisite_text(content, blocker[0][0], lang) if blocker else "",
                 )
             )
-    return segments
+        scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))
+        by_industry = [
+            self._industry[industry].row(industry, self._industries.get(industry, industry))
+            for industry in sorted(self._industry)
+        ]
+        by_industry.sort(key=lambda row: (-row.count, row.id))
+        sizes = self._sizes
+        by_size = [
+            self._size[size].row(size, sizes.get(size, size))
+            for size in [o for o in sizes if o in self._size] + sorted(set(self._size) - set(sizes))
+        ]
+        segments = [
+            Segment(
+                id=segment,
+                count=self._segment_counts[segment],
+                share=round(self._segment_counts[segment] / count, 3),
+                members=self._segments[segment].first(),
+                more=max(0, self._segment_counts[segment] - SEGMENT_SHOWN),
+            )
+            for segment in SEGMENTS
+            if self._segment_counts[segment]
+        ]
+        return Portfolio(
+            lang=lang,
+            count=count,
+            step_titles=[s.title.get(lang) for s in content.questionnaire.playbook_steps],
+            level_names=[lvl.name.get(lang) for lvl in rubric.levels],
+            overall_levels=self._overall_levels,
+            step_levels=self._step_levels,
+            average_scores=[_average(total, count) for total in self._all.steps],
+            average_overall=_average(self._all.overall, count),
+            model_strategies=tally(self._strategies, choice_labels["model_strategy"]),
+            deployments=tally(self._deployments, choice_labels["deployment"]),
+            common_gaps=tally(self._gaps, {k: q.text.get(lang) for k, q in index.items()}, TOP),
+            common_actions=tally(self._actions, action_titles, TOP),
+            scenarios=scenarios[: TOP * 2],
+            by_industry=by_industry,
+            members=self._best.first(),
+            ready=self._ready,
+            by_size=by_size,
+            gaps=_gaps(content, tally(self._gaps, {}, TOP), self._said, lang),
+            segments=segments,
+            supply=self._supply(scenarios),
+            visits=self._visits() if self.programme else None,
+            previous=self._round.result() if self._round is not None else None,
+        )
+
+    def _supply(self, scenarios: list[ScenarioDemand]) -> list[Supply]:
+        """The scenarios enterprises can start now or soon, with whom to offer them to."""
+        ranked = sorted(scenarios, key=lambda s: (-s.ready_now, -s.after_roadmap, s.id))
+        industries = self._industries
+        return [
+            Supply(
+                id=s.id,
+                title=s.title,
+                ready_now=s.ready_now,
+                after_roadmap=s.after_roadmap,
+                industries=[
+                    industries.get(i, i)
+                    for i, _ in sorted(self._ready_in.get(s.id, Counter()).items(), key=lambda x: (-x[1], x[0]))[:3]
+                ],
+                ready_names=self._ready_names[s.id].first() if s.id in self._ready_names else [],
+                top_blocker=s.top_blocker,
+            )
+            for s in ranked
+            if s.ready_now or s.after_roadmap
+        ][:SUPPLY_SHOWN]
+
+    def _visits(self) -> Visits:
+        def ranked(counts: Counter[str]) -> list[str]:
+            return [v for v, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+        return Visits(
+            parks=ranked(self._parks),
+            first_date=self._first_date,
+            last_date=self._last_date,
+            team=ranked(self._team),
+            undated=self._undated,
+            due_after_months=self.programme.due_after_months if self.programme else DUE_AFTER_MONTHS,
+            due=self._due.first(),
+            due_total=self._due_total,
+            merged=self._merged,
+            flagged=self._flagged,
+            to_confirm=self._to_confirm.first(),
+        )
 
 
 def _gaps(content: Content, ranked: list[Tally], said: dict[str, Counter[str]], lang: str) -> list[Gap]:
@@ -516,82 +674,49 @@ def _gaps(content: Content, ranked: list[Tally], said: dict[str, Counter[str]], 
     return gaps
 
 
-def _supply(scenarios: list[ScenarioDemand], entries: list[Entry], industries: dict[str, str]) -> list[Supply]:
-    """The scenarios enterprises can start now or soon, with whom to offer them to."""
-    ready_in: dict[str, Counter[str]] = {}
-    ready_names: dict[str, list[tuple[float, str]]] = {}
-    for e in entries:
-        for scenario_id, _, fit, _ in e.scenarios:
-            if fit == "ready_now":
-                ready_in.setdefault(scenario_id, Counter())[e.industry] += 1
-                ready_names.setdefault(scenario_id, []).append((-e.overall_score, e.name))
-    ranked = sorted(scenarios, key=lambda s: (-s.ready_now, -s.after_roadmap, s.id))
-    return [
-        Supply(
-            id=s.id,
-            title=s.title,
-            ready_now=s.ready_now,
-            after_roadmap=s.after_roadmap,
-            industries=[
-                industries.get(i, i)
-                for i, _ in sorted(ready_in.get(s.id, Counter()).items(), key=lambda x: (-x[1], x[0]))[:3]
-            ],
-            ready_names=[name for _, name in sorted(ready_names.get(s.id, []))[:SUPPLY_NAMES]],
-            top_blocker=s.top_blocker,
-        )
-        for s in ranked
-        if s.ready_now or s.after_roadmap
-    ][:SUPPLY_SHOWN]
-
-
-def _visits(members: list[Member], due_after: int) -> Visits:
-    def ranked(values: list[str]) -> list[str]:
-        counts = Counter(v for v in values if v)
-        return [v for v, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
-
-    dates = sorted(m.assessed for m in members if m.assessed)
-    return Visits(
-        parks=ranked([m.park for m in members]),
-        first_date=dates[0] if dates else "",
-        last_date=dates[-1] if dates else "",
-        team=ranked([a.strip() for m in members for a in m.assessor.split("/")]),
-        undated=sum(1 for m in members if not m.assessed),
-        due_after_months=due_after,
-        due=sorted((m for m in members if m.due), key=lambda m: (m.assessed, m.name))[:DUE_SHOWN],
-        due_total=sum(1 for m in members if m.due),
-        merged=sum(1 for m in members if m.merged_from),
-        flagged=sum(1 for m in members if m.flagged),
-        to_confirm=sorted((m for m in members if m.flagged), key=lambda m: (-m.flagged, m.name))[:DUE_SHOWN],
-    )
-
-
-def compare_rounds(current: list[Entry], earlier: list[Entry]) -> Round:
+def compare_rounds(current: Iterable[Entry], earlier: list[Entry]) -> Round:
     """Who moved a level between an earlier round and this one, per step and overall.
 
     An enterprise is found again by its enterprise id when both rounds give one, else by its name
     (or its code, in anonymised runs with the same key) and industry.
     """
-    by_id = {e.group_id: e for e in earlier if e.group_id}
-    by_name = {round_key(dataclasses.replace(e, group_id="")): e for e in earlier}
-    seen: set[int] = set()
-    moved: list[Movement] = []
-    up = [0] * len(STEP_IDS)
-    down = [0] * len(STEP_IDS)
-    overall_up = overall_down = matched = 0
-    for e in current:
-        before = by_id.get(e.group_id) if e.group_id else None
-        before = before or by_name.get(round_key(dataclasses.replace(e, group_id="")))
-        if before is None or id(before) in seen:
-            continue
-        seen.add(id(before))
-        matched += 1
+    rounds = _RoundSum(earlier)
+    for entry in current:
+        rounds.add(entry)
+    return rounds.result()
+
+
+class _RoundSum:
+    """`compare_rounds` one entry of this round at a time."""
+
+    def __init__(self, earlier: list[Entry]) -> None:
+        self._by_id = {e.group_id: e for e in earlier if e.group_id}
+        self._by_name = {round_key(dataclasses.replace(e, group_id="")): e for e in earlier}
+        self._earlier = len(earlier)
+        self._seen: set[int] = set()
+        self._moved = _First[Movement](MOVED_SHOWN)
+        self._moved_count = self._current = self._matched = 0
+        self._up = [0] * len(STEP_IDS)
+        self._down = [0] * len(STEP_IDS)
+        self._overall_up = self._overall_down = 0
+
+    def add(self, e: Entry) -> None:
+        self._current += 1
+        before = self._by_id.get(e.group_id) if e.group_id else None
+        before = before or self._by_name.get(round_key(dataclasses.replace(e, group_id="")))
+        if before is None or id(before) in self._seen:
+            return
+        self._seen.add(id(before))
+        self._matched += 1
         for i, (old, new) in enumerate(zip(before.step_levels, e.step_levels, strict=True)):
-            up[i] += new > old
-            down[i] += new < old
-        overall_up += e.overall_level > before.overall_level
-        overall_down += e.overall_level < before.overall_level
+            self._up[i] += new > old
+            self._down[i] += new < old
+        self._overall_up += e.overall_level > before.overall_level
+        self._overall_down += e.overall_level < before.overall_level
         if before.step_levels != e.step_levels or before.overall_level != e.overall_level:
-            moved.append(
+            self._moved_count += 1
+            self._moved.add(
+                (-(sum(e.step_levels) - sum(before.step_levels)), e.name),
                 Movement(
                     name=e.name,
                     before=before.assessed,
@@ -600,17 +725,18 @@ def compare_rounds(current: list[Entry], earlier: list[Entry]) -> Round:
                     step_after=e.step_levels,
                     overall_before=before.overall_level,
                     overall_after=e.overall_level,
-                )
+                ),
             )
-    moved.sort(key=lambda m: (-(sum(m.step_after) - sum(m.step_before)), m.name))
-    return Round(
-        matched=matched,
-        new=len(current) - matched,
-        missing=len(earlier) - matched,
-        step_up=up,
-        step_down=down,
-        overall_up=overall_up,
-        overall_down=overall_down,
-        moved=moved[:MOVED_SHOWN],
-        more=max(0, len(moved) - MOVED_SHOWN),
-    )
+
+    def result(self) -> Round:
+        return Round(
+            matched=self._matched,
+            new=self._current - self._matched,
+            missing=self._earlier - self._matched,
+            step_up=self._up,
+            step_down=self._down,
+            overall_up=self._overall_up,
+            overall_down=self._overall_down,
+            moved=self._moved.first(),
+            more=max(0, self._moved_count - MOVED_SHOWN),
+        )

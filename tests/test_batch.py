@@ -19,7 +19,7 @@ from readiness.batch import safe_stem
 from readiness.cli import app
 from readiness.loader import load_answers, write_answers
 from readiness.model import Content
-from readiness.portfolio import build_portfolio, enterprise_code, portfolio_entry
+from readiness.portfolio import build_portfolio, enterprise_code, portfolio_entry, summed
 from readiness.report.tables import render_csv, render_xlsx
 from readiness.resources import bundled_examples, example_answers
 
@@ -132,15 +132,15 @@ def test_portfolio_figures_by_hand(content: Content) -> None:
 
 def test_csv_and_xlsx_read_back_with_chinese(content: Content) -> None:
     assessed = [(n, run_assessment(content, load_answers(example_answers(n), content))) for n in bundled_examples()]
-    portfolio = build_portfolio(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
-    rows = list(csv.reader(io.StringIO(render_csv(portfolio).lstrip("\ufeff"))))
+    portfolio, members = summed(content, [portfolio_entry(n, a) for n, a in assessed], "zh")
+    rows = list(csv.reader(io.StringIO(render_csv(members).lstrip("\ufeff"))))
     assert rows[0][:3] == ["name", "source", "industry"] and len(rows) == len(assessed) + 1
     by_name = {row[0]: row for row in rows[1:]}
     example = by_name["苏州恒锐精密机床股份有限公司"]
     assert (
         float(example[rows[0].index("overall_score")]) == next(a for n, a in assessed if n == "example").overall.score
     )
-    book = load_workbook(io.BytesIO(render_xlsx(portfolio, content)))
+    book = load_workbook(io.BytesIO(render_xlsx(portfolio, content, members)))
     sheet = book.active
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
     header = [c.value for c in sheet[1]]
@@ -153,7 +153,8 @@ def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(content: Content) -
     answers = load_answers(example_answers("small_plant"), content)
     entry = portfolio_entry("evil.yaml", run_assessment(content, answers))
     entry = dataclasses.replace(entry, name='=HYPERLINK("http://example.com","click")')
-    sheet = load_workbook(io.BytesIO(render_xlsx(build_portfolio(content, [entry], "en"), content))).active
+    portfolio, members = summed(content, [entry], "en")
+    sheet = load_workbook(io.BytesIO(render_xlsx(portfolio, content, members))).active
     assert sheet["A2"].value == '=HYPERLINK("http://example.com","click")' and sheet["A2"].data_type == "s"
 
 

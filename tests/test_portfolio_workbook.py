@@ -16,7 +16,7 @@ from readiness.assess import run_assessment
 from readiness.cli import app
 from readiness.loader import load_answers
 from readiness.model import Content
-from readiness.portfolio import build_portfolio, portfolio_entry
+from readiness.portfolio import portfolio_entry, summed
 from readiness.report.tables import render_xlsx
 from readiness.resources import bundled_examples, example_answers
 
@@ -44,7 +44,8 @@ def portfolio_book(content: Content, tmp_path: Path, lang: str) -> Any:
     for path in paths:
         answers = load_answers(path, content)
         entries.append(portfolio_entry(path.name, run_assessment(content, answers), answers))
-    return openpyxl.load_workbook(io.BytesIO(render_xlsx(build_portfolio(content, entries, lang), content)))
+    portfolio, members = summed(content, entries, lang)
+    return openpyxl.load_workbook(io.BytesIO(render_xlsx(portfolio, content, members)))
 
 
 def rows(sheet: Any) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """`readiness batch`: a report per enterprise for a whole folder, and the portfolio of them all."""
 
+import contextlib
 import datetime
 import os
 import time
@@ -94,7 +95,7 @@ def batch(
     from ..portfolio import ProgrammeOptions
     from ..resources import content_dir as resolve_content
 
-    with user_errors(lang):
+    with user_errors(lang), contextlib.ExitStack() as cleanup:
         part = _shard(shard) if shard is not None else None
         if scheduler and executor is not ExecutorKind.dask:
             raise ContentError([Issue("--scheduler", engine_say("scheduler_without_dask"))], what="command line")
@@ -113,6 +114,10 @@ def batch(
             from ..catalogue import text
 
             raise ContentError([Issue(str(previous), text(cli_lang(), "park.previous_missing"))], what="command line")
+        workers = jobs or os.cpu_count() or 1
+        early = _early_workers(executor, fmt, min(workers, len(files) + 2), content_dir)
+        if early is not None:
+            cleanup.callback(early.close)
         content, _ = load(content_dir)
         if brand:
             from ..report.brand import load_brand
@@ -125,7 +130,6 @@ def batch(
             raise ContentError(
                 [Issue(str(output), say("cannot_create_output", reason=reason))], what="output"
             ) from None
-        workers = jobs or os.cpu_count() or 1
         cluster = _dask(scheduler, workers) if executor is ExecutorKind.dask else None
         columns = (
             TextColumn("{task.description}"),
@@ -149,7 +153,7 @@ def batch(
                     content_root=resolve_content(content_dir),
                     progress=_BarProgress(bar),
                     skipped=skipped,
-                    executor=cluster,
+                    executor=cluster or early,
                     respondents_mode=respondents.value,
                     programme=ProgrammeOptions(today=datetime.date.today(), due_after_months=due_after),
                     previous=previous,
@@ -186,10 +190,10 @@ def _respondents_and_visits(outcome: "BatchOutcome", due_after: int) -> list[str
         words = {"name": name, "count": len(names), "files": listed, "flagged": flagged}
         lines.append("  " + text(lang, "respondents.merged_group", **words))
     if outcome.due:
-        lines.append(text(lang, "park.due_terminal", count=len(outcome.due), months=due_after))
+        lines.append(text(lang, "park.due_terminal", count=outcome.due_total, months=due_after))
         lines += ["  " + text(lang, "park.due_one", name=name, date=date) for date, name in outcome.due[:DUE_LISTED]]
-        if len(outcome.due) > DUE_LISTED:
-            lines.append("  " + text(lang, "park.members_more", count=len(outcome.due) - DUE_LISTED))
+        if outcome.due_total > DUE_LISTED:
+            lines.append("  " + text(lang, "park.members_more", count=outcome.due_total - DUE_LISTED))
     return lines
 
 
@@ -207,6 +211,19 @@ def _shard(text: str) -> "Shard":
         return Shard.parse(text)
     except ValueError:
         raise ContentError([Issue("--shard", engine_say("bad_shard", value=text))], what="command line") from None
+
+
+def _early_workers(
+    executor: ExecutorKind, fmt: BatchFormat, workers: int, content_dir: Path | None
+) -> "Executor | None":
+    """A run of reports on this machine: its render workers, started now, get ready while the
+    content and the folder are read here."""
+    if executor is not ExecutorKind.local or fmt is BatchFormat.json:
+        return None
+    from ..batch import report_workers
+    from ..resources import content_dir as resolve_content
+
+    return report_workers(workers, resolve_content(content_dir))
 
 
 def _dask(scheduler: str | None, workers: int) -> "Executor":

@@ -33,7 +33,7 @@ def findings(portfolio: Portfolio) -> list[str]:
     if "lighthouse" in groups:
         s = groups["lighthouse"]
         out.append(w["finding_lighthouse"].format(count=s.count, total=total, share=share(s.share)))
-    ready = sum(1 for m in portfolio.members if m.ready_scenarios)
+    ready = portfolio.ready
     if ready:
         out.append(w["finding_ready"].format(count=ready, total=total, share=share(ready / total)))
     foundations = sum(groups[g].count for g in ("equipment", "data") if g in groups)
@@ -55,7 +55,7 @@ def findings(portfolio: Portfolio) -> list[str]:
         out.append(w[key].format(count=len(everyone), example=everyone[0].label))
     programme = portfolio.visits
     if programme:
-        due = sum(1 for m in portfolio.members if m.due)
+        due = programme.due_total
         if due:
             out.append(w["finding_due"].format(count=due, months=programme.due_after_months))
         if programme.undated:

@@ -7,30 +7,33 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..catalogue import namespace
 from ..model import STEP_IDS, Content
-from ..portfolio import Portfolio
+from ..portfolio import Member, Portfolio
 from . import wording
 
+CHUNK = 1 << 16  # characters of CSV written at a time
 
-def portfolio_rows(portfolio: Portfolio) -> list[list[Any]]:
+CSV_HEADER = [
+    "name", "source", "industry", "size", "overall_score", "overall_level", "confidence",
+    *(f"{step}_{kind}" for step in STEP_IDS for kind in ("score", "level")),
+    "model_strategy", "deployment", "ready_scenarios",
+]  # fmt: skip
+
+
+def portfolio_rows(members: Iterable[Member]) -> Iterator[list[Any]]:
     """A header of stable ids and one row per enterprise, for tools (the CSV)."""
-    header = ["name", "source", "industry", "size", "overall_score", "overall_level", "confidence"]
-    for step in STEP_IDS:
-        header += [f"{step}_score", f"{step}_level"]
-    header += ["model_strategy", "deployment", "ready_scenarios"]
-    rows: list[list[Any]] = [header]
-    for m in portfolio.members:
+    yield CSV_HEADER
+    for m in members:
         row: list[Any] = [m.name, m.source, m.industry, m.size, m.overall_score, m.overall_level, m.confidence]
         for score, level in zip(m.step_scores, m.step_levels, strict=True):
             row += [score, level]
         row += [m.model_strategy, m.deployment, m.ready_scenarios]
-        rows.append(row)
-    return rows
+        yield row
 
 
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +, -, @, and
@@ -50,11 +53,25 @@ def csv_cell(value: Any) -> Any:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
-def render_csv(portfolio: Portfolio) -> str:
-    buffer = io.StringIO()
-    rows = portfolio_rows(portfolio)
-    csv.writer(buffer, lineterminator="\n").writerows([rows[0], *([csv_cell(v) for v in row] for row in rows[1:])])
-    return "\ufeff" + buffer.getvalue()  # the byte-order mark makes Excel read the file as UTF-8
+def render_csv(members: Iterable[Member]) -> str:
+    return b"".join(csv_chunks(members)).decode("utf-8")
+
+
+def csv_chunks(members: Iterable[Member]) -> Iterator[bytes]:
+    """portfolio.csv (every enterprise, as given) piece by piece, in UTF-8 with a byte-order mark:
+    the mark makes Excel read the file as UTF-8."""
+    buffer = io.StringIO("\ufeff")
+    buffer.seek(0, io.SEEK_END)
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = portfolio_rows(members)
+    writer.writerow(next(rows))
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        if buffer.tell() > CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 # --- the workbook for analysts ------------------------------------------------------------------
@@ -66,25 +83,19 @@ class _Column:
     kind: str = "text"  # text, int, score (one decimal), percent (a share 0-1), date (ISO text)
 
 
-def render_xlsx(portfolio: Portfolio, content: Content) -> bytes:
+def render_xlsx(portfolio: Portfolio, content: Content, members: Iterable[Member]) -> bytes:
     """The portfolio for analysts: a sheet per view (enterprises, step scores, gaps, actions, scenario
     demand, disagreements, averages by industry and by size), labelled in the portfolio's language,
-    each with its header frozen and a filter on it."""
+    each with its header frozen and a filter on it. `members`: every enterprise, best first, read
+    once; the sheets' rows go to temporary files as they are written, so any number costs the same memory."""
     import xlsxwriter
 
     lang = portfolio.lang
     words = namespace(lang, "portfolio_book")
     buffer = io.BytesIO()
     # Names are data: "=..." stays text, never a formula, and web addresses stay plain text.
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    assessors = sorted({m.assessor for m in portfolio.members if m.assessor})
-    book.set_properties(
-        {
-            "title": words["title"].format(count=portfolio.count),
-            "subject": content.questionnaire.title.get(lang),
-            "author": words["between"].join(assessors) or "readiness",
-        }
-    )
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
     base = {"font_name": _FONT, "font_size": 10, "valign": "top"}
     kinds: dict[str, dict[str, Any]] = {
         "text": {},
@@ -95,217 +106,245 @@ def render_xlsx(portfolio: Portfolio, content: Content) -> bytes:
         "head": {"bold": True, "bg_color": "#DDE6F0", "border": 1, "text_wrap": True},
     }
     formats = {kind: book.add_format({**base, **extra}) for kind, extra in kinds.items()}
-    for name, columns, rows, frozen in _views(portfolio, content, words):
-        _write_sheet(book.add_worksheet(name[:31]), formats, columns, rows, frozen)
+    views = _Views(portfolio, content, words)
+    sheets = [_Sheet(book.add_worksheet(name[:31]), formats, columns) for name, columns in views.sheets()]
+    enterprises, step_scores, gaps, actions, scenarios, disagreements, by_industry, by_size = sheets
+    assessors: set[str] = set()
+    for m in members:
+        if m.assessor:
+            assessors.add(m.assessor)
+        enterprises.add(views.enterprise(m))
+        step_scores.add(views.step_scores(m))
+        for row in views.disagreements(m):
+            disagreements.add(row)
+        views.count_size(m)
+    for sheet, rows in (
+        (gaps, views.gaps()),
+        (actions, views.actions()),
+        (scenarios, views.scenarios()),
+        (by_industry, views.by_industry()),
+        (by_size, views.by_size()),
+    ):
+        for row in rows:
+            sheet.add(row)
+    for sheet in sheets:
+        sheet.close()
+    book.set_properties(
+        {
+            "title": words["title"].format(count=portfolio.count),
+            "subject": content.questionnaire.title.get(lang),
+            "author": words["between"].join(sorted(assessors)) or "readiness",
+        }
+    )
     book.close()
     return buffer.getvalue()
 
 
 _FONT = "Microsoft YaHei"  # on Windows; other spreadsheets substitute a CJK font of their own
-_View = tuple[str, list[_Column], list[list[Any]], int]  # sheet name, columns, rows, columns kept in view
 
 
-def _views(portfolio: Portfolio, content: Content, words: Mapping[str, str]) -> list[_View]:
-    from ..workbook import answer_words
+class _Views:
+    """The workbook's sheets: their columns, and their rows (an enterprise's as it comes, the others
+    from the portfolio's sums)."""
 
-    lang = portfolio.lang
-    index = content.questionnaire.question_index()
-    steps = [re.split(r"[:：]", s.title.get(lang))[0].strip() for s in content.questionnaire.playbook_steps]
-    sizes = {o.id: o.label.get(lang) for o in index["profile.size"].options}
-    members = portfolio.members
+    def __init__(self, portfolio: Portfolio, content: Content, words: Mapping[str, str]) -> None:
+        self.portfolio, self.content, self.words = portfolio, content, words
+        self.lang = lang = portfolio.lang
+        self.index = index = content.questionnaire.question_index()
+        self.steps = [re.split(r"[:：]", s.title.get(lang))[0].strip() for s in content.questionnaire.playbook_steps]
+        self.sizes = {o.id: o.label.get(lang) for o in index["profile.size"].options}
+        self.step_of = {q.id: s.title.get(lang) for s in content.questionnaire.steps for q in s.questions}
+        self._size_totals: dict[str, list[Any]] = {}  # size id ("" when not one of the options): count, sums
 
-    def level(n: int) -> str:
-        return words["level"].format(n=n, name=wording.level_name(content, n, lang))
-
-    def choice(decision: str, choice_id: str) -> str:
-        return wording.choice_label(content, decision, choice_id, lang) if choice_id else ""
-
-    enterprises = (
-        words["enterprises"],
-        [
-            _Column(words["name"]),
-            _Column(words["source"]),
-            _Column(words["region"]),
-            _Column(words["park"]),
-            _Column(words["date"], "date"),
-            _Column(words["assessor"]),
-            _Column(words["industry"]),
-            _Column(words["size"]),
-            _Column(words["overall_score"], "score"),
-            _Column(words["overall_level"]),
-            _Column(words["confidence"], "percent"),
-            _Column(words["model_strategy"]),
-            _Column(words["deployment"]),
-            _Column(words["ready_scenarios"], "int"),
-            _Column(words["disagreement_count"], "int"),
-        ],
-        [
-            [
-                m.name,
-                m.source,
-                m.region,
-                m.park,
-                m.assessed,
-                m.assessor,
-                m.industry_label,
-                sizes.get(m.size, m.size),
-                m.overall_score,
-                level(m.overall_level),
-                m.confidence,
-                choice("model_strategy", m.model_strategy),
-                choice("deployment", m.deployment),
-                m.ready_scenarios,
-                len(m.disagreements),
-            ]
-            for m in members
-        ],
-        1,
-    )
-    step_scores = (
-        words["step_scores"],
-        [
-            _Column(words["name"]),
-            _Column(words["industry"]),
-            _Column(words["size"]),
-            _Column(words["overall_score"], "score"),
-            *(
-                column
-                for step in steps
-                for column in (
-                    _Column(words["step_score"].format(step=step), "score"),
-                    _Column(words["step_level"].format(step=step)),
-                )
-            ),
-        ],
-        [
-            [
-                m.name,
-                m.industry_label,
-                sizes.get(m.size, m.size),
-                m.overall_score,
-                *(value for score, n in zip(m.step_scores, m.step_levels, strict=True) for value in (score, level(n))),
-            ]
-            for m in members
-        ],
-        1,
-    )
-    step_of = {q.id: s.title.get(lang) for s in content.questionnaire.steps for q in s.questions}
-    gaps = (
-        words["gaps"],
-        [
-            _Column(words["question"]),
-            _Column(words["step"]),
+    def sheets(self) -> list[tuple[str, list[_Column]]]:
+        words = self.words
+        averages = [
             _Column(words["count"], "int"),
-            _Column(words["share"], "percent"),
-        ],
-        [
-            [
-                wording.question_name(index[t.id], lang) if t.id in index else t.label,
-                step_of.get(t.id, ""),
-                t.count,
-                t.share,
-            ]
-            for t in portfolio.common_gaps
-        ],
-        1,
-    )
-    actions = (
-        words["actions"],
-        [_Column(words["action"]), _Column(words["count"], "int"), _Column(words["share"], "percent")],
-        [[t.label, t.count, t.share] for t in portfolio.common_actions],
-        1,
-    )
-    yes, no = words["yes"], words["no"]
-    scenarios = (
-        words["scenarios"],
-        [
-            _Column(words["scenario"]),
-            _Column(words["industry_specific"]),
-            _Column(words["relevant"], "int"),
-            _Column(words["ready_now"], "int"),
-            _Column(words["after_roadmap"], "int"),
-            _Column(words["not_yet"], "int"),
-            _Column(words["top_blocker"]),
-        ],
-        [
-            [
-                s.title,
-                yes if s.industry_specific else no,
-                s.relevant,
-                s.ready_now,
-                s.after_roadmap,
-                s.not_yet,
-                s.top_blocker,
-            ]
-            for s in portfolio.scenarios
-        ],
-        1,
-    )
-    differed = []
-    for m in members:
+            _Column(words["average_overall"], "score"),
+            *(_Column(words["step_score"].format(step=step), "score") for step in self.steps),
+        ]
+        return [
+            (
+                words["enterprises"],
+                [
+                    _Column(words["name"]),
+                    _Column(words["source"]),
+                    _Column(words["region"]),
+                    _Column(words["park"]),
+                    _Column(words["date"], "date"),
+                    _Column(words["assessor"]),
+                    _Column(words["industry"]),
+                    _Column(words["size"]),
+                    _Column(words["overall_score"], "score"),
+                    _Column(words["overall_level"]),
+                    _Column(words["confidence"], "percent"),
+                    _Column(words["model_strategy"]),
+                    _Column(words["deployment"]),
+                    _Column(words["ready_scenarios"], "int"),
+                    _Column(words["disagreement_count"], "int"),
+                ],
+            ),
+            (
+                words["step_scores"],
+                [
+                    _Column(words["name"]),
+                    _Column(words["industry"]),
+                    _Column(words["size"]),
+                    _Column(words["overall_score"], "score"),
+                    *(
+                        column
+                        for step in self.steps
+                        for column in (
+                            _Column(words["step_score"].format(step=step), "score"),
+                            _Column(words["step_level"].format(step=step)),
+                        )
+                    ),
+                ],
+            ),
+            (
+                words["gaps"],
+                [
+                    _Column(words["question"]),
+                    _Column(words["step"]),
+                    _Column(words["count"], "int"),
+                    _Column(words["share"], "percent"),
+                ],
+            ),
+            (
+                words["actions"],
+                [_Column(words["action"]), _Column(words["count"], "int"), _Column(words["share"], "percent")],
+            ),
+            (
+                words["scenarios"],
+                [
+                    _Column(words["scenario"]),
+                    _Column(words["industry_specific"]),
+                    _Column(words["relevant"], "int"),
+                    _Column(words["ready_now"], "int"),
+                    _Column(words["after_roadmap"], "int"),
+                    _Column(words["not_yet"], "int"),
+                    _Column(words["top_blocker"]),
+                ],
+            ),
+            (
+                words["disagreements"],
+                [
+                    _Column(words["name"]),
+                    _Column(words["question"]),
+                    _Column(words["kept"]),
+                    _Column(words["answers_given"]),
+                ],
+            ),
+            (words["by_industry"], [_Column(words["industry"]), *averages]),
+            (words["by_size"], [_Column(words["size"]), *averages]),
+        ]
+
+    def _level(self, n: int) -> str:
+        return self.words["level"].format(n=n, name=wording.level_name(self.content, n, self.lang))
+
+    def _choice(self, decision: str, choice_id: str) -> str:
+        return wording.choice_label(self.content, decision, choice_id, self.lang) if choice_id else ""
+
+    def enterprise(self, m: Member) -> list[Any]:
+        return [
+            m.name,
+            m.source,
+            m.region,
+            m.park,
+            m.assessed,
+            m.assessor,
+            m.industry_label,
+            self.sizes.get(m.size, m.size),
+            m.overall_score,
+            self._level(m.overall_level),
+            m.confidence,
+            self._choice("model_strategy", m.model_strategy),
+            self._choice("deployment", m.deployment),
+            m.ready_scenarios,
+            len(m.disagreements),
+        ]
+
+    def step_scores(self, m: Member) -> list[Any]:
+        return [
+            m.name,
+            m.industry_label,
+            self.sizes.get(m.size, m.size),
+            m.overall_score,
+            *(
+                value
+                for score, n in zip(m.step_scores, m.step_levels, strict=True)
+                for value in (score, self._level(n))
+            ),
+        ]
+
+    def disagreements(self, m: Member) -> Iterator[list[Any]]:
+        from ..workbook import answer_words
+
+        words, lang = self.words, self.lang
         for d in m.disagreements:
-            question = index.get(d.question)
+            question = self.index.get(d.question)
             if question is None:
                 continue
             said = words["between"].join(
                 f"{who}{words['said']}{answer_words(question, v, lang)}" for who, v in d.answers.items()
             )
-            differed.append([m.name, wording.question_name(question, lang), answer_words(question, d.kept, lang), said])
-    disagreements = (
-        words["disagreements"],
-        [_Column(words["name"]), _Column(words["question"]), _Column(words["kept"]), _Column(words["answers_given"])],
-        differed,
-        1,
-    )
-    return [
-        enterprises,
-        step_scores,
-        gaps,
-        actions,
-        scenarios,
-        disagreements,
-        *_averages(portfolio, words, steps, sizes),
-    ]
+            yield [m.name, wording.question_name(question, lang), answer_words(question, d.kept, lang), said]
+
+    def count_size(self, m: Member) -> None:
+        """Count one enterprise into the averages by size (any size not among the options: "not given")."""
+        totals = self._size_totals.setdefault(m.size if m.size in self.sizes else "", [0, 0.0, [0.0] * len(self.steps)])
+        totals[0] += 1
+        totals[1] += m.overall_score
+        totals[2] = [total + score for total, score in zip(totals[2], m.step_scores, strict=True)]
+
+    def gaps(self) -> Iterator[list[Any]]:
+        lang, index = self.lang, self.index
+        for t in self.portfolio.common_gaps:
+            question = wording.question_name(index[t.id], lang) if t.id in index else t.label
+            yield [question, self.step_of.get(t.id, ""), t.count, t.share]
+
+    def actions(self) -> Iterator[list[Any]]:
+        return ([t.label, t.count, t.share] for t in self.portfolio.common_actions)
+
+    def scenarios(self) -> Iterator[list[Any]]:
+        yes, no = self.words["yes"], self.words["no"]
+        for s in self.portfolio.scenarios:
+            specific = yes if s.industry_specific else no
+            yield [s.title, specific, s.relevant, s.ready_now, s.after_roadmap, s.not_yet, s.top_blocker]
+
+    def by_industry(self) -> Iterator[list[Any]]:
+        """Average scores by industry, as the portfolio sums them up."""
+        for row in self.portfolio.by_industry:
+            yield [row.label, row.count, row.average_overall, *row.average_scores]
+
+    def by_size(self) -> Iterator[list[Any]]:
+        """Average scores by size, in the size options' order."""
+        for size_id, label in [*self.sizes.items(), ("", self.words["not_given"])]:
+            if size_id in self._size_totals:
+                count, overall, steps = self._size_totals[size_id]
+                yield [label, count, _average(overall, count), *(_average(total, count) for total in steps)]
 
 
-def _averages(portfolio: Portfolio, words: Mapping[str, str], steps: list[str], sizes: dict[str, str]) -> list[_View]:
-    """Average scores by industry (as the portfolio sums them up) and by size (in the size options' order)."""
-    columns = [
-        _Column(words["count"], "int"),
-        _Column(words["average_overall"], "score"),
-        *(_Column(words["step_score"].format(step=step), "score") for step in steps),
-    ]
-    by_industry = [[row.label, row.count, row.average_overall, *row.average_scores] for row in portfolio.by_industry]
-    by_size = []
-    for size_id, label in [*sizes.items(), ("", words["not_given"])]:
-        group = [m for m in portfolio.members if m.size == size_id or (not size_id and m.size not in sizes)]
-        if group:
-            by_size.append(
-                [
-                    label,
-                    len(group),
-                    _mean([m.overall_score for m in group]),
-                    *(_mean([m.step_scores[i] for m in group]) for i in range(len(steps))),
-                ]
-            )
-    return [
-        (words["by_industry"], [_Column(words["industry"]), *columns], by_industry, 1),
-        (words["by_size"], [_Column(words["size"]), *columns], by_size, 1),
-    ]
+def _average(total: float, count: int) -> float:
+    return round(total / count, 1) if count else 0.0
 
 
-def _mean(values: list[float]) -> float:
-    return round(sum(values) / len(values), 1) if values else 0.0
+class _Sheet:
+    """One sheet written row by row: its header frozen, a filter on it, its columns as wide as what they show."""
 
+    def __init__(self, ws: Any, formats: dict[str, Any], columns: list[_Column]) -> None:
+        self.ws, self.formats, self.columns = ws, formats, columns
+        self.rows = 0
+        self.widths = [_width(spec.head) / 1.6 + 1 for spec in columns]
+        ws.write_row(0, 0, [c.head for c in columns], formats["head"])
+        ws.set_row(0, 30)
+        ws.freeze_panes(1, 1)
 
-def _write_sheet(ws: Any, formats: dict[str, Any], columns: list[_Column], rows: list[list[Any]], frozen: int) -> None:
-    ws.write_row(0, 0, [c.head for c in columns], formats["head"])
-    ws.set_row(0, 30)
-    ws.freeze_panes(1, frozen)
-    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-    for number, row in enumerate(rows, start=1):
-        for column, (spec, value) in enumerate(zip(columns, row, strict=True)):
-            style = formats[spec.kind]
+    def add(self, row: list[Any]) -> None:
+        self.rows += 1
+        ws, number = self.ws, self.rows
+        for column, (spec, value) in enumerate(zip(self.columns, row, strict=True)):
+            style = self.formats[spec.kind]
             if value is None or value == "":
                 ws.write_blank(number, column, None, style)
             elif spec.kind == "date":
@@ -315,9 +354,12 @@ def _write_sheet(ws: Any, formats: dict[str, Any], columns: list[_Column], rows:
                 ws.write_string(number, column, value, style)
             else:
                 ws.write_number(number, column, value, style)
-    for column, spec in enumerate(columns):
-        shown = [_width(spec.head) / 1.6 + 1, *(_width(_shown(row[column], spec.kind)) for row in rows)]
-        ws.set_column(column, column, min(max(shown) + 2, 50), formats["text" if spec.kind == "text" else spec.kind])
+            self.widths[column] = max(self.widths[column], _width(_shown(value, spec.kind)))
+
+    def close(self) -> None:
+        self.ws.autofilter(0, 0, max(self.rows, 1), len(self.columns) - 1)
+        for column, (spec, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+            self.ws.set_column(column, column, min(width + 2, 50), self.formats[spec.kind])
 
 
 def _shown(value: Any, kind: str) -> str:
