@@ -32,6 +32,7 @@ from . import __version__
 from .portfolio import Entry
 
 STATE_FOLDER = ".readiness-batch"
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
 _SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 
@@ -105,18 +106,6 @@ class Done:
     line: tuple[Path, int]  # the manifest and the offset of the line
 
 
-def _shared(value: Any) -> Any:
-    """A record read back with each text held once (sys.intern): entries repeat the same few
-    hundred ids, and one read at a time is still summed up faster with them shared."""
-    if isinstance(value, str):
-        return sys.intern(value)
-    if isinstance(value, list):
-        return [_shared(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _shared(item) for key, item in value.items()}
-    return value
-
-
 class Manifest:
     """The manifests of one output folder, read with one run's options; this run's own to write.
 
@@ -177,7 +166,7 @@ class Manifest:
                 path, offset = each.line
                 stream = streams.get(path) or streams.setdefault(path, path.open("rb"))
                 stream.seek(offset)
-                yield Entry(**_shared(json.loads(stream.readline())["entry"]))
+                yield Entry(**json.loads(stream.readline())["entry"])
         finally:
             for stream in streams.values():
                 stream.close()
@@ -197,7 +186,9 @@ class Manifest:
             "stem": stem,
             "lang": lang,
             "order": time.time_ns(),
-            "entry": dataclasses.asdict(entry),
+            # Its fields as they are: an entry holds only texts, numbers and lists of them, which
+            # JSON writes directly (dataclasses.asdict would deep-copy every item first).
+            "entry": {name: getattr(entry, name) for name in _ENTRY_FIELDS},
         }
         # ensure_ascii: a file name that is not UTF-8 (kept as surrogates) reads back the same.
         self._stream.write(json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n")

@@ -370,4 +370,6 @@ def _shown(value: Any, kind: str) -> str:
 
 def _width(text: str) -> float:
     """How wide text is in Excel's units: a Chinese character takes two."""
+    if text.isascii():  # numbers, dates, ids: most cells of a large portfolio
+        return float(len(text))
     return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
