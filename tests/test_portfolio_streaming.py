@@ -180,10 +180,11 @@ def _park_of(content: Content, folder: Path, names: list[str]) -> Path:
     return folder
 
 
-def test_the_portfolio_documents_rendered_early_are_those_of_the_end(
-    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    park = _park_of(content, tmp_path / "park", [*BASES, "small_plant"])
+def _with_one_and_two_jobs(
+    park: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[bool], dict[str, dict[str, bytes]]]:
+    """A batch of HTML reports run with --jobs 1 and 2: whether each run kept the portfolio's
+    documents rendered early, and what each run wrote."""
     monkeypatch.setattr(batch._EarlyPortfolio, "WAIT", 60.0)  # however slow the machine, the last entry is awaited
     kept: list[bool] = []
     put_in_place = batch._EarlyPortfolio.put_in_place
@@ -194,6 +195,14 @@ def test_the_portfolio_documents_rendered_early_are_those_of_the_end(
         result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "html", "--jobs", jobs], env=ENV)
         assert result.exit_code == 0, result.output
         written[jobs] = _outputs(out)
+    return kept, written
+
+
+def test_the_portfolio_documents_rendered_early_are_those_of_the_end(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    park = _park_of(content, tmp_path / "park", [*BASES, "small_plant"])
+    kept, written = _with_one_and_two_jobs(park, tmp_path, monkeypatch)
     assert kept == [True]  # --jobs 2 rendered them early, --jobs 1 at the end
     assert written["1"] == written["2"] and "portfolio.html" in written["2"]
 
@@ -203,16 +212,7 @@ def test_documents_rendered_early_of_another_portfolio_are_rendered_again(
 ) -> None:
     park = _park_of(content, tmp_path / "park", list(BASES))
     shutil.copy(park / "e0.yaml", park / "e9.yaml")  # a second respondent of one enterprise: merged at the end
-    monkeypatch.setattr(batch._EarlyPortfolio, "WAIT", 60.0)
-    kept: list[bool] = []
-    put_in_place = batch._EarlyPortfolio.put_in_place
-    monkeypatch.setattr(batch._EarlyPortfolio, "put_in_place", lambda *a: kept.append(put_in_place(*a)) or kept[-1])
-    written = {}
-    for jobs in ("1", "2"):
-        out = tmp_path / f"out-{jobs}"
-        result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "html", "--jobs", jobs], env=ENV)
-        assert result.exit_code == 0, result.output
-        written[jobs] = _outputs(out)
+    kept, written = _with_one_and_two_jobs(park, tmp_path, monkeypatch)
     assert kept == [False]
     assert written["1"] == written["2"]
     assert len([line for line in written["2"]["portfolio.jsonl"].splitlines() if line]) == 4
