@@ -54,9 +54,10 @@ class InProcess:
 class LocalProcesses:
     """Worker processes on this machine.
 
-    `renders`: the tasks render reports. Forked children of a process that has imported Pango are
-    known to crash, so rendering workers start with `forkserver` (else `spawn`) and load what they
-    need themselves; `preload`: the modules the fork server imports once for all of them. Scoring
+    `renders`: the tasks render reports. Forked children of a process that has rendered with Pango
+    (its threads and caches started) are known to crash, so rendering workers start with
+    `forkserver` (else `spawn`): they are forks of a server that has imported the `preload` modules
+    once for all of them and never rendered anything. Scoring
     workers are forked on Linux: they start at once, with the content the driver loaded already in
     memory.
 
