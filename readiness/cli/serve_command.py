@@ -167,6 +167,8 @@ def _qr(url: str) -> None:
 
 def _run(room: Any, sock: Any) -> None:
     """Serve until Ctrl-C; every answer is saved as it comes, so stopping loses nothing."""
+    import signal
+
     import uvicorn
 
     from ..web.app import create_app
@@ -174,7 +176,13 @@ def _run(room: Any, sock: Any) -> None:
     # Errors are the application's to report (one line and a crash log), not tracebacks on the terminal.
     config = uvicorn.Config(create_app(room), log_level="critical", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])  # on Ctrl-C it stops cleanly, then passes the Ctrl-C on
+    # A Ctrl-C while the server starts, before uvicorn takes the signal over, must stop it too: left
+    # to asyncio's own handler, it could cancel the start-up and be lost, and the server run on.
+    previous = signal.signal(signal.SIGINT, lambda *_: setattr(server, "should_exit", True))
+    try:
+        server.run(sockets=[sock])  # on Ctrl-C it stops cleanly; every answer is saved already
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def register(app: typer.Typer) -> None:
