@@ -448,10 +448,14 @@ def test_the_facilitator_merges_and_writes_the_report(workshop: Workshop, exampl
 class Running:
     """`readiness serve` in its own process; its links read from what it prints."""
 
-    def __init__(self, *args: str, lang: str = "zh") -> None:
+    def __init__(self, *args: str, lang: str = "zh", sigint_ignored: bool = False) -> None:
         env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1"}
         command = [str(Path(sys.executable).parent / "readiness"), "serve", *args, "--no-browser", "--lang", lang]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        # As a script's background job starts it: with Ctrl-C ignored.
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, preexec_fn=ignore
+        )
         self.links: list[str] = []
         self.printed: list[str] = []
         assert self.process.stdout is not None
@@ -579,3 +583,13 @@ def test_the_listening_socket_sends_without_nagle_delay() -> None:
         client.close()
     finally:
         sock.close()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_ctrl_c_stops_the_server_even_when_started_with_it_ignored(tmp_path: Path) -> None:
+    for turn in range(3):  # the Ctrl-C comes at once, while the server is still starting
+        server = Running(str(tmp_path / f"answers-{turn}.yaml"), sigint_ignored=True)
+        try:
+            assert server.stop() == 0
+        finally:
+            server.process.kill()

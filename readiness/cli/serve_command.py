@@ -42,6 +42,11 @@ def serve(
     from ..files import hold_lock
     from ..web import seats
 
+    import signal
+
+    # Ctrl-C is how the server stops, as it says: even when started with Ctrl-C ignored (in the
+    # background of a script, which ignores it for what it starts).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with user_errors(lang), contextlib.ExitStack() as held:
         chosen = lang.value if lang else system_lang()
         use_lang(chosen)
