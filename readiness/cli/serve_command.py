@@ -38,11 +38,11 @@ def serve(
     content_dir: Annotated[Path | None, ContentDirOption] = None,
 ) -> None:
     """The interview in a browser: alone, or a workshop where several people answer on their phones."""
+    import signal
+
     from ..catalogue import namespace
     from ..files import hold_lock
     from ..web import seats
-
-    import signal
 
     # Ctrl-C is how the server stops, as it says: even when started with Ctrl-C ignored (in the
     # background of a script, which ignores it for what it starts).
