@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from .catalogue import text
 from .model import STEP_IDS, Answers, AnswerValue, Assessment, AssessmentRecord, Content, PortfolioSegments
 from .report import wording
 
@@ -509,7 +510,7 @@ class PortfolioSum:
         for totals in (
             self._all,
             self._industry.setdefault(e.industry, _Totals()),
-            self._size.setdefault(e.size, _Totals()),
+            self._size.setdefault(e.size if e.size in self._sizes else "", _Totals()),  # "": not one of the options
         ):
             totals.add(e.step_scores, e.overall_score)
         self._best.add(rank(member), member)
@@ -573,11 +574,8 @@ class PortfolioSum:
             for industry in sorted(self._industry)
         ]
         by_industry.sort(key=lambda row: (-row.count, row.id))
-        sizes = self._sizes
-        by_size = [
-            self._size[size].row(size, sizes.get(size, size))
-            for size in [o for o in sizes if o in self._size] + sorted(set(self._size) - set(sizes))
-        ]
+        sizes = {**self._sizes, "": text(lang, "park.size_not_given")}  # in the options' order, then the rest
+        by_size = [self._size[size].row(size, label) for size, label in sizes.items() if size in self._size]
         segments = [
             Segment(
                 id=segment,

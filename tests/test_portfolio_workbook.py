@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 from pathlib import Path
@@ -121,6 +122,22 @@ def test_averages_by_industry_and_by_size_cover_every_enterprise(content: Conten
     enterprises = rows(book["企业"])
     small = [row["总体得分"] for row in enterprises if row["规模"] == sizes[0]]
     assert by_size[0]["平均总体得分"] == pytest.approx(sum(small) / len(small), abs=0.06)
+
+
+def test_sizes_not_given_are_one_group_in_the_portfolio_and_its_workbook(content: Content) -> None:
+    entries = []
+    for name, size in (("example", "medium"), ("small_plant", ""), ("edge_inspection", "unknown")):
+        answers = load_answers(example_answers(name), content)
+        entry = portfolio_entry(name, run_assessment(content, answers), answers)
+        entries.append(dataclasses.replace(entry, size=size))
+    for lang, not_given in (("zh", "未填写"), ("en", "Not given")):
+        portfolio, members = summed(content, entries, lang)
+        assert [(row.label, row.count) for row in portfolio.by_size][-1] == (not_given, 2)
+        assert [row.id for row in portfolio.by_size] == ["medium", ""]
+        book = openpyxl.load_workbook(io.BytesIO(render_xlsx(portfolio, content, members)))
+        sheet = book.worksheets[-1]
+        written = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert [row[:2] for row in written] == [(r.label, r.count) for r in portfolio.by_size]
 
 
 def test_an_english_portfolio_workbook_speaks_english(content: Content, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..catalogue import namespace
 from ..model import STEP_IDS, Content
-from ..portfolio import Member, Portfolio
+from ..portfolio import GroupRow, Member, Portfolio
 from . import wording
 
 CHUNK = 1 << 16  # characters of CSV written at a time
@@ -117,13 +117,12 @@ def render_xlsx(portfolio: Portfolio, content: Content, members: Iterable[Member
         step_scores.add(views.step_scores(m))
         for row in views.disagreements(m):
             disagreements.add(row)
-        views.count_size(m)
     for sheet, rows in (
         (gaps, views.gaps()),
         (actions, views.actions()),
         (scenarios, views.scenarios()),
-        (by_industry, views.by_industry()),
-        (by_size, views.by_size()),
+        (by_industry, views.averages(portfolio.by_industry)),
+        (by_size, views.averages(portfolio.by_size)),
     ):
         for row in rows:
             sheet.add(row)
@@ -154,7 +153,6 @@ class _Views:
         self.steps = [re.split(r"[:：]", s.title.get(lang))[0].strip() for s in content.questionnaire.playbook_steps]
         self.sizes = {o.id: o.label.get(lang) for o in index["profile.size"].options}
         self.step_of = {q.id: s.title.get(lang) for s in content.questionnaire.steps for q in s.questions}
-        self._size_totals: dict[str, list[Any]] = {}  # size id ("" when not one of the options): count, sums
 
     def sheets(self) -> list[tuple[str, list[_Column]]]:
         words = self.words
@@ -290,13 +288,6 @@ class _Views:
             )
             yield [m.name, wording.question_name(question, lang), answer_words(question, d.kept, lang), said]
 
-    def count_size(self, m: Member) -> None:
-        """Count one enterprise into the averages by size (any size not among the options: "not given")."""
-        totals = self._size_totals.setdefault(m.size if m.size in self.sizes else "", [0, 0.0, [0.0] * len(self.steps)])
-        totals[0] += 1
-        totals[1] += m.overall_score
-        totals[2] = [total + score for total, score in zip(totals[2], m.step_scores, strict=True)]
-
     def gaps(self) -> Iterator[list[Any]]:
         lang, index = self.lang, self.index
         for t in self.portfolio.common_gaps:
@@ -312,21 +303,11 @@ class _Views:
             specific = yes if s.industry_specific else no
             yield [s.title, specific, s.relevant, s.ready_now, s.after_roadmap, s.not_yet, s.top_blocker]
 
-    def by_industry(self) -> Iterator[list[Any]]:
-        """Average scores by industry, as the portfolio sums them up."""
-        for row in self.portfolio.by_industry:
+    @staticmethod
+    def averages(rows: list[GroupRow]) -> Iterator[list[Any]]:
+        """Average scores by industry or by size, as the portfolio sums them up."""
+        for row in rows:
             yield [row.label, row.count, row.average_overall, *row.average_scores]
-
-    def by_size(self) -> Iterator[list[Any]]:
-        """Average scores by size, in the size options' order."""
-        for size_id, label in [*self.sizes.items(), ("", self.words["not_given"])]:
-            if size_id in self._size_totals:
-                count, overall, steps = self._size_totals[size_id]
-                yield [label, count, _average(overall, count), *(_average(total, count) for total in steps)]
-
-
-def _average(total: float, count: int) -> float:
-    return round(total / count, 1) if count else 0.0
 
 
 class _Sheet:
