@@ -43,7 +43,7 @@ from . import respondents
 from .assess import run_assessment
 from .errors import ContentError, Issue, ReadinessError
 from .executors import Executor, InProcess, LocalProcesses
-from .files import move_into_place, write_atomically, write_directly, write_streamed
+from .files import copy_into, move_into_place, write_atomically, write_directly, write_streamed
 from .loader import load_answers, load_content
 from .manifest import Done, Manifest, Shard, file_digest, fingerprint
 from .model import Answers, Content, Respondent
@@ -456,18 +456,24 @@ def run_batch(
     early = None
     if shard is None and fmt != "json" and previous is None and executor.workers >= 2:
         early = _EarlyPortfolio(executor, job, content, files, set(kept), manifest, programme)
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(executor.close)
+        summing = None
+        if shard is None and not kept and previous is None:  # every file is done now, in file order
+            summing = stack.enter_context(_Summing(content, manifest, programme))
         taken = {d.stem.casefold() for d in kept.values()}
-        done = _run_tasks(executor, job, tasks, output, manifest, taken, outcome, progress, early)
+        done = _run_tasks(executor, job, tasks, output, manifest, taken, outcome, progress, early, summing)
         if shard is None:  # the whole folder is done: one enterprise's respondents are found now
-            finished = _settle_respondents(
-                executor, job, files, {*kept, *done}, done, output, manifest, respondents_mode, outcome, progress
-            )
+            if summing is not None and summing.alone():
+                finished = done
+            else:
+                summing = None
+                finished = _settle_respondents(
+                    executor, job, files, {*kept, *done}, done, output, manifest, respondents_mode, outcome, progress
+                )
             _write_portfolio(
-                executor, job, content, files, finished, output, manifest, outcome, programme, previous, early
+                executor, job, content, files, finished, output, manifest, outcome, programme, previous, early, summing
             )
-    finally:
-        executor.close()
     return outcome
 
 
@@ -554,8 +560,10 @@ def _run_tasks(
     outcome: BatchOutcome,
     progress: Progress,
     early: _EarlyPortfolio | None = None,
+    summing: _Summing | None = None,
 ) -> set[str]:
-    """Run a task per file and put each file's outputs in place, in file order; the files done."""
+    """Run a task per file and put each file's outputs in place, in file order (and into `summing`);
+    the files done."""
     progress.start("scoring" if job.fmt == "json" else "reports", len(todo))
     size = CHUNK if job.fmt == "json" else 1  # a report takes seconds: one per message
     chunks = ((job, todo[start : start + size]) for start in range(0, len(todo), size))
@@ -571,7 +579,7 @@ def _run_tasks(
             while following in waiting:
                 finished = waiting.pop(following)
                 following += 1
-                ok = _put_in_place(finished, job, output, manifest, taken, outcome)
+                ok = _put_in_place(finished, job, output, manifest, taken, outcome, summing)
                 if ok:
                     done.add(finished.file)
                 progress.advance(ok)
@@ -583,7 +591,13 @@ def _run_tasks(
 
 
 def _put_in_place(
-    finished: Outcome, job: Job, output: Path, manifest: Manifest, taken: set[str], outcome: BatchOutcome
+    finished: Outcome,
+    job: Job,
+    output: Path,
+    manifest: Manifest,
+    taken: set[str],
+    outcome: BatchOutcome,
+    summing: _Summing | None = None,
 ) -> bool:
     """Name one file's outputs (readable, unique) and record the file as done."""
     if finished.error is not None or finished.entry is None:
@@ -593,12 +607,18 @@ def _put_in_place(
     staged = manifest.staging / staged_name(finished.file)
     staged.with_suffix(".entry").unlink(missing_ok=True)
     try:
+        if summing is not None:  # copied while it is still ours, in the staging folder
+            summing.copy_result(staged.with_suffix(".json"))
         for ext in dict.fromkeys(("json", job.fmt)):
             move_into_place(staged.with_suffix(f".{ext}"), output / f"{stem}.{ext}")
-    except ReadinessError as exc:  # this file's alone: listed, and the others go on
-        outcome.failed.append((display_name(finished.file), str(exc)))
+    except (ReadinessError, OSError) as exc:  # this file's alone: listed, and the others go on
+        if summing is not None:
+            summing.drop_result()
+        outcome.failed.append((display_name(finished.file), failure(exc)))
         return False
     manifest.add(finished.file, finished.sha256, stem, finished.lang, finished.entry)
+    if summing is not None:
+        summing.add(finished.entry, finished.lang)
     outcome.written += 1
     return True
 
@@ -615,24 +635,30 @@ def _write_portfolio(
     programme: ProgrammeOptions | None = None,
     previous: Path | None = None,
     early: _EarlyPortfolio | None = None,
+    summing: _Summing | None = None,
 ) -> None:
-    """The portfolio of every file of the folder that is done, in file order, from the manifest;
-    with `previous`, the earlier round (assessed as this one) compared. Its documents are those
-    `early` rendered, when they are of the same portfolio."""
-    recorded = manifest.finished()
-    members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
-    manifest.staging.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=manifest.staging) as spilled:  # on the output's disk: it may be large
-        roster = _Roster(spilled)
-        languages = Counter(member.lang for member in members)
-        portfolio = _sum_up(content, job, languages, manifest.entries(members), programme, previous, roster)
+    """The portfolio of every file of the folder that is done, in file order: as `summing` summed it
+    up while the files were done, else from the manifest; with `previous`, the earlier round
+    (assessed as this one) compared. Its documents are those `early` rendered, when they are of the
+    same portfolio."""
+    with contextlib.ExitStack() as stack:
+        if summing is not None:
+            portfolio, roster = summing.portfolio(job.lang), summing.roster
+            move_into_place(summing.lines_path, output / "portfolio.jsonl")
+        else:
+            recorded = manifest.finished()
+            members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
+            manifest.staging.mkdir(parents=True, exist_ok=True)
+            roster = _Roster(stack.enter_context(tempfile.TemporaryFile(dir=manifest.staging)))  # it may be large
+            languages = Counter(member.lang for member in members)
+            portfolio = _sum_up(content, job, languages, manifest.entries(members), programme, previous, roster)
+            write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
         if portfolio.visits:
             outcome.due = [(m.assessed, m.name) for m in portfolio.visits.due]
             outcome.due_total = portfolio.visits.due_total
-        write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
         write_streamed(output / "portfolio.csv", csv_chunks(roster.ranked()))
         write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content, roster.ranked()))
-    if job.fmt != "json" and members:
+    if job.fmt != "json" and portfolio.count:
         targets = [output / f"portfolio.{ext}" for ext in ("html", "pdf")]
         if early is None or not early.put_in_place(portfolio, targets):
             documents = [(job, portfolio, str(target)) for target in targets]
@@ -654,18 +680,23 @@ def _sum_up(
 ) -> Portfolio:
     """The portfolio of `entries` (in file order), each member's row given to `roster`; in the language
     asked for, else the one most answers files use."""
-    portfolio_lang = job.lang or max(sorted(languages) or ["en"], key=languages.__getitem__)
+    portfolio_lang = job.lang or _most_used(languages)
     if previous is not None and programme is not None:
         from .programme import previous_round
 
         earlier = previous_round(content, previous, lang=portfolio_lang, key=job.key)
         programme = dataclasses.replace(programme, previous=earlier)
-    summing = PortfolioSum(content, portfolio_lang, programme)
+    sums = PortfolioSum(content, programme)
     for entry in entries:
-        member = summing.add(entry)
+        member = sums.add(entry)
         if roster is not None:
             roster.add(member)
-    return summing.portfolio()
+    return sums.portfolio(portfolio_lang)
+
+
+def _most_used(languages: Counter[str]) -> str:
+    """The language most answers files use (of a tie, the first in alphabetical order)."""
+    return max(sorted(languages) or ["en"], key=languages.__getitem__)
 
 
 class _EarlyPortfolio:
@@ -741,6 +772,58 @@ class _EarlyPortfolio:
         for source, target in zip(staged, targets, strict=True):
             move_into_place(source, target)
         return True
+
+
+class _Summing:
+    """The portfolio summed up while the files are done (`add`, in file order), for a run that does
+    every file of the folder: its end then has only the tables and documents to make, instead of
+    reading every entry and result back from disk. The rows go to a `_Roster`, the results are
+    copied into portfolio.jsonl as they come. Of no use when files were done by an earlier run
+    (they are not added), or when one enterprise's respondents are found (`alone` is False), or
+    with an earlier round to compare: those runs sum up from the manifest at the end."""
+
+    def __init__(self, content: Content, manifest: Manifest, programme: ProgrammeOptions | None) -> None:
+        self._sums = PortfolioSum(content, programme)
+        self._staging, self._languages = manifest.staging, Counter[str]()
+        self._identities: list[tuple[str, str]] = []
+        self._stack = contextlib.ExitStack()
+        self._copied = 0  # bytes of portfolio.jsonl before the last result copied into it
+
+    def __enter__(self) -> _Summing:
+        self._staging.mkdir(parents=True, exist_ok=True)
+        self.roster = _Roster(self._stack.enter_context(tempfile.TemporaryFile(dir=self._staging)))
+        handle, name = tempfile.mkstemp(dir=self._staging, prefix="portfolio-", suffix=".jsonl")
+        self.lines_path = Path(name)
+        self._stack.callback(self.lines_path.unlink, missing_ok=True)  # moved into place, or given up
+        self._lines = self._stack.enter_context(os.fdopen(handle, "wb", buffering=0))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stack.close()
+
+    def copy_result(self, result: Path) -> None:
+        """Append one file's JSON result (one line) to portfolio.jsonl."""
+        self._copied = self._lines.tell()
+        copy_into(result, self._lines.fileno())
+
+    def drop_result(self) -> None:
+        """Take the result copied last out again: its file could not be put in place."""
+        self._lines.truncate(self._copied)
+        self._lines.seek(self._copied)
+
+    def add(self, entry: Entry, lang: str) -> None:
+        self.roster.add(self._sums.add(entry))
+        self._languages[lang] += 1
+        self._identities.append((entry.group_id, entry.group_name))
+
+    def alone(self) -> bool:
+        """Whether every enterprise's answers came in one file (no respondents to merge or refuse)."""
+        return not any(len(group) > 1 for group in respondents.groups(self._identities))
+
+    def portfolio(self, lang: str | None) -> Portfolio:
+        """The portfolio in `lang`, else in the language most answers files use; portfolio.jsonl is complete."""
+        self._lines.close()
+        return self._sums.portfolio(lang or _most_used(self._languages))
 
 
 class _Roster:

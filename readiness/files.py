@@ -127,6 +127,22 @@ def write_streamed(target: Path, chunks: Iterable[bytes]) -> None:
         raise _cannot_write(target, exc) from None
 
 
+def copy_into(source: Path, target: int) -> None:
+    """Append the bytes of the file `source` to the open file `target`: in the kernel where it can
+    (copy_file_range, Linux), else read and written here piece by piece."""
+    with open(source, "rb", buffering=0) as stream:
+        if hasattr(os, "copy_file_range"):
+            try:
+                while os.copy_file_range(stream.fileno(), target, 1 << 30):
+                    pass
+                return
+            except OSError as exc:  # a file system or kernel without it: go on from where it stopped
+                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+                    raise
+        while chunk := stream.read(1 << 16):
+            _write_all(target, chunk)
+
+
 def refuse_inputs(output: Path, inputs: Iterable[Path | None]) -> None:
     """Refuse an output that is an input: the same file after following links (same device and
     inode), or a file inside an input folder (a content folder). Only regular files count: two

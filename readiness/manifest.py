@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from . import __version__
 from .portfolio import Entry
 
@@ -190,8 +192,11 @@ class Manifest:
             # JSON writes directly (dataclasses.asdict would deep-copy every item first).
             "entry": {name: getattr(entry, name) for name in _ENTRY_FIELDS},
         }
-        # ensure_ascii: a file name that is not UTF-8 (kept as surrogates) reads back the same.
-        self._stream.write(json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n")
+        try:
+            line = orjson.dumps(record)
+        except TypeError:  # a file name that is not UTF-8, kept as surrogates: escaped, it reads back the same
+            line = json.dumps(record, ensure_ascii=True).encode("ascii")
+        self._stream.write(line + b"\n")
 
     def close(self) -> None:
         if self._stream is not None:

@@ -10,7 +10,7 @@ import dataclasses
 import datetime
 import hashlib
 import hmac
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -107,7 +107,6 @@ class Member(Plain):
     name: str  # the code when anonymised
     source: str  # answers file name
     industry: str
-    industry_label: str
     size: str
     overall_score: float
     overall_level: int
@@ -117,7 +116,6 @@ class Member(Plain):
     model_strategy: str
     deployment: str
     ready_scenarios: int
-    size_label: str = ""
     region: str = ""
     park: str = ""
     assessed: str = ""  # YYYY-MM-DD, or "" when the answers file has no date
@@ -247,6 +245,7 @@ class Portfolio(Plain):
     scenarios: list[ScenarioDemand]
     by_industry: list[GroupRow]
     members: list[Member]  # the first MEMBERS_SHOWN enterprises, best first (the tables list them all)
+    industries: dict[str, str] = {}  # industry id -> its label, for the members' rows
     by_size: list[GroupRow] = []
     gaps: list[Gap] = []
     segments: list[Segment] = []
@@ -364,9 +363,9 @@ def summed(
     content: Content, entries: Iterable[Entry], lang: str, programme: ProgrammeOptions | None = None
 ) -> tuple[Portfolio, list[Member]]:
     """The portfolio of entries, and every enterprise's row best first (what the tables list)."""
-    summing = PortfolioSum(content, lang, programme)
+    summing = PortfolioSum(content, programme)
     members = [summing.add(entry) for entry in entries]
-    return summing.portfolio(), ranked_members(members)
+    return summing.portfolio(lang), ranked_members(members)
 
 
 def ranked_members(members: Iterable[Member]) -> list[Member]:
@@ -432,17 +431,19 @@ class PortfolioSum:
     content's ids (questions, actions, scenarios, industries) and the lists the documents show, not
     with the enterprises. `add` gives back the enterprise's full row for the tables to list.
 
-    Wording comes from the content in `lang`, so assessments made in any language can be summed up.
+    Summing up uses ids and figures only; the wording comes from the content when the portfolio is
+    made (`portfolio(lang)`), so assessments made in any language can be summed up, in a language
+    known only once every file has been read.
     Anonymised runs anonymise the answers before they are assessed (`batch.anonymised`), so their
     entries already carry codes and no file names.
     """
 
-    def __init__(self, content: Content, lang: str, programme: ProgrammeOptions | None = None) -> None:
-        self.content, self.lang, self.programme = content, lang, programme
+    def __init__(self, content: Content, programme: ProgrammeOptions | None = None) -> None:
+        self.content, self.programme = content, programme
         index = content.questionnaire.question_index()
-        self._industries = {o.id: o.label.get(lang) for o in index["profile.industry"].options}
-        sizes = index["profile.size"].options if "profile.size" in index else []
-        self._sizes = {o.id: o.label.get(lang) for o in sizes}
+        self._industry_options = index["profile.industry"].options
+        self._size_options = index["profile.size"].options if "profile.size" in index else []
+        self._sizes = frozenset(o.id for o in self._size_options)
         self._count = 0
         self._ready = 0
         self._overall_levels = [0] * 5
@@ -452,9 +453,9 @@ class PortfolioSum:
         self._size: dict[str, _Totals] = {}
         self._strategies, self._deployments = Counter[str](), Counter[str]()
         self._gaps, self._actions = Counter[str](), Counter[str]()
-        self._said: dict[str, Counter[str]] = {}
+        self._said = defaultdict[str, Counter[str]](Counter)
         self._demand: dict[str, dict[str, Any]] = {}
-        self._ready_in: dict[str, Counter[str]] = {}
+        self._ready_in = defaultdict[str, Counter[str]](Counter)
         self._ready_names: dict[str, _First[str]] = {}
         self._best = _First[Member](MEMBERS_SHOWN)
         self._segments = {segment: _First[str](SEGMENT_SHOWN) for segment in SEGMENTS}
@@ -473,9 +474,10 @@ class PortfolioSum:
         self._count += 1
         self._strategies[e.model_strategy] += 1
         self._deployments[e.deployment] += 1
-        self._gaps.update(question for question, _ in e.gaps)
+        gaps, said = self._gaps, self._said
         for question, answer in e.gaps:
-            self._said.setdefault(question, Counter())[answer] += 1
+            gaps[question] += 1
+            said[question][answer] += 1
         self._actions.update(e.actions)
         ready = 0
         for scenario_id, specific, fit, blockers in e.scenarios:
@@ -488,16 +490,14 @@ class PortfolioSum:
             demand["blockers"].update(blockers)
             if fit == "ready_now":
                 ready += 1
-                self._ready_in.setdefault(scenario_id, Counter())[e.industry] += 1
+                self._ready_in[scenario_id][e.industry] += 1
                 names = self._ready_names.get(scenario_id)
                 if names is None:
                     names = self._ready_names[scenario_id] = _First[str](SUPPLY_NAMES)
                 names.add((-e.overall_score, e.name), e.name)
         member = Member(
             **{name: getattr(e, name) for name in _FROM_ENTRY},
-            industry_label=self._industries.get(e.industry, e.industry),
             ready_scenarios=ready,
-            size_label=self._sizes.get(e.size, e.size),
             segment=segment_of(e.step_levels, e.overall_level, ready, self.content.rubric.portfolio_segments),
             due=_due(e.assessed, self.programme),
         )
@@ -538,8 +538,9 @@ class PortfolioSum:
             self._flagged += 1
             self._to_confirm.add((-m.flagged, m.name, -m.overall_score), m)
 
-    def portfolio(self) -> Portfolio:
-        content, lang, count = self.content, self.lang, self._count
+    def portfolio(self, lang: str) -> Portfolio:
+        content, count = self.content, self._count
+        industries = {o.id: o.label.get(lang) for o in self._industry_options}
         index = content.questionnaire.question_index()
         rubric = content.rubric
         action_titles = {a.id: wording.action_title(content, a.id, lang) for a in rubric.actions}
@@ -570,11 +571,12 @@ class PortfolioSum:
             )
         scenarios.sort(key=lambda s: (-(s.ready_now + s.after_roadmap), -s.relevant, s.id))
         by_industry = [
-            self._industry[industry].row(industry, self._industries.get(industry, industry))
+            self._industry[industry].row(industry, industries.get(industry, industry))
             for industry in sorted(self._industry)
         ]
         by_industry.sort(key=lambda row: (-row.count, row.id))
-        sizes = {**self._sizes, "": text(lang, "park.size_not_given")}  # in the options' order, then the rest
+        sizes = {o.id: o.label.get(lang) for o in self._size_options}
+        sizes[""] = text(lang, "park.size_not_given")  # in the options' order, then the rest
         by_size = [self._size[size].row(size, label) for size, label in sizes.items() if size in self._size]
         segments = [
             Segment(
@@ -603,19 +605,19 @@ class PortfolioSum:
             scenarios=scenarios[: TOP * 2],
             by_industry=by_industry,
             members=self._best.first(),
+            industries={i: industries.get(i, i) for i in self._industry},
             ready=self._ready,
             by_size=by_size,
             gaps=_gaps(content, tally(self._gaps, {}, TOP), self._said, lang),
             segments=segments,
-            supply=self._supply(scenarios),
+            supply=self._supply(scenarios, industries),
             visits=self._visits() if self.programme else None,
             previous=self._round.result() if self._round is not None else None,
         )
 
-    def _supply(self, scenarios: list[ScenarioDemand]) -> list[Supply]:
+    def _supply(self, scenarios: list[ScenarioDemand], industries: dict[str, str]) -> list[Supply]:
         """The scenarios enterprises can start now or soon, with whom to offer them to."""
         ranked = sorted(scenarios, key=lambda s: (-s.ready_now, -s.after_roadmap, s.id))
-        industries = self._industries
         return [
             Supply(
                 id=s.id,

@@ -92,6 +92,8 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(park: Path, tmp_path:
     result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "json"], env=ENV)
     assert result.exit_code == 1 and "cannot write the file" in result.output
     assert "Traceback" not in result.output
+    lines = (out / "portfolio.jsonl").read_bytes().splitlines()  # the others, and nothing of that one
+    assert len(lines) == 4 and all("苏州恒锐" not in json.loads(line)["enterprise"]["name"] for line in lines)
 
 
 def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:

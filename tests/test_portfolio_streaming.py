@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import errno
 import io
 import os
 import shutil
@@ -149,6 +150,82 @@ def test_a_batch_lists_every_enterprise_in_its_tables_best_first(content: Conten
     assert [row[0] for row in book["Step scores"].iter_rows(min_row=2, values_only=True)] == listed
     assert book["Enterprises"].auto_filter.ref == f"A1:O{count + 1}" and book["Enterprises"].freeze_panes == "B2"
     assert not list((out / ".readiness-batch").glob("staging*"))  # the spilled rows went with the staging folder
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(io.BytesIO(path.read_bytes()))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_summed_while_the_files_are_done_or_from_the_manifest_the_portfolio_is_the_same(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run from scratch sums its portfolio up as the files are done; a run that finds them done sums
+    it up from the manifest: the two give the same portfolio, in the language most files use."""
+    folder = tmp_path / "park"
+    folder.mkdir()
+    for i in range(9):
+        answers = load_answers(example_answers(BASES[i % 4]), content).model_dump(mode="json")
+        answers["enterprise"]["name"] = f"Enterprise {i}"
+        answers["language"] = "zh" if i % 3 else "en"  # most files in Chinese: a Chinese portfolio
+        write_answers(folder / f"e{i}.yaml", answers)
+    summed_from = []
+    real = batch._Summing.portfolio
+
+    def summing(self: batch._Summing, lang: str | None) -> object:
+        summed_from.append("run")
+        return real(self, lang)
+
+    monkeypatch.setattr(batch._Summing, "portfolio", summing)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["batch", str(folder), "-o", str(out), "-f", "html"], env=ENV).exit_code == 0
+    assert summed_from == ["run"]
+    first = {name: (out / name).read_bytes() for name in ("portfolio.jsonl", "portfolio.csv", "portfolio.html")}
+    book = _sheets(out / "portfolio.xlsx")
+    assert "企业" in str(book) and "Enterprises" not in book
+    for name in (*first, "portfolio.xlsx", "portfolio.pdf"):
+        (out / name).unlink(missing_ok=True)
+    again = runner.invoke(app, ["batch", str(folder), "-o", str(out), "-f", "html"], env=ENV)
+    assert again.exit_code == 0 and "9 file(s) were done by an earlier run" in again.output
+    assert summed_from == ["run"]  # this time from the manifest
+    assert {name: (out / name).read_bytes() for name in first} == first
+    assert _sheets(out / "portfolio.xlsx") == book
+
+
+def test_respondents_of_one_enterprise_found_at_the_end_are_summed_up_once(content: Content, tmp_path: Path) -> None:
+    folder = tmp_path / "park"
+    folder.mkdir()
+    answers = load_answers(example_answers("small_plant"), content).model_dump(mode="json")
+    for who in ("a", "b"):  # one enterprise, two respondents' files
+        write_answers(folder / f"{who}.yaml", answers)
+    other = load_answers(example_answers("mature_finetune"), content).model_dump(mode="json")
+    write_answers(folder / "c.yaml", other)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(folder), "-o", str(out), "-f", "json"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert len((out / "portfolio.jsonl").read_bytes().splitlines()) == 2
+    assert len((out / "portfolio.csv").read_text(encoding="utf-8-sig").splitlines()) == 1 + 2
+
+
+def test_a_result_is_copied_whole_without_copy_file_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from readiness.files import copy_into
+
+    source = tmp_path / "result.json"
+    source.write_bytes(b"x" * 200_000 + b"\n")
+
+    def unsupported(*_: object) -> int:
+        raise OSError(errno.EXDEV, "cross-device")
+
+    for replacement in (unsupported, None):
+        if replacement is None:
+            monkeypatch.delattr(os, "copy_file_range", raising=False)
+        else:
+            monkeypatch.setattr(os, "copy_file_range", replacement, raising=False)
+        target = tmp_path / "lines.jsonl"
+        with target.open("wb", buffering=0) as stream:
+            stream.write(b"first\n")
+            copy_into(source, stream.fileno())
+        assert target.read_bytes() == b"first\n" + source.read_bytes()
 
 
 def _arrived(folder: str) -> None:

@@ -290,6 +290,8 @@ def test_a_file_name_that_is_not_utf8_is_assessed_and_named_with_a_replacement(t
     assert sorted(line["source"] for line in lines) == ["good.yaml", "plant-\ufffd.yaml"]
     assert (out / "plant-.json").exists() or (out / "plant-\ufffd.json").exists()
     assert "plant-\ufffd.yaml" in (out / "portfolio.csv").read_text(encoding="utf-8")
+    again = invoke("batch", str(folder), "-o", str(out), "-f", "json")  # the manifest knows it by its own name
+    assert "2 file(s) were done by an earlier run" in again.output, again.output
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -152,6 +152,9 @@ class _Views:
         self.index = index = content.questionnaire.question_index()
         self.steps = [re.split(r"[:：]", s.title.get(lang))[0].strip() for s in content.questionnaire.playbook_steps]
         self.sizes = {o.id: o.label.get(lang) for o in index["profile.size"].options}
+        self.industries = portfolio.industries
+        self._levels: dict[int, str] = {}
+        self._choices: dict[tuple[str, str], str] = {}
         self.step_of = {q.id: s.title.get(lang) for s in content.questionnaire.steps for q in s.questions}
 
     def sheets(self) -> list[tuple[str, list[_Column]]]:
@@ -238,10 +241,19 @@ class _Views:
         ]
 
     def _level(self, n: int) -> str:
-        return self.words["level"].format(n=n, name=wording.level_name(self.content, n, self.lang))
+        shown = self._levels.get(n)
+        if shown is None:  # worded once: every enterprise has six of them
+            shown = self._levels[n] = self.words["level"].format(
+                n=n, name=wording.level_name(self.content, n, self.lang)
+            )
+        return shown
 
     def _choice(self, decision: str, choice_id: str) -> str:
-        return wording.choice_label(self.content, decision, choice_id, self.lang) if choice_id else ""
+        shown = self._choices.get((decision, choice_id))
+        if shown is None:
+            shown = wording.choice_label(self.content, decision, choice_id, self.lang) if choice_id else ""
+            self._choices[decision, choice_id] = shown
+        return shown
 
     def enterprise(self, m: Member) -> list[Any]:
         return [
@@ -251,7 +263,7 @@ class _Views:
             m.park,
             m.assessed,
             m.assessor,
-            m.industry_label,
+            self.industries.get(m.industry, m.industry),
             self.sizes.get(m.size, m.size),
             m.overall_score,
             self._level(m.overall_level),
@@ -265,7 +277,7 @@ class _Views:
     def step_scores(self, m: Member) -> list[Any]:
         return [
             m.name,
-            m.industry_label,
+            self.industries.get(m.industry, m.industry),
             self.sizes.get(m.size, m.size),
             m.overall_score,
             *(
@@ -313,29 +325,39 @@ class _Views:
 class _Sheet:
     """One sheet written row by row: its header frozen, a filter on it, its columns as wide as what they show."""
 
+    KNOWN = 4096  # widths of values already seen, kept per sheet: labels, levels and scores repeat
+
     def __init__(self, ws: Any, formats: dict[str, Any], columns: list[_Column]) -> None:
         self.ws, self.formats, self.columns = ws, formats, columns
         self.rows = 0
         self.widths = [_width(spec.head) / 1.6 + 1 for spec in columns]
+        self._styles = [(spec.kind, formats[spec.kind]) for spec in columns]
+        self._known: dict[tuple[str, type, Any], float] = {}
         ws.write_row(0, 0, [c.head for c in columns], formats["head"])
         ws.set_row(0, 30)
         ws.freeze_panes(1, 1)
 
     def add(self, row: list[Any]) -> None:
         self.rows += 1
-        ws, number = self.ws, self.rows
-        for column, (spec, value) in enumerate(zip(self.columns, row, strict=True)):
-            style = self.formats[spec.kind]
+        ws, number, widths, known = self.ws, self.rows, self.widths, self._known
+        for column, ((kind, style), value) in enumerate(zip(self._styles, row, strict=True)):
             if value is None or value == "":
                 ws.write_blank(number, column, None, style)
-            elif spec.kind == "date":
+            elif kind == "date":
                 day = datetime.date.fromisoformat(str(value))
                 ws.write_datetime(number, column, datetime.datetime(day.year, day.month, day.day), style)
             elif isinstance(value, str):
                 ws.write_string(number, column, value, style)
             else:
                 ws.write_number(number, column, value, style)
-            self.widths[column] = max(self.widths[column], _width(_shown(value, spec.kind)))
+            key = (kind, value.__class__, value)  # the class too: 1, 1.0 and True are one key, not one text
+            width = known.get(key)
+            if width is None:
+                width = _width(_shown(value, kind))
+                if len(known) < self.KNOWN:
+                    known[key] = width
+            if width > widths[column]:
+                widths[column] = width
 
     def close(self) -> None:
         self.ws.autofilter(0, 0, max(self.rows, 1), len(self.columns) - 1)
