@@ -44,7 +44,7 @@ from .assess import run_assessment
 from .errors import ContentError, Issue, ReadinessError
 from .executors import Executor, InProcess, LocalProcesses
 from .files import copy_into, move_into_place, write_atomically, write_directly, write_streamed
-from .loader import load_answers, load_content
+from .loader import check_answers, load_answers, load_content, read_answers
 from .manifest import Done, Manifest, Shard, file_digest, fingerprint
 from .model import Answers, Content, Respondent
 from .portfolio import Entry, Member, Portfolio, PortfolioSum, ProgrammeOptions, enterprise_code, portfolio_entry, rank
@@ -280,8 +280,9 @@ def run_tasks(chunk: tuple[Job, list[Task]]) -> list[Outcome]:
 def _run_task(job: Job, content: Content, task: Task) -> Outcome:
     path = Path(task.path)
     try:
-        answers = load_answers(path, content)
-        digest = file_digest(path)
+        document = read_answers(path, content)
+        answers = check_answers(document, content)
+        digest = document.sha256 or file_digest(path)  # of the bytes assessed; a workbook's read again
         merged_from: list[str] = []
         if task.others:  # one enterprise's respondents: their answers merged by the merge rules
             from .merge import merge_answers
@@ -605,7 +606,8 @@ def _put_in_place(
         return False
     stem = safe_stem(finished.name, taken)
     staged = manifest.staging / staged_name(finished.file)
-    staged.with_suffix(".entry").unlink(missing_ok=True)
+    if job.fmt != "json":  # (a run of reports writes each entry before its report)
+        staged.with_suffix(".entry").unlink(missing_ok=True)
     try:
         if summing is not None:  # copied while it is still ours, in the staging folder
             summing.copy_result(staged.with_suffix(".json"))

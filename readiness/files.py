@@ -73,7 +73,8 @@ def write_directly(target: Path, data: bytes) -> None:
             try:
                 opened = os.fstat(fd)
                 if stat.S_ISREG(opened.st_mode) and opened.st_nlink == 1:
-                    os.ftruncate(fd, 0)
+                    if opened.st_size:  # (truncating a new file would have ext4 write it out at close)
+                        os.ftruncate(fd, 0)
                     _write_all(fd, data)
                     return
             finally:

@@ -7,6 +7,7 @@ inside the document, so a content author fixes a file in one pass.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import os
 import re
@@ -78,6 +79,7 @@ class Document:
     data: Any
     text: str = ""
     problems: list[Issue] = field(default_factory=list)  # found while reading it (a workbook's cells)
+    sha256: str = ""  # of the bytes read (a YAML file's)
 
     @cached_property
     def marks(self) -> dict[Path_, tuple[int, int]]:
@@ -146,7 +148,7 @@ def read_yaml(path: Path, *, max_bytes: int, allow_aliases: bool = False) -> Doc
         loader.dispose()
     if data is None:
         raise ContentError([Issue.said(name, "no_data")])
-    return Document(name, data, text)
+    return Document(name, data, text, sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
