@@ -280,9 +280,9 @@ def run_tasks(chunk: tuple[Job, list[Task]]) -> list[Outcome]:
 def _run_task(job: Job, content: Content, task: Task) -> Outcome:
     path = Path(task.path)
     try:
-        document = read_answers(path, content)
-        answers = check_answers(document, content)
-        digest = document.sha256 or file_digest(path)  # of the bytes assessed; a workbook's read again
+        parsed = read_answers(path, content)
+        answers = check_answers(parsed, content)
+        digest = parsed.sha256 or file_digest(path)  # of the bytes assessed; a workbook's read again
         merged_from: list[str] = []
         if task.others:  # one enterprise's respondents: their answers merged by the merge rules
             from .merge import merge_answers
