@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import Protocol
 
 from . import respondents
 from .assess import run_assessment
@@ -339,21 +339,36 @@ def failure(exc: Exception) -> str:
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
-def render_portfolio_document(item: tuple[Job, Portfolio, str]) -> str | None:
-    """Write portfolio.html or portfolio.pdf (a task like the others); the error, if any."""
-    from .report.documents import render_portfolio
+@dataclass(frozen=True, slots=True)
+class PortfolioDocument:
+    """portfolio.xlsx, .html or .pdf to write (a task like the others)."""
 
-    job, portfolio, target = item
+    job: Job
+    portfolio: Portfolio
+    target: str
+    rows: tuple[str, list[int]] | None = None  # the workbook's: the roster's file and where its rows are, best first
+
+
+def render_portfolio_document(document: PortfolioDocument) -> str | None:
+    """Write one of the portfolio's documents; the error, if any."""
+    job, target = document.job, Path(document.target)
     try:
-        document = render_portfolio(
-            portfolio,
-            content_for(job.content_root),
-            Path(target).suffix[1:],
-            brand_file=Path(job.brand_file) if job.brand_file else None,
-            content_root=Path(job.content_root),
-            today=dt.date.fromisoformat(job.date),
-        )
-        write_atomically(Path(target), document.data)
+        content = content_for(job.content_root)
+        if document.rows is not None:
+            path, offsets = document.rows
+            data = render_xlsx(document.portfolio, content, _Roster.read(Path(path), offsets))
+        else:
+            from .report.documents import render_portfolio
+
+            data = render_portfolio(
+                document.portfolio,
+                content,
+                target.suffix[1:],
+                brand_file=Path(job.brand_file) if job.brand_file else None,
+                content_root=Path(job.content_root),
+                today=dt.date.fromisoformat(job.date),
+            ).data
+        write_atomically(target, data)
         return None
     except Exception as exc:
         return failure(exc)
@@ -651,22 +666,27 @@ def _write_portfolio(
             recorded = manifest.finished()
             members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
             manifest.staging.mkdir(parents=True, exist_ok=True)
-            roster = _Roster(stack.enter_context(tempfile.TemporaryFile(dir=manifest.staging)))  # it may be large
+            roster = _Roster(manifest.staging, stack)
             languages = Counter(member.lang for member in members)
             portfolio = _sum_up(content, job, languages, manifest.entries(members), programme, previous, roster)
             write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
         if portfolio.visits:
             outcome.due = [(m.assessed, m.name) for m in portfolio.visits.due]
             outcome.due_total = portfolio.visits.due_total
-        write_streamed(output / "portfolio.csv", csv_chunks(roster.ranked()))
-        write_atomically(output / "portfolio.xlsx", render_xlsx(portfolio, content, roster.ranked()))
-    if job.fmt != "json" and portfolio.count:
-        targets = [output / f"portfolio.{ext}" for ext in ("html", "pdf")]
-        if early is None or not early.put_in_place(portfolio, targets):
-            documents = [(job, portfolio, str(target)) for target in targets]
-            for (_, _, target), error in executor.run(render_portfolio_document, documents):
-                if error is not None:
-                    outcome.failed.append((Path(target).name, error if isinstance(error, str) else failure(error)))
+        offsets = roster.offsets()
+        documents = [PortfolioDocument(job, portfolio, str(output / "portfolio.xlsx"), (str(roster.path), offsets))]
+        if job.fmt != "json" and portfolio.count:
+            targets = [output / f"portfolio.{ext}" for ext in ("html", "pdf")]
+            if early is None or not early.put_in_place(portfolio, targets):
+                documents += [PortfolioDocument(job, portfolio, str(target)) for target in targets]
+        # The documents on the workers, while this process writes the CSV.
+        rendering = _Rendering(executor, documents)
+        write_streamed(output / "portfolio.csv", csv_chunks(_Roster.read(roster.path, offsets)))
+        for document, error in rendering.results():
+            if error is not None:
+                outcome.failed.append(
+                    (Path(document.target).name, failure(error) if isinstance(error, Exception) else error)
+                )
     shutil.rmtree(manifest.staging, ignore_errors=True)  # what killed runs left there
     outcome.portfolio = True
 
@@ -754,11 +774,11 @@ class _EarlyPortfolio:
         entries = (self.manifest.entry(m) if isinstance(m, Done) else m[1] for m in members)
         self.portfolio = _sum_up(self.content, self.job, languages, entries, self.programme, None)
         targets = [str(Path(self.job.staging) / f"portfolio.{ext}") for ext in ("html", "pdf")]
-        documents = [(self.job, self.portfolio, target) for target in targets]
+        documents = [PortfolioDocument(self.job, self.portfolio, target) for target in targets]
         self._thread = threading.Thread(target=self._render, args=(documents,), daemon=True)
         self._thread.start()
 
-    def _render(self, documents: list[tuple[Job, Portfolio, str]]) -> None:
+    def _render(self, documents: list[PortfolioDocument]) -> None:
         for _, error in self.executor.run(render_portfolio_document, documents):
             if error is not None:
                 self.errors.append(error)
@@ -793,7 +813,7 @@ class _Summing:
 
     def __enter__(self) -> _Summing:
         self._staging.mkdir(parents=True, exist_ok=True)
-        self.roster = _Roster(self._stack.enter_context(tempfile.TemporaryFile(dir=self._staging)))
+        self.roster = _Roster(self._staging, self._stack)
         handle, name = tempfile.mkstemp(dir=self._staging, prefix="portfolio-", suffix=".jsonl")
         self.lines_path = Path(name)
         self._stack.callback(self.lines_path.unlink, missing_ok=True)  # moved into place, or given up
@@ -828,12 +848,44 @@ class _Summing:
         return self._sums.portfolio(lang or _most_used(self._languages))
 
 
-class _Roster:
-    """Every enterprise's row of the portfolio, put in a temporary file as it is summed up and read
-    back best first, for the tables that list them all: memory holds only their order."""
+class _Rendering:
+    """Documents rendered by the executor in a thread of this process, so that it can go on meanwhile
+    (with one worker, or none, they are rendered when the results are asked for)."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
+    def __init__(self, executor: Executor, documents: list[PortfolioDocument]) -> None:
+        self.executor, self.documents = executor, documents
+        self._done: list[tuple[PortfolioDocument, str | Exception | None]] = []
+        self._thread: threading.Thread | None = None
+        if executor.workers >= 2:
+            self._thread = threading.Thread(target=self._render, daemon=True)
+            self._thread.start()
+
+    def _render(self) -> None:
+        try:
+            self._done.extend(self.executor.run(render_portfolio_document, self.documents))
+        except Exception as exc:  # the executor itself failed: every document not done yet goes with it
+            finished = {id(document) for document, _ in self._done}
+            self._done += [(document, exc) for document in self.documents if id(document) not in finished]
+
+    def results(self) -> list[tuple[PortfolioDocument, str | Exception | None]]:
+        if self._thread is None:
+            self._render()
+        else:
+            self._thread.join()
+        return self._done
+
+
+class _Roster:
+    """Every enterprise's row of the portfolio, put in a file in the staging folder as it is summed
+    up, and read back best first (by this process or a worker) for the tables that list them all:
+    memory holds only their order."""
+
+    def __init__(self, staging: Path, stack: contextlib.ExitStack) -> None:
+        staging.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=staging, prefix="roster-", suffix=".pickle")
+        self.path = Path(name)
+        stack.callback(self.path.unlink, missing_ok=True)
+        self._stream = stack.enter_context(os.fdopen(handle, "w+b"))  # closed before it is removed
         self._order: list[tuple[float, str, int]] = []
 
     def add(self, member: Member) -> None:
@@ -841,11 +893,18 @@ class _Roster:
         self._order.append((*rank(member), self._stream.seek(0, os.SEEK_END)))
         pickle.dump(member, self._stream, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def ranked(self) -> Iterator[Member]:
+    def offsets(self) -> list[int]:
+        """Where the rows are in the file, best first; all of them written, for any process to read."""
+        self._stream.flush()
         self._order.sort()
-        for *_, offset in self._order:
-            self._stream.seek(offset)
-            yield pickle.load(self._stream)  # this run's own file
+        return [offset for *_, offset in self._order]
+
+    @staticmethod
+    def read(path: Path, offsets: list[int]) -> Iterator[Member]:
+        with path.open("rb") as stream:
+            for offset in offsets:
+                stream.seek(offset)
+                yield pickle.load(stream)  # this run's own file
 
 
 def _result_lines(output: Path, members: list[Done]) -> Iterator[bytes]:

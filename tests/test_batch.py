@@ -96,6 +96,19 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(park: Path, tmp_path:
     assert len(lines) == 4 and all("苏州恒锐" not in json.loads(line)["enterprise"]["name"] for line in lines)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_workbook_that_cannot_be_written_is_listed_and_the_rest_is_written(
+    park: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)  # with two: the workbook is written on a worker
+    out = tmp_path / "out"
+    (out / "portfolio.xlsx").mkdir(parents=True)
+    result = runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "json", "--jobs", jobs], env=ENV)
+    assert result.exit_code == 1 and "portfolio.xlsx" in result.output and "it is a folder" in result.output
+    assert "Traceback" not in result.output
+    assert len((out / "portfolio.csv").read_text(encoding="utf-8-sig").splitlines()) == 1 + 5
+
+
 def test_anonymised_portfolio_files(park: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner.invoke(app, ["batch", str(park), "-o", str(out), "-f", "json", "--anonymise", "--lang", "zh"], env=ENV)
