@@ -7,11 +7,12 @@ needs with it (`Job`), and the content it assesses with is loaded once per proce
 
 The driver takes the outcomes in file order, gives each enterprise's outputs their readable name
 (unique, in file order, so the names are the same whichever executor ran the tasks), records the
-file in the manifest (manifest.py) and keeps nothing else: the portfolio is summed up at the end
-in one pass over the entries the manifest keeps on disk (portfolio.PortfolioSum), the tables'
-rows go to a temporary file and come back best first, and portfolio.jsonl is assembled from the
-JSON results on disk. With reports, the portfolio's documents start as soon as every entry is
-known, while the last reports render (`_EarlyPortfolio`).
+file in the manifest (manifest.py) and keeps nothing else: the portfolio is summed up one entry at
+a time (portfolio.PortfolioSum) as the files are done (`_Summing`), or at the end from the entries
+the manifest keeps on disk when an earlier run did some of them; the tables' rows go to a file of
+the staging folder and come back best first (`_Roster`), and portfolio.jsonl is the JSON results
+one after the other. The workbook and the documents are tasks too. With reports, the portfolio's
+documents start as soon as every entry is known, while the last reports render (`_EarlyPortfolio`).
 A file recorded in the manifest with the same bytes and options is not done again: an interrupted
 run goes on where it stopped, and `--shard i/N` runs do part of a folder each; a last run without
 --shard then finds everything done and only writes the portfolio.
