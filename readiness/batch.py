@@ -744,14 +744,13 @@ class _EarlyPortfolio:
         self.executor, self.job, self.content, self.files = executor, job, content, files
         self.kept, self.manifest, self.programme = kept, manifest, programme
         self.portfolio: Portfolio | None = None
-        self.errors: list[str | Exception] = []
-        self._thread: threading.Thread | None = None
+        self._rendering: _Rendering | None = None
         self._tried = False
 
     def offer(self, done: set[str], waiting: list[Outcome], running: list[Task]) -> None:
         """Start the documents if every file's entry is known: `done` put in place, `waiting` back
         but not yet in place, `running` still in the workers."""
-        if self._thread is not None or self._tried:
+        if self._rendering is not None or self._tried:
             return
         extra = {o.file: (o.lang, o.entry) for o in waiting if o.entry is not None}
         deadline = time.monotonic() + self.WAIT
@@ -776,21 +775,15 @@ class _EarlyPortfolio:
         self.portfolio = _sum_up(self.content, self.job, languages, entries, self.programme, None)
         targets = [str(Path(self.job.staging) / f"portfolio.{ext}") for ext in ("html", "pdf")]
         documents = [PortfolioDocument(self.job, self.portfolio, target) for target in targets]
-        self._thread = threading.Thread(target=self._render, args=(documents,), daemon=True)
-        self._thread.start()
-
-    def _render(self, documents: list[PortfolioDocument]) -> None:
-        for _, error in self.executor.run(render_portfolio_document, documents):
-            if error is not None:
-                self.errors.append(error)
+        self._rendering = _Rendering(self.executor, documents)
 
     def put_in_place(self, portfolio: Portfolio, targets: list[Path]) -> bool:
         """Whether the documents rendered early are those of `portfolio`, now at `targets`."""
-        if self._thread is None:
+        if self._rendering is None:
             return False
-        self._thread.join()
+        failed = any(error is not None for _, error in self._rendering.results())
         staged = [Path(self.job.staging) / target.name for target in targets]
-        if self.errors or self.portfolio != portfolio:
+        if failed or self.portfolio != portfolio:
             return False
         for source, target in zip(staged, targets, strict=True):
             move_into_place(source, target)
