@@ -247,20 +247,23 @@ class _BarProgress:
         self.bar = bar
         self.task = bar.add_task("", total=0, done=0, failed=0, start=False)
         self.counts = {"done": 0, "failed": 0}
+        self.total = 0
         self.shown = 0.0
 
     def start(self, phase: str, total: int) -> None:
         self.counts = {"done": 0, "failed": 0}
+        self.total = total
         self.bar.reset(
             self.task, description=say(f"batch_phase_{phase}"), total=total, done=0, failed=0
         )  # the clock restarts too
         self.bar.refresh()
 
     def advance(self, ok: bool) -> None:
+        """Counted for every file; the bar is updated and redrawn a few times a second, and at the end."""
         self.counts["done" if ok else "failed"] += 1
-        self.bar.update(self.task, advance=1, done=self.counts["done"], failed=self.counts["failed"])
-        now = time.monotonic()
-        if now - self.shown > 0.1 or self.bar.tasks[0].finished:
+        now, finished = time.monotonic(), sum(self.counts.values())
+        if now - self.shown > 0.1 or finished >= self.total:
+            self.bar.update(self.task, completed=finished, done=self.counts["done"], failed=self.counts["failed"])
             self.bar.refresh()
             self.shown = now
 
