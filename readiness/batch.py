@@ -666,8 +666,7 @@ def _write_portfolio(
         else:
             recorded = manifest.finished()
             members = [recorded[manifest.id(path.name)] for path in files if path.name in done]
-            manifest.staging.mkdir(parents=True, exist_ok=True)
-            roster = _Roster(manifest.staging, stack)
+            roster = _Roster(manifest.staging, stack)  # (it makes the staging folder)
             languages = Counter(member.lang for member in members)
             portfolio = _sum_up(content, job, languages, manifest.entries(members), programme, previous, roster)
             write_streamed(output / "portfolio.jsonl", _result_lines(output, members))
@@ -806,8 +805,7 @@ class _Summing:
         self._copied = 0  # bytes of portfolio.jsonl before the last result copied into it
 
     def __enter__(self) -> _Summing:
-        self._staging.mkdir(parents=True, exist_ok=True)
-        self.roster = _Roster(self._staging, self._stack)
+        self.roster = _Roster(self._staging, self._stack)  # (it makes the staging folder)
         handle, name = tempfile.mkstemp(dir=self._staging, prefix="portfolio-", suffix=".jsonl")
         self.lines_path = Path(name)
         self._stack.callback(self.lines_path.unlink, missing_ok=True)  # moved into place, or given up
